@@ -1,0 +1,46 @@
+# Two entry points for a fresh machine with Python 3.11+ and make:
+#   make run   - set up, load the demo organization, serve on http://127.0.0.1:8000
+#   make test  - set up, lint, type-check and run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint typecheck pytest eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/copilot serve --demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+EVAL := ../shared/evalsets
+eval: $(STAMP)
+	$(BIN)/copilot eval followups $(EVAL)/dev/followups.jsonl --out var/preds/followups.jsonl
+	$(BIN)/copilot eval times $(EVAL)/dev/times.jsonl --out var/preds/times-dev.jsonl
+	$(BIN)/copilot eval times $(EVAL)/external/times-jionlp.jsonl --out var/preds/times-jionlp.jsonl
+	$(BIN)/copilot eval amounts $(EVAL)/dev/amounts.jsonl --out var/preds/amounts-dev.jsonl
+	$(BIN)/copilot eval amounts $(EVAL)/external/amounts-cn.jsonl --out var/preds/amounts-cn.jsonl
+
+bench: $(STAMP)
+	$(BIN)/copilot bench ingest -n 3000
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,78 @@
+"""Settings: one class, read lazily from `COPILOT_*` environment variables (or a `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from copilot.domain import Stage
+
+# When a follow-up states no next date, the product proposes one this many days out, per stage.
+DEFAULT_FOLLOW_UP_DAYS: dict[str, int] = {
+    Stage.LEAD: 7,
+    Stage.INTENT: 3,
+    Stage.PROPOSAL: 3,
+    Stage.NEGOTIATION: 2,
+    Stage.WON: 7,
+    Stage.LOST: 90,
+}
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can configure. Defaults run fully offline on one machine."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="Where the embedded database and indexes live.")
+    database_url: str | None = Field(
+        None, description="Any SQLAlchemy URL; default: a SQLite file in data_dir."
+    )
+    timezone: str = Field("Asia/Shanghai", description="Time zone for inputs that carry no offset.")
+    max_input_chars: int = Field(20_000, ge=100, description="Longest follow-up text accepted.")
+    max_chat_messages: int = Field(2_000, ge=1)
+    max_body_bytes: int = Field(2_000_000, ge=1_000, description="Largest HTTP request body accepted.")
+    follow_up_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
+    lexicon_dir: Path | None = Field(None, description="Extra lexicon files merged over the built-in ones.")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: str = "info"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Asia/Shanghai") from exc
+        return value
+
+    @field_validator("follow_up_days")
+    @classmethod
+    def _known_stages(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = set(value) - {s.value for s in Stage}
+        if unknown:
+            raise ValueError(f"follow_up_days has unknown stages {sorted(unknown)}")
+        merged = dict(DEFAULT_FOLLOW_UP_DAYS)
+        merged.update(value)
+        return merged
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'copilot.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()

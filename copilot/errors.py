@@ -1,0 +1,66 @@
+"""One error tree for the product; `api/` maps it to HTTP in one place."""
+
+from __future__ import annotations
+
+
+class CopilotError(Exception):
+    """Base of every error the product raises on purpose."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, detail: object | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class InvalidInput(CopilotError):
+    """The request's content cannot be used as given (empty, malformed, wrong types)."""
+
+    status = 422
+    code = "invalid_input"
+
+
+class InputTooLarge(InvalidInput):
+    status = 413
+    code = "input_too_large"
+
+
+class UnsupportedEncoding(InvalidInput):
+    status = 415
+    code = "unsupported_encoding"
+
+
+class NotFound(CopilotError):
+    status = 404
+    code = "not_found"
+
+
+class Unauthorized(CopilotError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(CopilotError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(CopilotError):
+    status = 409
+    code = "conflict"
+
+
+class NotConfigured(CopilotError):
+    """A feature needs configuration (a model endpoint, a key) that this deployment lacks."""
+
+    status = 501
+    code = "not_configured"
+
+
+class ExtractionFailed(CopilotError):
+    """An engine could not produce a result; the raw input stays stored."""
+
+    status = 502
+    code = "extraction_failed"
