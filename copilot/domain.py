@@ -152,6 +152,19 @@ class QualityVerdict:
 
 
 @dataclass(frozen=True)
+class EngineRun:
+    """How a result was produced: the engine that answered, the model, prompt and token usage."""
+
+    engine: str
+    version: str
+    model: str | None = None
+    prompt: str | None = None  # prompt_id@version
+    usage: dict[str, int] | None = None
+    calls: int = 0  # model calls made
+    note: str | None = None  # e.g. why the LLM engine fell back to the offline one
+
+
+@dataclass(frozen=True)
 class FollowUpFields:
     """The five required fields plus quality features and signals, each value with evidence.
 
@@ -169,3 +182,5 @@ class FollowUpFields:
     evidence: dict[str, Evidence] = field(default_factory=dict)
     # where a value came from when not the input ("crm", "interaction_date")
     provenance: dict[str, str] = field(default_factory=dict)
+    # set by engines that call a model or fall back; None for the plain offline engine
+    run: EngineRun | None = None

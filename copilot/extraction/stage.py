@@ -1,0 +1,138 @@
+"""Deal stage after the interaction: outcomes first, then the furthest-along supported stage."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.domain import CustomerContext, Evidence, InputKind, Speaker, Stage
+from copilot.extraction.lexicon import Lexicon
+from copilot.extraction.text import Clause, Doc
+
+
+@dataclass(frozen=True)
+class StageResult:
+    stage: Stage
+    evidence: Evidence | None
+    provenance: str | None = None  # "crm" when the stage is the CRM's current stage
+
+
+def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
+    tail = before.rstrip()[-6:].lower() if before.strip() else ""
+    return any(tail.endswith(b.strip().lower()) for b in blockers if b.strip())
+
+
+class StageRules:
+    """Stage cues with blockers (negation, condition, deferral) and precedence."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        def cat(name: str) -> re.Pattern[str]:
+            return lex.pattern("stages", name)
+
+        self.won, self.lost, self.negotiation = cat("won"), cat("lost"), cat("negotiation")
+        self.proposal, self.intent_strong, self.intent_weak = (
+            cat("proposal"),
+            cat("intent_strong"),
+            cat("intent_weak"),
+        )
+        self.no_need = cat("no_need")
+        entries = lex.entries["stages"]
+        self.won_blockers = tuple(entries["won_blockers"])
+        self.proposal_blockers = tuple(entries["proposal_blockers"])
+        self.intent_blockers = tuple(entries["intent_blockers"])
+        self.softeners = tuple(entries["softeners"])
+
+    def _first(
+        self,
+        doc: Doc,
+        pattern: re.Pattern[str],
+        *,
+        blockers: tuple[str, ...] = (),
+        skip_questions: bool = False,
+        customer_only: bool = False,
+    ) -> tuple[Clause, re.Match[str]] | None:
+        for clause in doc.clauses:
+            if skip_questions and clause.is_question:
+                continue
+            if (
+                customer_only
+                and doc.kind is not InputKind.DICTATION
+                and clause.speaker is not Speaker.CUSTOMER
+            ):
+                continue
+            for m in pattern.finditer(clause.text):
+                if blockers and _blocked(clause.text[: m.start()], blockers):
+                    continue
+                return clause, m
+        return None
+
+    def _lost(self, doc: Doc) -> tuple[Clause, re.Match[str], bool] | None:
+        """The first lost cue, and whether a softener ('暂时') makes it a mere 'no need yet'."""
+        for clause in doc.clauses:
+            if clause.is_question:
+                continue
+            for m in self.lost.finditer(clause.text):
+                before = clause.text[max(0, m.start() - 4) : m.start()]
+                soft = any(s in before for s in self.softeners)
+                return clause, m, soft
+        return None
+
+    def infer(self, doc: Doc, customer: CustomerContext) -> StageResult:
+        """The stage after this interaction, with the cue that decided it."""
+
+        def ev(found: tuple[Clause, re.Match[str]]) -> Evidence:
+            clause, m = found
+            return doc.evidence(clause.start + m.start(), clause.start + m.end())
+
+        lost = self._lost(doc)
+        if lost is not None and not lost[2]:
+            return StageResult(Stage.LOST, ev((lost[0], lost[1])))
+        found = self._first(doc, self.won, blockers=self.won_blockers)
+        if found:
+            return StageResult(Stage.WON, ev(found))
+        found = self._first(doc, self.negotiation)
+        if found:
+            return StageResult(Stage.NEGOTIATION, ev(found))
+        found = self._first(doc, self.proposal, blockers=self.proposal_blockers)
+        if found:
+            return StageResult(Stage.PROPOSAL, ev(found))
+        found = self._first(doc, self.intent_strong, blockers=self.intent_blockers, skip_questions=True)
+        if found:
+            return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
+        if lost is not None:  # softened: "暂时不考虑了" is a lead with no need yet
+            return StageResult(Stage.LEAD, ev((lost[0], lost[1])))
+        found = self._first(doc, self.no_need, skip_questions=True, customer_only=True)
+        if found:
+            return StageResult(Stage.LEAD, ev(found))
+        found = self._first(doc, self.intent_weak, blockers=self.intent_blockers)
+        if found:
+            return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
+        if customer.current_stage is not None:
+            return StageResult(customer.current_stage, None, "crm")
+        first = doc.clauses[0] if doc.clauses else None
+        return StageResult(Stage.LEAD, doc.evidence(first.start, first.end) if first else None)
+
+    def support(self, doc: Doc, stage: Stage) -> tuple[Evidence, ...]:
+        """Every cue in the input for a stage (the summary favours these clauses)."""
+        patterns = {
+            Stage.WON: (self.won,),
+            Stage.LOST: (self.lost,),
+            Stage.NEGOTIATION: (self.negotiation,),
+            Stage.PROPOSAL: (self.proposal,),
+            Stage.INTENT: (self.intent_strong, self.intent_weak),
+            Stage.LEAD: (self.no_need, self.lost),
+        }[stage]
+        out: list[Evidence] = []
+        for clause in doc.clauses:
+            for pattern in patterns:
+                for m in pattern.finditer(clause.text):
+                    out.append(doc.evidence(clause.start + m.start(), clause.start + m.end()))
+        return tuple(out)
+
+    @staticmethod
+    def _floor(result: StageResult, customer: CustomerContext) -> StageResult:
+        """Weak evidence never moves an open deal backwards from what the CRM already knows."""
+        current = customer.current_stage
+        if current is not None and current.is_open and current.rank > result.stage.rank:
+            return StageResult(current, result.evidence, "crm")
+        return result
