@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -129,7 +130,10 @@ def authenticate(session: Session, plaintext: str | None) -> Principal:
     )
 
 
-def scope_customers(stmt: Select[tuple[Customer]], principal: Principal) -> Select[tuple[Customer]]:
+_Sel = TypeVar("_Sel", bound=Select[Any])
+
+
+def scope_customers(stmt: _Sel, principal: Principal) -> _Sel:
     """Limit a customer query to what the principal may see; always to its organization."""
     stmt = stmt.where(Customer.org_id == principal.org_id)
     if principal.sees_everything:

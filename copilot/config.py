@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from copilot.domain import Stage
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(2_000_000, ge=1_000, description="Largest HTTP request body accepted.")
     follow_up_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
     lexicon_dir: Path | None = Field(None, description="Extra lexicon files merged over the built-in ones.")
+    # The LLM engine: used when a base URL and a model are set (any OpenAI-compatible endpoint).
+    llm_base_url: str | None = Field(
+        None, description="e.g. https://api.deepseek.com/v1 or http://127.0.0.1:11434/v1"
+    )
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_retries: int = Field(2, ge=0, le=6)
+    llm_response_format: Literal["json_schema", "tools", "json_object"] = "json_schema"
+    llm_max_prompt_tokens: int = Field(3000, ge=500)
+    llm_tokenizer: Literal["o200k_base", "cl100k_base"] = "o200k_base"
+    transcription_model: str = "whisper-1"
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "info"
@@ -59,6 +72,10 @@ class Settings(BaseSettings):
         merged = dict(DEFAULT_FOLLOW_UP_DAYS)
         merged.update(value)
         return merged
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -32,7 +32,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    # autoflush off: services flush where they need ids, and writes go out once at commit
+    return sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
 @contextmanager

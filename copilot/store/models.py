@@ -98,7 +98,7 @@ class Customer(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    owner: Mapped[User | None] = relationship(lazy="joined")
+    owner: Mapped[User | None] = relationship()
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="Contact.id"
     )

@@ -1,0 +1,63 @@
+"""The HTTP service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.errors import install_error_handlers
+from api.routes import customers, followups
+from api.runtime import Runtime, build_runtime
+from copilot.config import get_settings
+
+UPLOAD_PATHS = frozenset({"/v1/followups/audio"})
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """The FastAPI app; builds its runtime from settings unless one is given (tests)."""
+    owned = runtime is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.runtime is None:
+            app.state.runtime = build_runtime(get_settings())
+        yield
+        if owned:
+            app.state.runtime.close()
+
+    app = FastAPI(
+        title="Sales Copilot",
+        version="0.1.0",
+        description="Follow-ups, contracts and pipeline risk for B2B sales teams. Authenticate with "
+        "`Authorization: Bearer <key>` or `X-API-Key: <key>`.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        settings = app.state.runtime.settings if app.state.runtime is not None else get_settings()
+        # uploads (audio, PDFs) have their own, larger limits checked by their routes
+        limit = settings.max_body_bytes if request.url.path not in UPLOAD_PATHS else 64 * 1024 * 1024
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            return JSONResponse(
+                {
+                    "error": "input_too_large",
+                    "detail": f"request body is {length} bytes; the limit is {limit}",
+                },
+                status_code=413,
+            )
+        return await call_next(request)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(followups.router)
+    app.include_router(customers.router)
+    return app

@@ -1,0 +1,293 @@
+"""The `copilot` command: serve, set up organizations and keys, import, add follow-ups, eval, bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from api.runtime import Runtime, build_runtime
+from copilot.access import AccessRole, Principal, create_api_key, create_organization, get_organization
+from copilot.config import get_settings
+from copilot.errors import CopilotError, InvalidInput, NotFound
+from copilot.importer import import_pipeline
+from copilot.schemas import FollowUpCreate
+from copilot.store.models import User
+
+app = typer.Typer(
+    help="Sales copilot: follow-ups, contracts and pipeline risk, offline by default.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+key_app = typer.Typer(help="API keys.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+followup_app = typer.Typer(help="Follow-ups.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(key_app, name="key")
+app.add_typer(db_app, name="db")
+app.add_typer(followup_app, name="followup")
+
+console = Console()
+err = Console(stderr=True)
+DEMO_ORG = "demo"
+
+
+def _runtime() -> Runtime:
+    return build_runtime(get_settings())
+
+
+def _fail(exc: CopilotError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc.message}")
+    return typer.Exit(code=2)
+
+
+def read_text_input(source: str | None, encoding: str | None) -> str:
+    """Text from an argument, a file path (`@path`) or stdin (`-` or nothing); UTF-8 unless told."""
+    if source is not None and source != "-" and not source.startswith("@"):
+        return source
+    if source is not None and source.startswith("@"):
+        path = Path(source[1:])
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+    else:
+        raw = sys.stdin.buffer.read()
+    return decode_text(raw, encoding)
+
+
+def decode_text(raw: bytes, encoding: str | None) -> str:
+    """Decode with the given encoding, else UTF-8 (BOMs honoured); a clear error otherwise."""
+    if encoding:
+        try:
+            return raw.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot decode the input as {encoding}: {exc}") from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"the input is not UTF-8 (bad byte at position {exc.start}); "
+            "pass --encoding gb18030 (or the file's real encoding)"
+        ) from exc
+
+
+def _cli_principal(runtime: Runtime, org_slug: str, rep: str | None) -> Principal:
+    with runtime.sessions() as session:
+        org = get_organization(session, org_slug)
+        if rep is None:
+            return Principal(org_id=org.id, org_slug=org.slug, role=AccessRole.ADMIN, key_id=0)
+        from sqlalchemy import select
+
+        user = session.scalar(select(User).where(User.org_id == org.id, User.external_id == rep))
+        if user is None:
+            raise NotFound(f"no user {rep!r} in organization {org_slug!r}")
+        return Principal(
+            org_id=org.id,
+            org_slug=org.slug,
+            role=AccessRole.REP,
+            key_id=0,
+            user_id=user.id,
+            user_external_id=user.external_id,
+            team=user.team,
+        )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default COPILOT_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default COPILOT_PORT).")] = None,
+    demo: Annotated[bool, typer.Option(help="Load the demo organization first.")] = False,
+) -> None:
+    """Run the HTTP service (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    settings = get_settings()
+    if demo:
+        setup_demo()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema."""
+    _runtime().close()
+    console.print(f"database ready: {get_settings().resolved_database_url}")
+
+
+@org_app.command("create")
+def org_create(slug: str, name: Annotated[str | None, typer.Option()] = None) -> None:
+    """Create an organization."""
+    runtime = _runtime()
+    try:
+        with runtime.sessions.begin() as session:
+            create_organization(session, slug, name or slug, now=runtime.clock.now())
+    except CopilotError as exc:
+        raise _fail(exc) from exc
+    console.print(f"organization {slug!r} created")
+
+
+@key_app.command("create")
+def key_create(
+    org: Annotated[str, typer.Option(help="Organization slug.")],
+    role: Annotated[AccessRole, typer.Option(help="rep, supervisor, admin or integration.")],
+    user: Annotated[str | None, typer.Option(help="The user's id (required for rep keys).")] = None,
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "",
+) -> None:
+    """Create an API key; it is printed once and stored only as a hash."""
+    runtime = _runtime()
+    try:
+        with runtime.sessions.begin() as session:
+            organization = get_organization(session, org)
+            _, plaintext = create_api_key(
+                session, organization, role, now=runtime.clock.now(), user_external_id=user, name=name
+            )
+    except CopilotError as exc:
+        raise _fail(exc) from exc
+    console.print(plaintext, highlight=False)
+
+
+@app.command("import")
+def import_cmd(
+    pipeline: Annotated[
+        Path, typer.Argument(help="A pipeline JSON file (FORMAT.md).", exists=True, dir_okay=False)
+    ],
+    org: Annotated[str, typer.Option(help="Organization slug; created when missing.")] = DEMO_ORG,
+) -> None:
+    """Load a pipeline file into an organization; importing the same file twice changes nothing."""
+    runtime = _runtime()
+    try:
+        report = _import(runtime, pipeline, org)
+    except CopilotError as exc:
+        raise _fail(exc) from exc
+    console.print(
+        f"created {report.created or '{}'}; updated {report.updated or '{}'}; "
+        f"unchanged {sum(report.unchanged.values())} records"
+    )
+
+
+def _import(runtime: Runtime, pipeline: Path, org_slug: str) -> Any:
+    try:
+        data = json.loads(decode_text(pipeline.read_bytes(), None))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{pipeline} is not JSON: {exc}") from exc
+    with runtime.sessions.begin() as session:
+        try:
+            organization = get_organization(session, org_slug)
+        except NotFound:
+            organization = create_organization(session, org_slug, org_slug, now=runtime.clock.now())
+        return import_pipeline(session, organization.id, data, now=runtime.clock.now())
+
+
+@followup_app.command("add")
+def followup_add(
+    text: Annotated[
+        str | None, typer.Argument(help="The text, @FILE to read a file, or - for stdin.")
+    ] = None,
+    org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_ORG,
+    customer: Annotated[str | None, typer.Option(help="Existing customer id.")] = None,
+    new_customer: Annotated[str | None, typer.Option(help="Name of a new customer.")] = None,
+    rep: Annotated[str | None, typer.Option(help="Act as this rep (default: as an admin).")] = None,
+    kind: Annotated[str, typer.Option(help="dictation, or chat/call/wecom with JSON input.")] = "dictation",
+    at: Annotated[datetime | None, typer.Option(help="Reference time (ISO, with offset).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Input encoding when not UTF-8.")] = None,
+) -> None:
+    """Store a follow-up and print what was extracted (JSON)."""
+    runtime = _runtime()
+    try:
+        body = read_text_input(text, encoding)
+        if kind == "dictation":
+            payload: dict[str, Any] = {"kind": "dictation", "text": body}
+        else:
+            try:
+                parsed = json.loads(body)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"{kind} input must be JSON: {exc}") from exc
+            payload = parsed if isinstance(parsed, dict) else {"records": parsed}
+            payload.setdefault("kind", kind)
+        request = FollowUpCreate.model_validate(
+            {
+                "customer_id": customer,
+                "customer": {"name": new_customer} if new_customer else None,
+                "reference_time": at.astimezone() if at and at.tzinfo is None else at,
+                "input": payload,
+            }
+        )
+        principal = _cli_principal(runtime, org, rep)
+        result = runtime.followups.submit(principal, request)
+    except CopilotError as exc:
+        raise _fail(exc) from exc
+    console.print_json(result.model_dump_json())
+
+
+def setup_demo() -> dict[str, str]:
+    """The demo organization with the bundled pipeline and a key per role, written to data_dir."""
+    from importlib import resources
+
+    runtime = _runtime()
+    settings = runtime.settings
+    keys_file = settings.data_dir / "demo-keys.json"
+    pipeline = Path(str(resources.files("copilot") / "demo" / "pipeline.json"))
+    _import(runtime, pipeline, DEMO_ORG)
+    keys: dict[str, str] = {}
+    if keys_file.exists():
+        keys = json.loads(keys_file.read_text(encoding="utf-8"))
+    from copilot.access import authenticate
+
+    with runtime.sessions.begin() as session:
+        valid = {}
+        for role, key in keys.items():
+            try:
+                if authenticate(session, key).org_slug == DEMO_ORG:
+                    valid[role] = key
+            except CopilotError:
+                pass
+        organization = get_organization(session, DEMO_ORG)
+        for label, role, user in (
+            ("admin", AccessRole.ADMIN, None),
+            ("supervisor", AccessRole.SUPERVISOR, None),
+            ("rep_r1", AccessRole.REP, "r1"),
+            ("integration", AccessRole.INTEGRATION, None),
+        ):
+            if label not in valid:
+                _, valid[label] = create_api_key(
+                    session,
+                    organization,
+                    role,
+                    now=runtime.clock.now(),
+                    user_external_id=user,
+                    name=f"demo {label}",
+                )
+    keys_file.parent.mkdir(parents=True, exist_ok=True)
+    keys_file.write_text(json.dumps(valid, indent=2), encoding="utf-8")
+    keys_file.chmod(0o600)
+    runtime.close()
+    console.print(f"demo organization ready; API keys in {keys_file}:")
+    for label, key in valid.items():
+        console.print(f"  {label:12} {key}", highlight=False)
+    return valid
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo organization and print its API keys."""
+    setup_demo()
+
+
+from api import cli_eval  # noqa: E402  (registers the eval and bench commands)
+
+cli_eval.register(app)

@@ -1,0 +1,49 @@
+"""The one place product errors become HTTP responses: `{"error": code, "detail": message}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from copilot.errors import CopilotError
+
+
+def _body(code: str, message: str, extra: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "detail": message}
+    if extra is not None:
+        body["errors"] = extra
+    return body
+
+
+def _validation_message(errors: list[dict[str, Any]]) -> str:
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return "the request body is not valid UTF-8 JSON: " + str(
+            first.get("ctx", {}).get("error", first["msg"])
+        )
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    return f"{where or 'request'}: {first['msg']}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CopilotError)
+    async def _copilot_error(_: Request, exc: CopilotError) -> JSONResponse:
+        return JSONResponse(_body(exc.code, exc.message, exc.detail), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+        return JSONResponse(
+            _body("invalid_input", _validation_message(list(exc.errors())), errors), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "the request body could not be read: send UTF-8 encoded JSON"
+        return JSONResponse(_body("http_error", message), status_code=exc.status_code)

@@ -1,0 +1,92 @@
+"""The composition root: builds the database, engines and services from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from copilot.clock import Clock, SystemClock
+from copilot.config import Settings
+from copilot.engines import FollowUpEngine
+from copilot.extraction.offline import OfflineEngine
+from copilot.followups import FollowUpService
+from copilot.llm.transcribe import Transcriber
+from copilot.store.database import make_engine, make_session_factory
+from copilot.store.migrate import upgrade
+from evaluators.quality import judge_quality
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    engine: FollowUpEngine
+    followups: FollowUpService
+    transcriber: Transcriber | None = None
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: FollowUpEngine | None = None,
+    migrate: bool = True,
+) -> Runtime:
+    """Everything the API and CLI need, wired once; migrations run first unless told not to."""
+    db = make_engine(settings.resolved_database_url)
+    if migrate:
+        upgrade(db)
+    sessions = make_session_factory(db)
+    clock = clock or SystemClock()
+    engine = engine or build_engine(settings)
+    followups = FollowUpService(sessions, engine, judge_quality, clock, settings)
+    return Runtime(settings, db, sessions, clock, engine, followups, build_transcriber(settings))
+
+
+def build_transcriber(settings: Settings) -> Transcriber | None:
+    """Speech to text on the configured endpoint; None when no endpoint is configured."""
+    if not settings.llm_base_url:
+        return None
+    from copilot.llm.transcribe import OpenAICompatibleTranscriber
+
+    return OpenAICompatibleTranscriber(
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key,
+        model=settings.transcription_model,
+        timeout_s=max(settings.llm_timeout_s, 60.0),
+    )
+
+
+def build_engine(settings: Settings) -> FollowUpEngine:
+    """The offline engine, or the LLM engine over it when a model endpoint is configured."""
+    offline = OfflineEngine(extra_lexicon_dir=settings.lexicon_dir)
+    if not settings.llm_configured:
+        return offline
+    from copilot.llm.chat import OpenAICompatibleChat
+    from copilot.llm.engine import LLMFollowUpEngine
+    from copilot.llm.tokens import TiktokenCounter
+    from copilot.prompting import load_prompt
+
+    assert settings.llm_base_url is not None and settings.llm_model is not None
+    chat = OpenAICompatibleChat(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout_s=settings.llm_timeout_s,
+        response_format=settings.llm_response_format,
+    )
+    return LLMFollowUpEngine(
+        chat,
+        load_prompt("followup_extract"),
+        offline,
+        TiktokenCounter(settings.data_dir / "tiktoken", settings.llm_tokenizer),
+        max_prompt_tokens=settings.llm_max_prompt_tokens,
+        retries=settings.llm_retries,
+    )

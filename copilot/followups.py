@@ -1,0 +1,346 @@
+"""Follow-up ingestion: store the raw input first, then extract, then update the customer and deal."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from copilot.access import AccessRole, Principal, scope_customers
+from copilot.clock import Clock
+from copilot.config import Settings
+from copilot.domain import Channel, CustomerContext, FollowUpFields, InputKind, Interaction, Stage
+from copilot.engines import FollowUpEngine, QualityJudge
+from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
+from copilot.interactions import build_interaction
+from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
+from copilot.store.models import Activity, Customer, Deal, Extraction, StageChange, User
+from copilot.views import followup_public
+
+log = logging.getLogger(__name__)
+
+_ACTIVITY_KIND = {InputKind.DICTATION: "note", InputKind.CHAT: "chat", InputKind.CALL: "call"}
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+class FollowUpService:
+    """Turns submitted interactions into stored, structured follow-ups."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        engine: FollowUpEngine,
+        judge: QualityJudge,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self.sessions = sessions
+        self.engine = engine
+        self.judge = judge
+        self.clock = clock
+        self.settings = settings
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def submit(self, principal: Principal, request: FollowUpCreate) -> FollowUpPublic:
+        """Store the interaction, extract and apply its fields; the input survives a failed extraction."""
+        reference = (request.reference_time or self.clock.now()).astimezone(self.settings.tz)
+        interaction = build_interaction(
+            request.input,
+            reference,
+            max_chars=self.settings.max_input_chars,
+            max_messages=self.settings.max_chat_messages,
+        )
+        with self.sessions() as session:
+            activity, customer, deal = self._store_raw(session, principal, request, interaction)
+            if activity.status != "received":  # an idempotent resubmission
+                return followup_public(session, activity)
+            session.commit()
+            try:
+                fields = self.engine.extract_followup(interaction, _context(customer, deal))
+                verdict = self.judge(fields.quality)
+            except Exception as exc:  # any engine failure: keep the input, record why, tell the caller
+                log.exception("follow-up extraction failed", extra={"activity": activity.external_id})
+                activity.status = "failed"
+                activity.error = f"{type(exc).__name__}: {exc}"[:2000]
+                session.commit()
+                return followup_public(session, activity)
+            extraction, deal = self._apply(
+                session, activity, customer, deal, interaction, fields, asdict(verdict)
+            )
+            session.commit()
+            return followup_public(session, activity, extraction=extraction, deal=deal)
+
+    def _store_raw(
+        self, session: Session, principal: Principal, request: FollowUpCreate, interaction: Interaction
+    ) -> tuple[Activity, Customer, Deal | None]:
+        if request.id is not None:
+            existing = session.scalar(
+                select(Activity).where(
+                    Activity.org_id == principal.org_id, Activity.external_id == request.id
+                )
+            )
+            if existing is not None:
+                if existing.raw_input != request.input or not _visible(session, principal, existing.customer):
+                    raise Conflict(f"follow-up id {request.id!r} is already used by another submission")
+                return existing, existing.customer, None
+        customer = self._customer(session, principal, request)
+        deal = self._deal(session, principal, customer, request.deal_id)
+        now = self.clock.now()
+        activity = Activity(
+            org_id=principal.org_id,
+            external_id=request.id or new_id("fu"),
+            customer=customer,
+            deal_id=deal.id if deal else None,
+            actor_id=principal.user_id,
+            actor_role="sales" if principal.role is AccessRole.REP else None,
+            at=interaction.reference_time,
+            kind=request.activity_kind or _ACTIVITY_KIND[interaction.kind],
+            input_kind=interaction.kind.value,
+            text=interaction.text,
+            raw_input=request.input,
+            status="received",
+            created_at=now,
+        )
+        session.add(activity)
+        if customer.last_activity_at is None or activity.at > customer.last_activity_at:
+            customer.last_activity_at = activity.at
+        return activity, customer, deal
+
+    def _customer(self, session: Session, principal: Principal, request: FollowUpCreate) -> Customer:
+        if (request.customer_id is None) == (request.customer is None):
+            raise InvalidInput(
+                "give exactly one of customer_id (an existing customer) or customer (a new one)"
+            )
+        if request.customer_id is not None:
+            return get_customer(session, principal, request.customer_id, with_deals=True)
+        assert request.customer is not None
+        new = request.customer
+        ext_id = new.id or new_id("cus")
+        taken = session.scalar(
+            select(Customer.id).where(Customer.org_id == principal.org_id, Customer.external_id == ext_id)
+        )
+        if taken is not None:
+            raise Conflict(f"customer id {ext_id!r} already exists; send it as customer_id instead")
+        owner_id = principal.user_id
+        if new.owner_id is not None:
+            owner = session.scalar(
+                select(User).where(User.org_id == principal.org_id, User.external_id == new.owner_id)
+            )
+            if owner is None:
+                raise NotFound(f"no user {new.owner_id!r} to own the customer")
+            if principal.role is AccessRole.REP and owner.id != principal.user_id:
+                raise Forbidden("a rep can only create customers they own")
+            owner_id = owner.id
+        now = self.clock.now()
+        customer = Customer(
+            org_id=principal.org_id,
+            external_id=ext_id,
+            name=new.name,
+            industry=new.industry,
+            owner_id=owner_id,
+            created_at=now,
+            updated_at=now,
+            next_follow_up_proposed=False,
+        )
+        session.add(customer)
+        session.flush()
+        return customer
+
+    def _deal(
+        self, session: Session, principal: Principal, customer: Customer, deal_id: str | None
+    ) -> Deal | None:
+        if deal_id is not None:
+            deal = session.scalar(
+                select(Deal).where(Deal.org_id == principal.org_id, Deal.external_id == deal_id)
+            )
+            if deal is None or deal.customer_id != customer.id:
+                raise NotFound(f"no deal {deal_id!r} for customer {customer.external_id!r}")
+            return deal
+        open_deals = [d for d in customer.deals if Stage(d.stage).is_open]
+        if open_deals:
+            return max(open_deals, key=lambda d: (d.updated_at, d.id))
+        return None
+
+    def _apply(
+        self,
+        session: Session,
+        activity: Activity,
+        customer: Customer,
+        deal: Deal | None,
+        interaction: Interaction,
+        fields: FollowUpFields,
+        verdict: dict[str, bool],
+    ) -> tuple[Extraction, Deal | None]:
+        """Record the extraction and update the customer and deal from it."""
+        now = self.clock.now()
+        day = interaction.reference_time.date()
+        if fields.source_channel is not None and customer.source_channel is None:
+            customer.source_channel = fields.source_channel.value
+            customer.source_channel_activity_id = activity.id
+        if fields.first_contact_date is not None and (
+            customer.first_contact_date is None or fields.first_contact_date < customer.first_contact_date
+        ):
+            customer.first_contact_date = fields.first_contact_date
+        stage = fields.stage
+        if stage is not None:
+            if deal is None:
+                deal = Deal(
+                    org_id=activity.org_id,
+                    external_id=new_id("deal"),
+                    customer_id=customer.id,
+                    name=f"{customer.name}",
+                    stage=stage.value,
+                    stage_entered_at=activity.at,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(deal)
+                session.flush()
+                session.add(
+                    StageChange(
+                        org_id=activity.org_id,
+                        deal_id=deal.id,
+                        stage=stage.value,
+                        at=activity.at,
+                        source="followup",
+                        activity_id=activity.id,
+                    )
+                )
+                activity.deal_id = deal.id
+            elif deal.stage != stage.value:
+                deal.stage = stage.value
+                deal.stage_entered_at = activity.at
+                deal.updated_at = now
+                session.add(
+                    StageChange(
+                        org_id=activity.org_id,
+                        deal_id=deal.id,
+                        stage=stage.value,
+                        at=activity.at,
+                        source="followup",
+                        activity_id=activity.id,
+                    )
+                )
+        current = stage or (Stage(deal.stage) if deal else None)
+        proposed = None
+        if fields.next_follow_up_date is not None:
+            customer.next_follow_up_date = fields.next_follow_up_date
+            customer.next_follow_up_proposed = False
+        elif current is not None:
+            proposed = day + timedelta(days=self.settings.follow_up_days[current.value])
+            customer.next_follow_up_date = proposed
+            customer.next_follow_up_proposed = True
+        customer.updated_at = now
+        q = fields.quality
+        run = fields.run
+        extraction = Extraction(
+            org_id=activity.org_id,
+            activity_id=activity.id,
+            engine=run.engine if run else self.engine.name,
+            engine_version=run.version if run else self.engine.version,
+            model=run.model if run else None,
+            prompt=run.prompt if run else None,
+            fields={
+                "source_channel": _val(fields.source_channel),
+                "first_contact_date": _iso(fields.first_contact_date),
+                "stage": _val(fields.stage),
+                "summary": fields.summary,
+                "next_follow_up_date": _iso(fields.next_follow_up_date),
+                "proposed_next_follow_up_date": _iso(proposed),
+                "provenance": dict(fields.provenance),
+            },
+            quality={
+                "discovery_questions": [e.as_dict() for e in q.discovery_questions],
+                "pain_seconds": round(q.pain_seconds, 1),
+                "pain_measured": q.pain_measured,
+                "pain_evidence": [e.as_dict() for e in q.pain_evidence],
+                "next_step": q.next_step.as_dict() if q.next_step else None,
+                "verdict": verdict,
+            },
+            signals=[{"signal": h.signal.value, **h.evidence.as_dict()} for h in fields.signals],
+            evidence={k: e.as_dict() for k, e in fields.evidence.items()},
+            usage=dict(run.usage) if run and run.usage else None,
+            note=run.note if run else None,
+            created_at=now,
+        )
+        session.add(extraction)
+        activity.status = "extracted"
+        activity.error = None
+        return extraction, deal
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def list_for_customer(
+        self, principal: Principal, customer_id: str, *, limit: int = 20, offset: int = 0
+    ) -> Page:
+        """A customer's follow-ups, newest first."""
+        with self.sessions() as session:
+            customer = get_customer(session, principal, customer_id)
+            base = select(Activity).where(
+                Activity.org_id == principal.org_id, Activity.customer_id == customer.id
+            )
+            total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+            rows = session.scalars(
+                base.order_by(Activity.at.desc(), Activity.id.desc()).limit(limit).offset(offset)
+            )
+            return Page(
+                items=[followup_public(session, a) for a in rows.unique()],
+                total=total,
+                limit=limit,
+                offset=offset,
+            )
+
+    def get(self, principal: Principal, followup_id: str) -> FollowUpPublic:
+        with self.sessions() as session:
+            activity = session.scalar(
+                select(Activity).where(
+                    Activity.org_id == principal.org_id, Activity.external_id == followup_id
+                )
+            )
+            if activity is None or not _visible(session, principal, activity.customer):
+                raise NotFound(f"no follow-up {followup_id!r}")
+            return followup_public(session, activity)
+
+
+def get_customer(
+    session: Session, principal: Principal, customer_id: str, *, with_deals: bool = False
+) -> Customer:
+    """A customer the principal may see; NotFound otherwise (existence is not leaked)."""
+    stmt = scope_customers(select(Customer), principal).where(Customer.external_id == customer_id)
+    if with_deals:
+        stmt = stmt.options(selectinload(Customer.deals))
+    customer = session.scalars(stmt).unique().one_or_none()
+    if customer is None:
+        raise NotFound(f"no customer {customer_id!r}")
+    return customer
+
+
+def _visible(session: Session, principal: Principal, customer: Customer) -> bool:
+    stmt = scope_customers(select(Customer.id), principal).where(Customer.id == customer.id)
+    return session.scalar(stmt) is not None
+
+
+def _context(customer: Customer, deal: Deal | None) -> CustomerContext:
+    return CustomerContext(
+        name=customer.name,
+        known_first_contact_date=customer.first_contact_date,
+        known_source_channel=Channel(customer.source_channel) if customer.source_channel else None,
+        current_stage=Stage(deal.stage) if deal else None,
+    )
+
+
+def _val(value: Any) -> Any:
+    return None if value is None else value.value
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()

@@ -1,0 +1,77 @@
+"""`copilot import`: validation, references, and idempotency."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from api.runtime import Runtime
+from copilot.access import create_organization
+from copilot.errors import InvalidInput
+from copilot.importer import import_pipeline
+from copilot.store.models import Activity, Contact, Customer, Deal, Document, StageChange, User
+from tests.conftest import NOW, load_fixture
+
+MODELS = (User, Customer, Contact, Deal, StageChange, Activity, Document)
+
+
+def counts(runtime: Runtime) -> dict[str, int]:
+    with runtime.sessions() as s:
+        return {m.__name__: s.scalar(select(func.count()).select_from(m)) or 0 for m in MODELS}
+
+
+def test_import_twice_changes_nothing(runtime: Runtime) -> None:
+    data = load_fixture("pipeline", "small.json")
+    with runtime.sessions.begin() as s:
+        org = create_organization(s, "acme", "Acme", now=NOW)
+        first = import_pipeline(s, org.id, data, now=NOW)
+    assert first.created == {"reps": 4, "customers": 3, "deals": 2, "activities": 2, "documents": 1}
+    after_first = counts(runtime)
+    assert after_first["StageChange"] == 4 and after_first["Contact"] == 3
+    with runtime.sessions.begin() as s:
+        second = import_pipeline(s, org.id, data, now=NOW)
+    assert not second.changed
+    assert sum(second.unchanged.values()) == 12
+    assert counts(runtime) == after_first
+
+
+def test_reimport_applies_changes(runtime: Runtime) -> None:
+    data: Any = load_fixture("pipeline", "small.json")
+    with runtime.sessions.begin() as s:
+        org = create_organization(s, "acme", "Acme", now=NOW)
+        import_pipeline(s, org.id, data, now=NOW)
+    changed = copy.deepcopy(data)
+    changed["deals"][1]["stage"] = "proposal"
+    changed["deals"][1]["stage_history"].append({"stage": "proposal", "at": "2026-05-01T10:00:00+08:00"})
+    with runtime.sessions.begin() as s:
+        report = import_pipeline(s, org.id, changed, now=NOW)
+    assert report.updated == {"deals": 1}
+    with runtime.sessions() as s:
+        deal = s.scalar(select(Deal).where(Deal.external_id == "d3"))
+        assert deal is not None and [h.stage for h in deal.stage_history] == ["intent", "proposal"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["customers"][0].update(owner="ghost"), "unknown owner"),
+        (lambda d: d["deals"][0].update(customer_id="cx"), "unknown customer"),
+        (lambda d: d["deals"][0].update(stage="closing"), "deals.0.stage"),
+        (lambda d: d["activities"].append(dict(d["activities"][0])), "repeats activities"),
+        (lambda d: d["activities"][0].update(at="2026-05-12 16:00"), "activities.0.at"),
+        (lambda d: d["deals"][0]["stage_history"].pop(), "last stage_history"),
+    ],
+)
+def test_invalid_pipelines_are_rejected_and_nothing_is_written(
+    runtime: Runtime, mutate: Any, message: str
+) -> None:
+    data: Any = load_fixture("pipeline", "small.json")
+    mutate(data)
+    with runtime.sessions.begin() as s:
+        org = create_organization(s, "acme", "Acme", now=NOW)
+    with pytest.raises(InvalidInput, match=message), runtime.sessions.begin() as s:
+        import_pipeline(s, org.id, data, now=NOW)
+    assert sum(counts(runtime).values()) == 0
