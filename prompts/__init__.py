@@ -1,0 +1,1 @@
+"""Versioned prompt files (TOML), loaded and validated by `copilot.prompting`."""
