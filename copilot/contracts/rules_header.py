@@ -1,0 +1,285 @@
+"""Rules for the fields a contract states up front: parties, amount, signing date and term."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+
+from copilot.contracts.fields import ContractAmount, Parties, Term
+from copilot.contracts.locate import Contract, Evidence, split_sentences
+from copilot.contracts.normalise import find_dates, find_durations, months_between
+from copilot.nlp.amounts import find_amounts
+
+Found = tuple[object | None, list[Evidence]]
+
+_BUYER = (
+    r"买方|需方|采购方|采购人|买受人|委托方|委托人|发包方|发包人|定作方|定作人|承租方|承租人|客户|用户"
+    r"|被许可方"
+)
+_SELLER = (
+    r"卖方|供方|供应方|供货方|供应商|出卖人|受托方|受托人|承包方|承包人|承揽方|承揽人|出租方|出租人|服务方|服务商"
+    r"|许可方|开发方"
+)
+_ZH_PARTY_RE = re.compile(
+    rf"^(?P<label>甲方|乙方|{_BUYER}|{_SELLER})\s*(?P<note>[（(][^）)\n]{{0,12}}[）)])?\s*[:：]\s*"
+    r"(?P<name>[^\s，,；;:：\n]{2,60})",
+    re.M,
+)
+_EN_LABEL_RE = re.compile(
+    r"^(?P<label>Party\s*A|Party\s*B|Buyer|Purchaser|Customer|Client|Seller|Supplier|Vendor|Contractor"
+    r"|Licensor|Licensee)\s*[:：]\s*(?P<name>[^\n]{2,80}?)(?=\s{2,}|\s+(?:BUYER|SELLER|By|Address)\b|$)",
+    re.M | re.I,
+)
+_EN_BUYER = re.compile(r"party\s*a|buyer|purchaser|customer|client|licensee", re.I)
+_NAME_CUT_RE = re.compile(
+    r"[（(]\s*(?:以下|下称|简称|hereinafter|the\s+\")|（盖章）|\(盖章\)|[（(](?:盖章|签章|公章)"
+)
+_NOT_A_NAME = re.compile(r"^(?:法定代表人|授权代表|委托代理人|地址|住所|签字|盖章|电话|[（(])")
+_BETWEEN_RE = re.compile(r"\bbetween\s*:?\s*", re.I)
+_EN_NAME_END_RE = re.compile(
+    r",?\s+\(|\s*\(\s*[\"“']|,\s+(?=(?:a|an|the|with|having|whose|located|organi[sz]ed|incorporated|existing"
+    r"|registered|duly|\d)\b)|\s+and\s+|[;\n]|\.\s+[A-Z]",
+    re.I,
+)
+_EN_AND_RE = re.compile(r"(?:[)\"”]\s*[,;]?|,)\s*and\s+(?:\(\d\)\s*|\(ii\)\s*)?|\s+and\s+", re.I)
+
+
+def _clean_party(name: str) -> str:
+    name = _NAME_CUT_RE.split(name, maxsplit=1)[0]
+    return name.strip(' ，,。.:：;；"“”')
+
+
+def parties(c: Contract) -> Found:
+    """甲方/乙方 (or buyer/seller) as written at their first labelled mention; English `between X and Y`."""
+    names: dict[str, tuple[str, int, int]] = {}
+    for m in _ZH_PARTY_RE.finditer(c.text):
+        name = _clean_party(m.group("name"))
+        if len(name) < 2 or _NOT_A_NAME.match(name):
+            continue
+        label = m.group("label") + (m.group("note") or "")
+        if "甲" in label:
+            role = "a"
+        elif "乙" in label:
+            role = "b"
+        else:
+            role = "a" if re.search(_BUYER, label) else "b"
+        names.setdefault(role, (name, m.start(), m.end()))
+    if not names:
+        names = _en_parties(c)
+    if not names:
+        return None, []
+    spans = sorted({(s, e) for _, s, e in names.values()})
+    value = Parties(
+        party_a=names["a"][0] if "a" in names else None, party_b=names["b"][0] if "b" in names else None
+    )
+    return value, [c.evidence(s, e, c.leaf_containing(s)) for s, e in spans]
+
+
+def _en_parties(c: Contract) -> dict[str, tuple[str, int, int]]:
+    head = c.text[:4000]
+    m = _BETWEEN_RE.search(head)
+    if m:
+        first = _en_name(head, m.end())
+        if first:
+            rest = head[first[2] :]
+            # Skip the first party's description up to the `and` that introduces the second party.
+            close = re.search(r"[)\"”]\s*[,;]?\s*and\s+(?:\(\d\)\s*)?|,\s*and\s+(?:\(\d\)\s*)?", rest)
+            if close is None:
+                close = re.match(r"\s+and\s+", rest)
+            if close is not None:
+                second = _en_name(head, first[2] + close.end())
+                if second:
+                    return {"a": first, "b": second}
+            return {"a": first}
+    out: dict[str, tuple[str, int, int]] = {}
+    for lm in _EN_LABEL_RE.finditer(c.text):
+        role = "a" if _EN_BUYER.fullmatch(re.sub(r"\s+", " ", lm.group("label")).strip()) else "b"
+        name = lm.group("name").strip(" ,.;")
+        if len(name) >= 2:
+            out.setdefault(role, (name, lm.start("name"), lm.start("name") + len(name)))
+    return out
+
+
+def _en_name(text: str, start: int) -> tuple[str, int, int] | None:
+    m = re.match(r"\s*(?:\(\d\)|\(i\))?\s*", text[start:])
+    start += m.end() if m else 0
+    end_m = _EN_NAME_END_RE.search(text, start)
+    end = end_m.start() if end_m else min(len(text), start + 120)
+    name = text[start:end].strip(" ,;")
+    if not name or len(name) > 120 or not name[0].isupper():
+        return None
+    return name, start, start + len(name)
+
+
+_TOTAL_ZH_RE = re.compile(
+    r"价税合计|含税总价|(?:合同|协议)?(?:总金额|总价款|总价|总额|价款总额|总计|总费用|费用总计|合计金额)|合同金额|合同价款|合同价格"
+    r"|签约合同价"
+)
+_TOTAL_EN_RE = re.compile(
+    r"(?:total|aggregate)\s+(?:contract\s+|purchase\s+|agreement\s+)?(?:price|amount|fees?|consideration|value|sum)"
+    r"|contract\s+(?:price|sum|value|amount)|purchase\s+price",
+    re.I,
+)
+
+
+def contract_amount(c: Contract) -> Found:
+    """The total contract amount: the first amount after a total cue; 价税合计 wins over a pre-tax total."""
+    best: tuple[int, ContractAmount, int] | None = None  # (rank, value, leaf)
+    for i in c.candidate_leaves("contract_amount"):
+        for s in c.sentences(i):
+            for cue in (*_TOTAL_ZH_RE.finditer(s.text), *_TOTAL_EN_RE.finditer(s.text)):
+                money = [m for m in find_amounts(s.text) if cue.end() <= m.start <= cue.end() + 60]
+                if not money:
+                    continue
+                before = s.text[max(0, money[0].start - 8) : money[0].start] + cue.group(0)
+                if re.search(r"不含税|未税|(?i:exclusive|excluding|before)\s+(?:of\s+)?(?:vat|tax)", before):
+                    rank = 2
+                elif re.search(r"价税合计|含税", cue.group(0) + before):
+                    rank = 0
+                else:
+                    rank = 1
+                value = ContractAmount(amount=float(money[0].amount), currency=money[0].currency)
+                if best is None or rank < best[0]:
+                    best = (rank, value, i)
+                break
+        if best is not None and best[0] == 0:
+            break
+    if best is None:
+        return None, []
+    return best[1], [c.clause_evidence(best[2])]
+
+
+_SIGN_LABEL_RE = re.compile(r"(?:签订|签署|签约|签字|订立|签定)(?:日期|时间|日)\s*[:：]?\s*")
+_SIGN_VERB_RE = re.compile(r"(?:签订|签署|签约|签字|订立|签定)")
+_EN_SIGN_RE = re.compile(
+    r"(?:entered\s+into|made|executed|signed)(?:\s+and\s+(?:entered\s+into|executed))?(?:\s+effective)?"
+    r"\s+(?:as\s+of|on|this|dated)\s+(?:the\s+)?$",
+    re.I,
+)
+_EN_DATED_RE = re.compile(r"\bdated\s+(?:as\s+of\s+)?(?:the\s+)?$", re.I)
+_EN_SIG_DATE_RE = re.compile(r"(?:^|\n|\s)(?:Date|Dated|Signing\s+Date|Date\s+of\s+Signing)\s*:\s*$", re.I)
+
+
+def signing_date(c: Contract) -> Found:
+    """签订日期 / 于…签署 / `entered into on` / a signature block's `Date:`; never a quotation's date."""
+    dates = find_dates(c.text)
+    ranked: list[tuple[int, int, int]] = []  # (rank, index into dates)
+    for k, d in enumerate(dates):
+        before = c.text[max(0, d.start - 40) : d.start]
+        after = c.text[d.end : d.end + 20]
+        if _SIGN_LABEL_RE.search(before[-12:]) and re.search(r"[:：]\s*$|日期\s*$|时间\s*$", before):
+            ranked.append((0, d.start, k))
+        elif _EN_SIGN_RE.search(before) or (
+            re.search(r"于\s*$", before) and _SIGN_VERB_RE.search(after[:14])
+        ):
+            ranked.append((1, d.start, k))
+        elif _EN_SIG_DATE_RE.search(before) or (
+            _EN_DATED_RE.search(before)
+            and (d.start < 1500 or re.search(r"(?i:agreement|contract)[^.\n]{0,60}dated", before + " dated"))
+            and not re.search(r"(?i:quotation|quote|proposal|letter|invoice|order)\S*\s+dated", before)
+        ):
+            ranked.append((2, d.start, k))
+    if not ranked:
+        return None, []
+    _, _, k = min(ranked)
+    d = dates[k]
+    return d.value, [c.evidence(*_line_around(c.text, d.start, d.end), c.leaf_containing(d.start))]
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line holding [start, end): the quoted evidence for a date."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, right if right != -1 else len(text)
+
+
+_TERM_CUE_RE = re.compile(
+    r"有效期|合同期限|服务期限|服务期|合同期|租赁期|许可期|期限为|期限自|期限是|(?i:\bterm\b|remain\s+in\s+(?:full\s+)?"
+    r"(?:force|effect)|continue\s+in\s+(?:full\s+)?(?:force|effect)|expire)"
+)
+_RANGE_SEP_RE = re.compile(
+    r"^\s*(?:起|开始)?\s*(?:至|到|—|–|-|~|～|(?i:to|until|through|and\s+ending\s+on))\s*$"
+)
+_ANCHOR_SIGN_RE = re.compile(
+    r"自?(?:双方)?(?:签订|签署|签字|盖章|签约)[^，。；]{0,12}之日起|(?i:from\s+the\s+date\s+of\s+"
+    r"(?:signing|execution|this\s+agreement))"
+)
+_ANCHOR_EFFECTIVE_RE = re.compile(
+    r"生效之日起|(?i:from\s+the\s+effective\s+date|commenc\w*\s+on\s+the\s+effective\s+date)"
+)
+_SIGNED_EFFECTIVE_RE = re.compile(
+    r"自[^。；]{0,30}(?:签字|签署|签订|盖章)[^。；]{0,10}之日起生效|签字盖章后生效|签署后生效"
+)
+_EFFECTIVE_DEF_RE = re.compile(
+    r"[(（]\s*(?:the\s+)?[\"“]Effective\s+Date[\"”]\s*[)）]|[\"“]Effective\s+Date[\"”]\s+"
+    r"(?:means|shall\s+mean)",
+    re.I,
+)
+
+
+def term(c: Contract, signed: date | None) -> Found:
+    """合同期限 / 有效期 / term: a date range, or a stated length from signing or the effective date."""
+    ids = c.titled("term", inherit=False) + c.leaf_ids
+    seen: set[int] = set()
+    for i in ids:
+        if i in seen:
+            continue
+        seen.add(i)
+        for s in c.sentences(i):
+            if not _TERM_CUE_RE.search(s.text):
+                continue
+            value = _term_in(c, s.text, signed)
+            if value is not None:
+                return value, [c.clause_evidence(c.leaf_containing(s.start) or i)]
+    return None, []
+
+
+def _term_in(c: Contract, sentence: str, signed: date | None) -> Term | None:
+    dates = find_dates(sentence)
+    start = end = None
+    for a, b in itertools.pairwise(dates):
+        if _RANGE_SEP_RE.match(sentence[a.end : b.start]) or re.match(
+            r"^\s*(?:起)?\s*(?:至|到)", sentence[a.end : b.start]
+        ):
+            start, end = a.value, b.value
+            break
+    if start is None and dates:
+        d = dates[0]
+        before = sentence[max(0, d.start - 6) : d.start]
+        after = sentence[d.end : d.end + 4]
+        if re.search(r"至\s*$|到\s*$|(?i:until|through)\s*$", before) or re.match(
+            r"\s*(?:止|到期|届满)", after
+        ):
+            end = d.value
+        elif re.search(r"自\s*$|从\s*$|(?i:from|commenc\w*\s+on|starting\s+on)\s*$", before):
+            start = d.value
+    months = next((d.months for d in find_durations(sentence) if d.months is not None), None)
+    if start is None and (
+        _ANCHOR_SIGN_RE.search(sentence)
+        or (_ANCHOR_EFFECTIVE_RE.search(sentence) and _SIGNED_EFFECTIVE_RE.search(c.text))
+    ):
+        start = signed
+    if start is None and _ANCHOR_EFFECTIVE_RE.search(sentence):
+        start = _effective_date(c)
+    if months is None and start is not None and end is not None:
+        months = months_between(start, end)
+    if months is None and end is None:
+        return None
+    return Term(start=start, end=end, months=months)
+
+
+def _effective_date(c: Contract) -> date | None:
+    m = _EFFECTIVE_DEF_RE.search(c.text)
+    if m is None:
+        return None
+    before = find_dates(c.text[max(0, m.start() - 80) : m.start()])
+    if before:
+        return before[-1].value  # `on February 9, 2026 (the "Effective Date")`
+    after = find_dates(c.text[m.end() : m.end() + 60])
+    return after[0].value if after else None
+
+
+def sentences_of(text: str) -> list[str]:
+    """Sentences of a free text (for callers outside a clause)."""
+    return [s.text for s in split_sentences(text)]
