@@ -9,11 +9,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import customers, followups
+from api.routes import customers, deals, followups
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
 
-UPLOAD_PATHS = frozenset({"/v1/followups/audio"})
+UPLOAD_SUFFIXES = ("/audio", "/contracts")
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
@@ -42,7 +42,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         settings = app.state.runtime.settings if app.state.runtime is not None else get_settings()
         # uploads (audio, PDFs) have their own, larger limits checked by their routes
-        limit = settings.max_body_bytes if request.url.path not in UPLOAD_PATHS else 64 * 1024 * 1024
+        limit = (
+            settings.max_body_bytes if not request.url.path.endswith(UPLOAD_SUFFIXES) else 64 * 1024 * 1024
+        )
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             return JSONResponse(
@@ -60,4 +62,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     app.include_router(followups.router)
     app.include_router(customers.router)
+    app.include_router(deals.router)
     return app

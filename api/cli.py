@@ -288,6 +288,7 @@ def demo() -> None:
     setup_demo()
 
 
-from api import cli_eval  # noqa: E402  (registers the eval and bench commands)
+from api import cli_contracts, cli_eval  # noqa: E402  (they register their commands)
 
 cli_eval.register(app)
+cli_contracts.register(app)

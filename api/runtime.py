@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.clock import Clock, SystemClock
 from copilot.config import Settings
+from copilot.contracts.fields import OfflineContractExtractor
+from copilot.contracts.service import ContractLimits, ContractService
+from copilot.deals import DealService
 from copilot.engines import FollowUpEngine
 from copilot.extraction.offline import OfflineEngine
 from copilot.followups import FollowUpService
 from copilot.llm.transcribe import Transcriber
+from copilot.requirements import RequirementService
 from copilot.store.database import make_engine, make_session_factory
 from copilot.store.migrate import upgrade
 from evaluators.quality import judge_quality
@@ -26,6 +30,9 @@ class Runtime:
     clock: Clock
     engine: FollowUpEngine
     followups: FollowUpService
+    contracts: ContractService
+    requirements: RequirementService
+    deals: DealService
     transcriber: Transcriber | None = None
 
     def close(self) -> None:
@@ -47,7 +54,24 @@ def build_runtime(
     clock = clock or SystemClock()
     engine = engine or build_engine(settings)
     followups = FollowUpService(sessions, engine, judge_quality, clock, settings)
-    return Runtime(settings, db, sessions, clock, engine, followups, build_transcriber(settings))
+    contracts = ContractService(
+        sessions,
+        OfflineContractExtractor(),
+        clock,
+        ContractLimits(max_pages=settings.contract_max_pages, max_bytes=settings.contract_max_bytes),
+    )
+    return Runtime(
+        settings,
+        db,
+        sessions,
+        clock,
+        engine,
+        followups,
+        contracts=contracts,
+        requirements=RequirementService(sessions, clock),
+        deals=DealService(sessions, clock),
+        transcriber=build_transcriber(settings),
+    )
 
 
 def build_transcriber(settings: Settings) -> Transcriber | None:

@@ -42,6 +42,7 @@ class Principal:
     user_id: int | None = None
     user_external_id: str | None = None
     team: str | None = None
+    job_role: str | None = None  # the user's role in the company: rep, manager, solution, legal...
 
     @property
     def sees_everything(self) -> bool:
@@ -127,6 +128,7 @@ def authenticate(session: Session, plaintext: str | None) -> Principal:
         user_id=user.id if user else None,
         user_external_id=user.external_id if user else None,
         team=user.team if user else None,
+        job_role=user.role if user else None,
     )
 
 

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     max_chat_messages: int = Field(2_000, ge=1)
     max_body_bytes: int = Field(2_000_000, ge=1_000, description="Largest HTTP request body accepted.")
     follow_up_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
+    contract_max_pages: int = Field(200, ge=1, description="Longest contract PDF accepted, in pages.")
+    contract_max_bytes: int = Field(20_000_000, ge=10_000, description="Largest contract PDF accepted.")
     lexicon_dir: Path | None = Field(None, description="Extra lexicon files merged over the built-in ones.")
     # The LLM engine: used when a base URL and a model are set (any OpenAI-compatible endpoint).
     llm_base_url: str | None = Field(

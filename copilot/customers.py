@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import Principal
@@ -11,8 +13,8 @@ from copilot.views import customer_file
 
 
 def read_customer_file(
-    sessions: sessionmaker[Session], principal: Principal, customer_id: str
+    sessions: sessionmaker[Session], principal: Principal, customer_id: str, *, now: datetime
 ) -> CustomerFile:
     """The customer's digital file, if the principal may see the customer."""
     with sessions() as session:
-        return customer_file(session, principal, get_customer(session, principal, customer_id))
+        return customer_file(session, principal, get_customer(session, principal, customer_id), now=now)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from copilot.access import AccessRole, Principal, scope_customers
 from copilot.clock import Clock
 from copilot.config import Settings
+from copilot.deals import StageLocked, change_stage
 from copilot.domain import Channel, CustomerContext, FollowUpFields, InputKind, Interaction, Stage
 from copilot.engines import FollowUpEngine, QualityJudge
 from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -191,13 +192,15 @@ class FollowUpService:
         ):
             customer.first_contact_date = fields.first_contact_date
         stage = fields.stage
+        stage_note = None
         if stage is not None:
             if deal is None:
+                # the customer's first deal, opened by this interaction
                 deal = Deal(
                     org_id=activity.org_id,
                     external_id=new_id("deal"),
                     customer_id=customer.id,
-                    name=f"{customer.name}",
+                    name=customer.name,
                     stage=stage.value,
                     stage_entered_at=activity.at,
                     created_at=now,
@@ -205,21 +208,7 @@ class FollowUpService:
                 )
                 session.add(deal)
                 session.flush()
-                session.add(
-                    StageChange(
-                        org_id=activity.org_id,
-                        deal_id=deal.id,
-                        stage=stage.value,
-                        at=activity.at,
-                        source="followup",
-                        activity_id=activity.id,
-                    )
-                )
                 activity.deal_id = deal.id
-            elif deal.stage != stage.value:
-                deal.stage = stage.value
-                deal.stage_entered_at = activity.at
-                deal.updated_at = now
                 session.add(
                     StageChange(
                         org_id=activity.org_id,
@@ -230,7 +219,20 @@ class FollowUpService:
                         activity_id=activity.id,
                     )
                 )
-        current = stage or (Stage(deal.stage) if deal else None)
+            else:
+                try:
+                    change_stage(
+                        session,
+                        deal,
+                        stage,
+                        at=activity.at,
+                        now=now,
+                        source="followup",
+                        activity_id=activity.id,
+                    )
+                except StageLocked as exc:
+                    stage_note = exc.message  # the reading is kept; the deal's stage is not moved
+        current = Stage(deal.stage) if deal else stage
         proposed = None
         if fields.next_follow_up_date is not None:
             customer.next_follow_up_date = fields.next_follow_up_date
@@ -269,7 +271,7 @@ class FollowUpService:
             signals=[{"signal": h.signal.value, **h.evidence.as_dict()} for h in fields.signals],
             evidence={k: e.as_dict() for k, e in fields.evidence.items()},
             usage=dict(run.usage) if run and run.usage else None,
-            note=run.note if run else None,
+            note="; ".join(n for n in (run.note if run else None, stage_note) if n) or None,
             created_at=now,
         )
         session.add(extraction)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from copilot.domain import Channel, Stage
 from copilot.errors import InvalidInput
+from copilot.requirements import record_requirements
 from copilot.store.models import Activity, Contact, Customer, Deal, Document, StageChange, User
 
 Industry = Literal[
@@ -70,6 +71,7 @@ class DealIn(_Strict):
     stage_history: list[StageEntryIn] = []
     expected_close: date | None = None
     lost_reason: str | None = None
+    requirements: dict[str, Any] | None = None  # the customer's original requirements (FORMAT.md forms)
 
 
 class ActivityIn(_Strict):
@@ -245,6 +247,13 @@ def import_pipeline(session: Session, org_id: int, data: Any, *, now: datetime) 
                 "lost_reason": d.lost_reason,
             },
         )
+        if d.requirements is not None:
+            session.flush()
+            version = record_requirements(
+                session, row, d.requirements, changed_by=None, role="import", now=now
+            )
+            if version is not None:
+                report.count("requirements", "created" if version.version == 1 else "updated")
         wanted_history = [(h.stage.value, h.at) for h in history]
         if [(h.stage, h.at) for h in row.stage_history] != wanted_history:
             row.stage_history = [

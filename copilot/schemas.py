@@ -150,6 +150,17 @@ class CustomerFile(BaseModel):
     contacts: list[ContactPublic]
     deals: list[DealPublic]
     latest_followups: list[FollowUpPublic]
+    contracts: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each deal's latest contract: fields, evidence, differences."
+    )
+    risks: list[RiskPublic] = Field(default_factory=list)
+
+
+class RiskPublic(BaseModel):
+    kind: Literal["contract_difference", "requirement_confirmation"]
+    deal_id: str
+    message: str
+    overdue: bool = False
 
 
 class Page(BaseModel):

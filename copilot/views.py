@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from copilot.schemas import (
     FieldsPublic,
     FollowUpPublic,
     QualityPublic,
+    RiskPublic,
     SignalPublic,
     StageEntryPublic,
 )
@@ -86,7 +87,9 @@ def followup_public(
     return out
 
 
-def _deal_public(deal: Deal, activity_ids: dict[int, str]) -> DealPublic:
+def deal_public(deal: Deal, activity_ids: dict[int, str] | None = None) -> DealPublic:
+    """A deal with its stage history."""
+    activity_ids = activity_ids or {}
     return DealPublic(
         id=deal.external_id,
         name=deal.name,
@@ -108,7 +111,7 @@ def _deal_public(deal: Deal, activity_ids: dict[int, str]) -> DealPublic:
 
 
 def customer_file(
-    session: Session, principal: Principal, customer: Customer, *, latest: int = 5
+    session: Session, principal: Principal, customer: Customer, *, now: datetime, latest: int = 5
 ) -> CustomerFile:
     """The customer's digital file."""
     activities = list(
@@ -128,6 +131,7 @@ def customer_file(
     if change_ids:
         rows = session.execute(select(Activity.id, Activity.external_id).where(Activity.id.in_(change_ids)))
         activity_ids = {row.id: row.external_id for row in rows}
+    contracts, risks = _contracts_and_risks(session, customer, now)
     return CustomerFile(
         id=customer.external_id,
         name=customer.name,
@@ -141,6 +145,42 @@ def customer_file(
         next_follow_up_proposed=customer.next_follow_up_proposed,
         last_activity_at=customer.last_activity_at,
         contacts=[ContactPublic(name=c.name, title=c.title, role=c.role) for c in customer.contacts],
-        deals=[_deal_public(d, activity_ids) for d in customer.deals],
+        deals=[deal_public(d, activity_ids) for d in customer.deals],
         latest_followups=latest_followups,
+        contracts=contracts,
+        risks=risks,
     )
+
+
+def _contracts_and_risks(
+    session: Session, customer: Customer, now: datetime
+) -> tuple[list[dict[str, Any]], list[RiskPublic]]:
+    """Each deal's latest contract, and the open differences and unanswered confirmations as risks."""
+    from copilot.contracts.service import contract_view
+    from copilot.deals import latest_contract
+    from copilot.requirements import CONFIRMATION_SLA, pending_confirmations
+
+    contracts: list[dict[str, Any]] = []
+    risks: list[RiskPublic] = []
+    for deal in customer.deals:
+        contract = latest_contract(session, deal)
+        if contract is not None:
+            view = contract_view(contract, deal)
+            contracts.append(view)
+            risks.extend(
+                RiskPublic(kind="contract_difference", deal_id=deal.external_id, message=d["reason"])
+                for d in view["differences"]
+                if d["status"] == "open"
+            )
+        for c in pending_confirmations(session, deal):
+            waited = c.requested_at
+            risks.append(
+                RiskPublic(
+                    kind="requirement_confirmation",
+                    deal_id=deal.external_id,
+                    message=f"需求变更待方案负责人确认 (requirement change awaiting the solution owner since "
+                    f"{waited:%Y-%m-%d %H:%M} UTC)",
+                    overdue=now - waited > CONFIRMATION_SLA,
+                )
+            )
+    return contracts, risks

@@ -9,7 +9,7 @@ from pathlib import Path
 from copilot.errors import InvalidInput
 from evaluators.suites.base import Case, Prediction, Suite
 
-SUITES = ("followups", "times", "amounts")
+SUITES = ("followups", "times", "amounts", "contracts", "search")
 
 
 def get_suite(name: str) -> Suite:
@@ -26,6 +26,14 @@ def get_suite(name: str) -> Suite:
         from evaluators.suites.amounts import AmountsSuite
 
         return AmountsSuite()
+    if name == "contracts":
+        from evaluators.suites.contracts import ContractsSuite
+
+        return ContractsSuite()
+    if name == "search":
+        from evaluators.suites.search import SearchSuite
+
+        return SearchSuite()
     raise InvalidInput(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
 
 

@@ -14,4 +14,4 @@ router = APIRouter(prefix="/v1", tags=["customers"])
 @router.get("/customers/{customer_id}")
 def get_customer(customer_id: str, principal: PrincipalDep, runtime: RuntimeDep) -> CustomerFile:
     """The five fields, deals with stage history, contacts and the latest follow-ups."""
-    return read_customer_file(runtime.sessions, principal, customer_id)
+    return read_customer_file(runtime.sessions, principal, customer_id, now=runtime.clock.now())

@@ -135,6 +135,8 @@ class Deal(Base):
     stage_entered_at: Mapped[datetime | None]
     expected_close: Mapped[date | None] = mapped_column(Date)
     lost_reason: Mapped[str | None] = mapped_column(Text)
+    # who answers requirement changes (需求变更双签); any solution-role user when unset
+    solution_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -228,3 +230,88 @@ class Extraction(Base):
     created_at: Mapped[datetime]
 
     activity: Mapped[Activity] = relationship(back_populates="extractions")
+
+
+class RequirementVersion(Base):
+    """One version of a deal's original customer requirements; every change is a new row."""
+
+    __tablename__ = "requirement_versions"
+    __table_args__ = (UniqueConstraint("deal_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)  # field -> {"from": old, "to": new}
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_by_role: Mapped[str] = mapped_column(String(16))  # access role, or "import"
+    changed_at: Mapped[datetime]
+
+
+class RequirementConfirmation(Base):
+    """A requirement change made by sales, waiting for the solution owner's answer (需求变更双签)."""
+
+    __tablename__ = "requirement_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement_versions.id", ondelete="CASCADE"))
+    requested_at: Mapped[datetime]
+    # pending, feasible_synced ("technically feasible, synced"), meeting_needed ("meeting within 48 hours")
+    status: Mapped[str] = mapped_column(String(16))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Contract(Base):
+    """An uploaded contract: its extracted fields with evidence, against one requirements version."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (UniqueConstraint("org_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    filename: Mapped[str | None] = mapped_column(String(300))
+    pages: Mapped[int] = mapped_column(Integer)
+    engine: Mapped[str] = mapped_column(String(32))
+    engine_version: Mapped[str] = mapped_column(String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    warnings: Mapped[list[Any]] = mapped_column(JSON)
+    requirement_version: Mapped[int | None] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+    diffs: Mapped[list[ContractDiff]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan", order_by="ContractDiff.id"
+    )
+
+
+class ContractDiff(Base):
+    """A field where the contract departs from the requirement; locked until acknowledged."""
+
+    __tablename__ = "contract_diffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    required: Mapped[Any] = mapped_column(JSON)
+    contract_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(8))
+    contract_evidence: Mapped[list[Any]] = mapped_column(JSON)
+    requirement_evidence: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # open, accepted, renegotiate
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_role: Mapped[str | None] = mapped_column(String(16))
+    acknowledged_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    contract: Mapped[Contract] = relationship(back_populates="diffs")

@@ -1,0 +1,107 @@
+"""Deals: stage moves, requirements with double sign-off, contracts and their differences."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, UploadFile, status
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import PrincipalDep, RuntimeDep
+from copilot.domain import Stage
+from copilot.errors import InputTooLarge, InvalidInput
+from copilot.schemas import DealPublic
+from copilot.views import deal_public
+
+router = APIRouter(prefix="/v1/deals", tags=["deals and contracts"])
+
+
+class StageUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stage: Stage
+
+
+class RequirementsUpdate(BaseModel):
+    """The customer's original requirements: any subset of the 12 contract fields, normalised."""
+
+    model_config = ConfigDict(extra="forbid")
+    requirements: dict[str, Any]
+    solution_owner_id: str | None = Field(None, description="Who answers requirement changes for this deal.")
+
+
+class ConfirmationAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: Literal["feasible_synced", "meeting_needed"] = Field(
+        description="feasible_synced: technically feasible, synced; meeting_needed: a meeting within 48 hours"
+    )
+    note: str | None = Field(None, max_length=2000)
+
+
+class Acknowledgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["accepted", "renegotiate"]
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.patch("/{deal_id}")
+def update_deal(deal_id: str, body: StageUpdate, principal: PrincipalDep, runtime: RuntimeDep) -> DealPublic:
+    """Move a deal to a stage; `won` is refused (409) while contract differences are unacknowledged."""
+    deal = runtime.deals.set_stage(principal, deal_id, body.stage)
+    return deal_public(deal)
+
+
+@router.get("/{deal_id}/requirements")
+def get_requirements(deal_id: str, principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
+    """The current requirements, every change (who, what, when) and the confirmations."""
+    return runtime.requirements.get(principal, deal_id).__dict__
+
+
+@router.put("/{deal_id}/requirements")
+def put_requirements(
+    deal_id: str, body: RequirementsUpdate, principal: PrincipalDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Record the requirements; a change by sales creates a pending confirmation for the solution owner."""
+    view = runtime.requirements.put(
+        principal, deal_id, body.requirements, solution_owner_id=body.solution_owner_id
+    )
+    return view.__dict__
+
+
+@router.post("/{deal_id}/requirements/confirmations/{confirmation_id}")
+def answer_confirmation(
+    deal_id: str, confirmation_id: int, body: ConfirmationAnswer, principal: PrincipalDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """The solution owner's answer to a requirement change."""
+    return runtime.requirements.answer(principal, deal_id, confirmation_id, body.answer, body.note).__dict__
+
+
+@router.post("/{deal_id}/contracts", status_code=status.HTTP_201_CREATED)
+async def upload_contract(
+    deal_id: str,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    file: Annotated[UploadFile, File(description="The contract PDF.")],
+) -> dict[str, Any]:
+    """Parse a contract PDF, extract the 12 fields with evidence and diff them against the requirements."""
+    limit = runtime.settings.contract_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(f"the PDF is over the {limit:,}-byte limit: split it or compress it")
+    if not data:
+        raise InvalidInput("the uploaded file is empty; attach the contract PDF as 'file'")
+    return await run_in_threadpool(runtime.contracts.upload, principal, deal_id, data, file.filename)
+
+
+@router.get("/{deal_id}/contract-diff")
+def get_contract_diff(deal_id: str, principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
+    """The latest contract's fields and every difference from the requirements, with acknowledgements."""
+    return runtime.contracts.current(principal, deal_id)
+
+
+@router.post("/{deal_id}/contract-diff/{field}/acknowledge")
+def acknowledge_difference(
+    deal_id: str, field: str, body: Acknowledgement, principal: PrincipalDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Accept a difference or mark it for renegotiation (supervisor, admin or solution owner)."""
+    return runtime.contracts.acknowledge(principal, deal_id, field, body.decision, body.note)

@@ -1,0 +1,199 @@
+"""Contract upload, the diff against the deal's requirements, and acknowledgements that unlock `won`."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from copilot.access import AccessRole, Principal
+from copilot.clock import Clock
+from copilot.contracts.diff import diff_contract
+from copilot.contracts.fields import ContractExtractor, ContractFields
+from copilot.contracts.pdf import ContractDocument, read_pdf
+from copilot.deals import get_deal, latest_contract
+from copilot.errors import Forbidden, InvalidInput, NotFound
+from copilot.requirements import current_requirements
+from copilot.store.models import Contract, ContractDiff, Deal, Document, User
+
+Decision = Literal["accepted", "renegotiate"]
+
+
+@dataclass(frozen=True)
+class ContractLimits:
+    max_pages: int
+    max_bytes: int
+
+
+def extract_document(
+    data: bytes, filename: str | None, extractor: ContractExtractor, limits: ContractLimits
+) -> tuple[ContractDocument, ContractFields]:
+    """Parse a PDF and extract its 12 fields; bad PDFs raise clear InvalidInput errors."""
+    document = read_pdf(data, max_pages=limits.max_pages, max_bytes=limits.max_bytes, name=filename)
+    return document, extractor.extract(document)
+
+
+def _evidence_json(fields: ContractFields) -> dict[str, Any]:
+    return {k: [e.model_dump(mode="json") for e in v] for k, v in fields.evidence.items()}
+
+
+def contract_view(contract: Contract, deal: Deal, users: dict[int, str] | None = None) -> dict[str, Any]:
+    """A stored contract with its fields, evidence and differences (for the API and the digital file)."""
+    users = users or {}
+    return {
+        "id": contract.external_id,
+        "deal_id": deal.external_id,
+        "filename": contract.filename,
+        "pages": contract.pages,
+        "engine": {"name": contract.engine, "version": contract.engine_version},
+        "uploaded_at": contract.created_at,
+        "requirement_version": contract.requirement_version,
+        "fields": contract.fields,
+        "evidence": contract.evidence,
+        "warnings": contract.warnings,
+        "differences": [
+            {
+                "field": d.field,
+                "reason": d.reason,
+                "severity": d.severity,
+                "required": d.required,
+                "contract": d.contract_value,
+                "contract_evidence": d.contract_evidence,
+                "requirement_evidence": d.requirement_evidence,
+                "status": d.status,
+                "acknowledged_by": users.get(d.acknowledged_by_id or -1),
+                "acknowledged_role": d.acknowledged_role,
+                "acknowledged_at": d.acknowledged_at,
+                "note": d.note,
+            }
+            for d in contract.diffs
+        ],
+        "locked": any(d.status == "open" for d in contract.diffs),
+    }
+
+
+class ContractService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        extractor: ContractExtractor,
+        clock: Clock,
+        limits: ContractLimits,
+    ) -> None:
+        self.sessions = sessions
+        self.extractor = extractor
+        self.clock = clock
+        self.limits = limits
+
+    def upload(self, principal: Principal, deal_id: str, data: bytes, filename: str | None) -> dict[str, Any]:
+        """Parse, extract and diff a contract for the deal; a bad file changes nothing stored."""
+        with self.sessions() as session:
+            get_deal(session, principal, deal_id)  # scope check before any parsing work
+        document, fields = extract_document(data, filename, self.extractor, self.limits)
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            deal = get_deal(session, principal, deal_id)
+            requirements = current_requirements(session, deal)
+            diffs = diff_contract(fields, requirements.values if requirements else None)
+            doc = Document(
+                org_id=deal.org_id,
+                external_id=f"doc_{secrets.token_hex(8)}",
+                deal_id=deal.id,
+                kind="contract",
+                at=now,
+                text=document.text,
+                filename=filename,
+                created_at=now,
+            )
+            session.add(doc)
+            session.flush()
+            contract = Contract(
+                org_id=deal.org_id,
+                external_id=f"ct_{secrets.token_hex(8)}",
+                deal_id=deal.id,
+                document_id=doc.id,
+                filename=filename,
+                pages=document.page_count,
+                engine=fields.engine,
+                engine_version=fields.engine_version,
+                fields=fields.normalised(),
+                evidence=_evidence_json(fields),
+                warnings=list(document.warnings),
+                requirement_version=requirements.version if requirements else None,
+                uploaded_by_id=principal.user_id,
+                created_at=now,
+            )
+            contract.diffs = [
+                ContractDiff(
+                    org_id=deal.org_id,
+                    field=d.field,
+                    required=d.required,
+                    contract_value=d.contract,
+                    reason=d.reason,
+                    severity=d.severity,
+                    contract_evidence=[e.model_dump(mode="json") for e in d.contract_evidence],
+                    requirement_evidence=d.requirement_evidence,
+                    status="open",
+                )
+                for d in diffs
+            ]
+            session.add(contract)
+            session.flush()
+            return contract_view(contract, deal)
+
+    def current(self, principal: Principal, deal_id: str) -> dict[str, Any]:
+        """The deal's latest contract with its differences."""
+        with self.sessions() as session:
+            deal = get_deal(session, principal, deal_id)
+            contract = latest_contract(session, deal)
+            if contract is None:
+                raise NotFound(
+                    f"deal {deal_id!r} has no contract yet; upload one to POST /v1/deals/{deal_id}/contracts"
+                )
+            return contract_view(contract, deal, _users(session, deal))
+
+    def acknowledge(
+        self,
+        principal: Principal,
+        deal_id: str,
+        field: str,
+        decision: Decision,
+        note: str | None,
+    ) -> dict[str, Any]:
+        """Record a supervisor's or the solution owner's acceptance or renegotiation of a difference."""
+        with self.sessions.begin() as session:
+            deal = get_deal(session, principal, deal_id)
+            if not _may_acknowledge(principal, deal):
+                raise Forbidden(
+                    "only a supervisor, an admin or the deal's solution owner acknowledges differences"
+                )
+            contract = latest_contract(session, deal)
+            if contract is None:
+                raise NotFound(f"deal {deal_id!r} has no contract")
+            diff = next((d for d in contract.diffs if d.field == field), None)
+            if diff is None:
+                raise NotFound(f"the contract has no difference on {field!r}")
+            if diff.status != "open":
+                raise InvalidInput(f"the difference on {field!r} was already acknowledged ({diff.status})")
+            diff.status = decision
+            diff.acknowledged_by_id = principal.user_id
+            diff.acknowledged_role = principal.role.value
+            diff.acknowledged_at = self.clock.now()
+            diff.note = note
+            session.flush()
+            return contract_view(contract, deal, _users(session, deal))
+
+
+def _may_acknowledge(principal: Principal, deal: Deal) -> bool:
+    if principal.role in (AccessRole.SUPERVISOR, AccessRole.ADMIN):
+        return True
+    if deal.solution_owner_id is not None:
+        return principal.user_id == deal.solution_owner_id
+    return principal.job_role == "solution"
+
+
+def _users(session: Session, deal: Deal) -> dict[int, str]:
+    return {u.id: u.external_id for u in session.scalars(select(User).where(User.org_id == deal.org_id))}
