@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.clock import Clock, SystemClock
 from copilot.config import Settings
-from copilot.contracts.fields import OfflineContractExtractor
+from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
 from copilot.contracts.service import ContractLimits, ContractService
 from copilot.deals import DealService
 from copilot.engines import FollowUpEngine
@@ -20,6 +21,9 @@ from copilot.requirements import RequirementService
 from copilot.store.database import make_engine, make_session_factory
 from copilot.store.migrate import upgrade
 from evaluators.quality import judge_quality
+
+if TYPE_CHECKING:
+    from copilot.llm.chat import OpenAICompatibleChat
 
 
 @dataclass
@@ -56,7 +60,7 @@ def build_runtime(
     followups = FollowUpService(sessions, engine, judge_quality, clock, settings)
     contracts = ContractService(
         sessions,
-        OfflineContractExtractor(),
+        build_contract_extractor(settings),
         clock,
         ContractLimits(max_pages=settings.contract_max_pages, max_bytes=settings.contract_max_bytes),
     )
@@ -71,6 +75,36 @@ def build_runtime(
         requirements=RequirementService(sessions, clock),
         deals=DealService(sessions, clock),
         transcriber=build_transcriber(settings),
+    )
+
+
+def build_contract_extractor(settings: Settings) -> ContractExtractor:
+    """The offline contract rules, or the LLM extractor over them when a model is configured."""
+    offline = OfflineContractExtractor()
+    if not settings.llm_configured:
+        return offline
+    from copilot.contracts.llm import LLMContractExtractor
+    from copilot.llm.tokens import TiktokenCounter
+    from copilot.prompting import load_prompt
+
+    return LLMContractExtractor(
+        _chat(settings),
+        load_prompt("contract_extract"),
+        offline,
+        TiktokenCounter(settings.data_dir / "tiktoken", settings.llm_tokenizer),
+    )
+
+
+def _chat(settings: Settings) -> OpenAICompatibleChat:
+    from copilot.llm.chat import OpenAICompatibleChat
+
+    assert settings.llm_base_url is not None and settings.llm_model is not None
+    return OpenAICompatibleChat(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout_s=settings.llm_timeout_s,
+        response_format=settings.llm_response_format,
     )
 
 
@@ -93,21 +127,12 @@ def build_engine(settings: Settings) -> FollowUpEngine:
     offline = OfflineEngine(extra_lexicon_dir=settings.lexicon_dir)
     if not settings.llm_configured:
         return offline
-    from copilot.llm.chat import OpenAICompatibleChat
     from copilot.llm.engine import LLMFollowUpEngine
     from copilot.llm.tokens import TiktokenCounter
     from copilot.prompting import load_prompt
 
-    assert settings.llm_base_url is not None and settings.llm_model is not None
-    chat = OpenAICompatibleChat(
-        base_url=settings.llm_base_url,
-        model=settings.llm_model,
-        api_key=settings.llm_api_key,
-        timeout_s=settings.llm_timeout_s,
-        response_format=settings.llm_response_format,
-    )
     return LLMFollowUpEngine(
-        chat,
+        _chat(settings),
         load_prompt("followup_extract"),
         offline,
         TiktokenCounter(settings.data_dir / "tiktoken", settings.llm_tokenizer),

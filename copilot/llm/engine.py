@@ -6,15 +6,14 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-
-from pydantic import ValidationError
+from dataclasses import replace
 
 from copilot.domain import CustomerContext, EngineRun, FollowUpFields, Interaction
 from copilot.engines import FollowUpEngine
-from copilot.llm.chat import ChatModel, ChatReply, ChatTurn, ModelError, TransientModelError
+from copilot.llm.chat import ChatModel, ChatTurn
 from copilot.llm.grounding import ground
 from copilot.llm.schema import LLMFollowUp
+from copilot.llm.structured import ModelUnavailable, StructuredCaller
 from copilot.llm.tokens import TokenCounter
 from copilot.prompting import Prompt, RenderedPrompt
 
@@ -45,9 +44,7 @@ class LLMFollowUpEngine:
         self.fallback = fallback
         self.counter = counter
         self.max_prompt_tokens = max_prompt_tokens
-        self.retries = retries
-        self.backoff_s = backoff_s
-        self.sleep = sleep
+        self.caller = StructuredCaller(chat, retries=retries, backoff_s=backoff_s, sleep=sleep)
 
     def build_turns(self, interaction: Interaction, customer: CustomerContext) -> list[ChatTurn]:
         """The messages for one call, with the interaction trimmed to the token budget."""
@@ -89,96 +86,36 @@ class LLMFollowUpEngine:
 
     def extract_followup(self, interaction: Interaction, customer: CustomerContext) -> FollowUpFields:
         turns = self.build_turns(interaction, customer)
-        usage: dict[str, int] = {}
-        calls = 0
-        reason = ""
-        for ask in range(2):  # the first answer, and one re-ask with the validation error
-            try:
-                reply = self._call_with_retries(turns)
-            except _GaveUp as exc:
-                calls += exc.calls
-                reason = exc.reason
-                break
-            calls += reply.calls
-            for k, v in reply.reply.usage.items():
-                usage[k] = usage.get(k, 0) + v
-            try:
-                answer = LLMFollowUp.model_validate_json(reply.reply.text)
-            except ValidationError as exc:
-                reason = f"invalid output: {_brief(exc)}"
-                if ask == 0:
-                    turns = [
-                        *turns,
-                        ChatTurn("assistant", reply.reply.text[:4000]),
-                        ChatTurn(
-                            "user",
-                            f"Your answer did not match the schema: {_brief(exc)}. "
-                            "Answer again with JSON only, exactly matching the schema.",
-                        ),
-                    ]
-                continue
-            fields = ground(answer, interaction, customer)
+        try:
+            answer = self.caller.ask(turns, LLMFollowUp)
+        except ModelUnavailable as exc:
+            log.warning("llm extraction fell back to offline", extra={"reason": exc.reason[:300]})
+            fields = self.fallback.extract_followup(interaction, customer)
             return replace(
                 fields,
                 run=EngineRun(
-                    engine=self.name,
-                    version=self.version,
+                    engine=self.fallback.name,
+                    version=self.fallback.version,
                     model=self.chat.model,
                     prompt=self.prompt.ref,
-                    usage=usage,
-                    calls=calls,
+                    usage=exc.stats.usage or None,
+                    calls=exc.stats.calls,
+                    note=f"LLM fallback to the offline engine: {exc.reason}"[:1000],
                 ),
             )
-        log.warning("llm extraction fell back to offline", extra={"reason": reason[:300]})
-        fields = self.fallback.extract_followup(interaction, customer)
+        fields = ground(answer.value, interaction, customer)
         return replace(
             fields,
             run=EngineRun(
-                engine=self.fallback.name,
-                version=self.fallback.version,
+                engine=self.name,
+                version=self.version,
                 model=self.chat.model,
                 prompt=self.prompt.ref,
-                usage=usage or None,
-                calls=calls,
-                note=f"LLM fallback to the offline engine: {reason}"[:1000],
+                usage=answer.stats.usage,
+                calls=answer.stats.calls,
             ),
         )
-
-    def _call_with_retries(self, turns: list[ChatTurn]) -> _Attempt:
-        """One answer; timeouts, 429 and 5xx are retried with exponential backoff."""
-        delay = self.backoff_s
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return _Attempt(self.chat.complete_json(turns, LLMFollowUp), attempt)
-            except TransientModelError as exc:
-                if attempt > self.retries:
-                    raise _GaveUp(f"{exc} (after {attempt} attempts)", attempt) from exc
-                self.sleep(delay)
-                delay *= 2
-            except ModelError as exc:
-                raise _GaveUp(str(exc), attempt) from exc
-
-
-@dataclass(frozen=True)
-class _Attempt:
-    reply: ChatReply
-    calls: int
-
-
-class _GaveUp(Exception):
-    def __init__(self, reason: str, calls: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.calls = calls
 
 
 def _line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
-
-
-def _brief(exc: ValidationError) -> str:
-    errs = exc.errors()
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'root'}: {e['msg']}" for e in errs[:5]]
-    return "; ".join(parts)
