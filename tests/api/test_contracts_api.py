@@ -34,16 +34,25 @@ def solution_key(runtime: Runtime, org: Org) -> str:
         from copilot.store.models import User
 
         organization = get_organization(s, org.slug)
-        s.add(User(org_id=organization.id, external_id="s1", name="方案周工", team="售前", role="solution",
-                   created_at=NOW))
+        s.add(
+            User(
+                org_id=organization.id,
+                external_id="s1",
+                name="方案周工",
+                team="售前",
+                role="solution",
+                created_at=NOW,
+            )
+        )
         s.flush()
         _, key = create_api_key(s, organization, AccessRole.INTEGRATION, now=NOW, user_external_id="s1")
     return key
 
 
 def upload(client: TestClient, key: str, data: bytes, name: str = "contract.pdf", deal: str = "d1") -> Any:
-    return client.post(f"/v1/deals/{deal}/contracts", files={"file": (name, data, "application/pdf")},
-                       headers=auth(key))
+    return client.post(
+        f"/v1/deals/{deal}/contracts", files={"file": (name, data, "application/pdf")}, headers=auth(key)
+    )
 
 
 def test_requirement_changes_by_sales_wait_for_the_solution_owner(
@@ -75,15 +84,20 @@ def test_requirement_changes_by_sales_wait_for_the_solution_owner(
     # a second change keeps the history
     changed = {**REQUIREMENTS, "warranty_months": 36}
     latest = client.put("/v1/deals/d1/requirements", json={"requirements": changed}, headers=rep).json()
-    assert latest["version"] == 2 and latest["history"][1]["changes"] == {"warranty_months": {"from": 24, "to": 36}}
+    assert latest["version"] == 2 and latest["history"][1]["changes"] == {
+        "warranty_months": {"from": 24, "to": 36}
+    }
 
 
 def test_invalid_requirements_are_rejected(client: TestClient, acme: Org, runtime: Runtime) -> None:
     bad = {"requirements": {"warranty_months": "two years"}}
     r = client.put("/v1/deals/d1/requirements", json=bad, headers=auth(acme.keys["admin"]))
     assert r.status_code == 422 and "warranty_months" in r.json()["detail"]
-    r = client.put("/v1/deals/d1/requirements", json={"requirements": {"colour": "red"}},
-                   headers=auth(acme.keys["admin"]))
+    r = client.put(
+        "/v1/deals/d1/requirements",
+        json={"requirements": {"colour": "red"}},
+        headers=auth(acme.keys["admin"]),
+    )
     assert r.status_code == 422
     with runtime.sessions() as s:
         assert s.scalar(select(func.count()).select_from(RequirementVersion)) == 0
@@ -105,8 +119,14 @@ def test_contract_diff_locks_won_until_acknowledged(client: TestClient, acme: Or
     # won is refused while differences are open, both by API and by a follow-up
     r = client.patch("/v1/deals/d1", json={"stage": "won"}, headers=rep)
     assert r.status_code == 409 and "delivery_period" in r.json()["detail"]
-    fu = client.post("/v1/followups", headers=rep, json={"customer_id": "c1", "input": {
-        "kind": "dictation", "text": "恒远的合同今天盖章签回来了 预付款下周一打过来"}}).json()
+    fu = client.post(
+        "/v1/followups",
+        headers=rep,
+        json={
+            "customer_id": "c1",
+            "input": {"kind": "dictation", "text": "恒远的合同今天盖章签回来了 预付款下周一打过来"},
+        },
+    ).json()
     assert fu["fields"]["stage"] == "won"  # what the note says is kept...
     assert "cannot be won" in fu["engine"]["note"]
     file = client.get("/v1/customers/c1", headers=rep).json()
@@ -115,13 +135,24 @@ def test_contract_diff_locks_won_until_acknowledged(client: TestClient, acme: Or
     assert file["contracts"][0]["locked"] is True
     # reps cannot acknowledge; a supervisor can
     ack = "/v1/deals/d1/contract-diff/{}/acknowledge"
-    assert client.post(ack.format("warranty_months"), json={"decision": "accepted"}, headers=rep).status_code == 403
+    assert (
+        client.post(ack.format("warranty_months"), json={"decision": "accepted"}, headers=rep).status_code
+        == 403
+    )
     sup = auth(acme.keys["supervisor"])
-    assert client.post(ack.format("warranty_months"), json={"decision": "accepted"}, headers=sup).status_code == 200
+    assert (
+        client.post(ack.format("warranty_months"), json={"decision": "accepted"}, headers=sup).status_code
+        == 200
+    )
     assert client.patch("/v1/deals/d1", json={"stage": "won"}, headers=rep).status_code == 409
-    r = client.post(ack.format("delivery_period"), json={"decision": "renegotiate", "note": "交期重谈"}, headers=sup)
+    r = client.post(
+        ack.format("delivery_period"), json={"decision": "renegotiate", "note": "交期重谈"}, headers=sup
+    )
     assert r.status_code == 200 and r.json()["locked"] is False
-    assert client.post(ack.format("delivery_period"), json={"decision": "accepted"}, headers=sup).status_code == 422
+    assert (
+        client.post(ack.format("delivery_period"), json={"decision": "accepted"}, headers=sup).status_code
+        == 422
+    )
     view = client.get("/v1/deals/d1/contract-diff", headers=rep).json()
     by_field = {d["field"]: d for d in view["differences"]}
     assert by_field["delivery_period"]["status"] == "renegotiate"
@@ -172,5 +203,9 @@ def test_other_organizations_and_reps_cannot_touch_the_deal(
     upload(client, acme.keys["admin"], pdf)
     assert client.get("/v1/deals/d1/contract-diff", headers=auth(globex.keys["admin"])).status_code == 404
     assert upload(client, acme.keys["r3"], pdf).status_code == 404  # d1 belongs to r1's customer
-    assert client.put("/v1/deals/d1/requirements", json={"requirements": {}},
-                      headers=auth(acme.keys["r3"])).status_code == 404
+    assert (
+        client.put(
+            "/v1/deals/d1/requirements", json={"requirements": {}}, headers=auth(acme.keys["r3"])
+        ).status_code
+        == 404
+    )
