@@ -87,6 +87,26 @@ def _context(doc: Doc, hit: TimeHit) -> Clause | None:
     return doc.clause_at(hit.start)
 
 
+# English coordinated clauses with a new subject ('trucks go out Tuesday and I'll confirm ... tomorrow')
+_EN_COORDINATION = re.compile(r"\s+(?:and|but|so|while)\s+(?=(?:I|we|she|he|they)\b)|;\s*", re.IGNORECASE)
+
+
+def _local(doc: Doc, clause: Clause, hit: TimeHit) -> Clause:
+    """The part of an English clause, split at coordinated clauses with their own subject, holding the hit."""
+    if doc.lang != "en" or not _EN_COORDINATION.search(clause.text):
+        return clause
+    offset = hit.start - clause.start
+    start, end = 0, len(clause.text)
+    for m in _EN_COORDINATION.finditer(clause.text):
+        if m.end() <= offset:
+            start = m.end()
+        elif m.start() >= offset:
+            end = m.start()
+            break
+    text = clause.text[start:end]
+    return Clause(clause.start + start, clause.start + end, text, clause.seg, clause.speaker, clause.index)
+
+
 @dataclass(frozen=True)
 class DatedValue:
     value: date
@@ -102,6 +122,7 @@ class DateRules:
         self.today = lex.pattern(fc, "today")
         self.greeting = lex.pattern(fc, "greeting")
         self.prior = lex.pattern(fc, "prior_contact")
+        self.announcement = lex.pattern(fc, "announcement")
         self.channel = channel_cues
         ns = "next_steps"
         self.meeting = lex.pattern(ns, "meeting")
@@ -129,8 +150,13 @@ class DateRules:
             clause = self._sentence_or_clause(doc, hit)
             if clause is None:
                 continue
-            if not (self.stated.search(clause.text) or self.channel.search(clause.text)):
-                continue
+            # the cue must lie outside the expression itself ('live by January first' states no contact)
+            a, b = hit.start - clause.start, hit.end - clause.start
+            context = clause.text[: max(a, 0)] + " " + clause.text[b:]
+            if not self.stated.search(context):
+                channel = self.channel.search(context)
+                if channel is None or self.announcement.search(context):
+                    continue  # '昨天政府采购网公示了' dates a tender result, not the first contact
             if best is None or hit.first < best[0]:
                 best = (hit.first, hit, clause)
         if best is None:
@@ -209,7 +235,9 @@ class DateRules:
                 or (doc.kind is InputKind.DICTATION and not _DEADLINE.search(doc.text[hit.start : hit.end]))
             ):
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
-            score = self.commitment_score(doc, clause)
+            if hit.due == today and self.today.search(clause.text):
+                continue  # '今天第一次联系您' introduces this interaction
+            score = self.commitment_score(doc, _local(doc, clause, hit))
             if score < 2:
                 continue
             if best is not None and score == best[0] and clause is best[3]:

@@ -15,17 +15,20 @@ from typing import Protocol
 from copilot.domain import InputKind, Signal, SignalHit, Speaker
 from copilot.extraction.dates import TimeHit
 from copilot.extraction.lexicon import Lexicon
-from copilot.extraction.text import Clause, Doc
+from copilot.extraction.text import SECOND_PERSON, Clause, Doc, pain_story_segments
 
 # A surname right before a title makes it a form of address ('王老板', '刘总'), not a role.
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-_SECOND_PERSON = re.compile(r"你们|您|贵司|\byou\b|\byour\b", re.IGNORECASE)
+_PLANNED = re.compile(r"(?:要|得|前|准备)把")
 _CLOSING_WINDOW_DAYS = 21  # "closing soon": a decision or signature due within three weeks
 # Signals whose cue inside a customer's pain story is about their own operations, not this deal.
 _PAIN_SUPPRESSED = {Signal.PRICE, Signal.CONTRACT, Signal.PAYMENT, Signal.OBJECTION}
+# A delivery word in that story is about their own orders ('耽误了订单的交期') unless they state a wish
+# for this purchase ('We'd want it live before October').
+_WISH = re.compile(r"希望|最好|要求|必须|想要|\bwant|\bneed|\bmust\b|\bha(?:s|ve) to\b", re.IGNORECASE)
 _NEGATABLE = {Signal.OBJECTION, Signal.COMPETITOR, Signal.CLOSING_SOON}
 
 
@@ -60,6 +63,7 @@ class SignalRules:
         self.brands = lex.patterns("signals", "competitor_brand")
         self.brand_stop = cat("competitor_brand_stop")
         self.budget_exclude = cat("budget_exclude")
+        self.delivery_exclude = cat("delivery_exclude")
         self.dm_titles = cat("decision_maker_titles")
         self.dm_verbs = cat("decision_maker_verbs")
         self.dm_questions = cat("decision_maker_questions")
@@ -69,7 +73,7 @@ class SignalRules:
         self.comparatives = cat("comparatives")
         self.pain = lex.pattern("pain", "cues")
         self.rep_future = re.compile(
-            r"(?:我|我们|I'll|I will|we'll|we will).*?(?:发|出|做|准备|send|prepar)",
+            r"(?:我|我们|I'll|I will|we'll|we will).*?(?:发|出|做|准备|send|prepar|get\b|put together)",
             re.IGNORECASE,
         )
 
@@ -78,18 +82,6 @@ class SignalRules:
     def _negated(self, clause: Clause, start: int) -> bool:
         before = clause.text[max(0, start - 6) : start].lower()
         return any(before.endswith((n.lower(), n.lower().strip())) for n in self.negations)
-
-    def _pain_stories(self, doc: Doc) -> set[int]:
-        """Customer segments describing their own problems without addressing the seller."""
-        if doc.kind is InputKind.DICTATION:
-            return set()
-        out = set()
-        for i, seg in enumerate(doc.interaction.segments):
-            text = seg.text
-            own = seg.speaker is Speaker.CUSTOMER and len(text) >= 40 and not _SECOND_PERSON.search(text)
-            if own and len(self.pain.findall(text)) >= 2:
-                out.add(i)
-        return out
 
     @staticmethod
     def _rep_turn(doc: Doc, clause: Clause) -> bool:
@@ -107,7 +99,7 @@ class SignalRules:
         if self.rep_side.search(before) or "申请" in clause.text or "请示" in clause.text:
             return True
         # in a rep's own chat turn a bare title ('跟领导申请') is the rep's boss
-        return doc.kind is not InputKind.DICTATION and not _SECOND_PERSON.search(before + clause.text[:start])
+        return doc.kind is not InputKind.DICTATION and not SECOND_PERSON.search(before + clause.text[:start])
 
     # -- signals -------------------------------------------------------------------------------
 
@@ -126,14 +118,23 @@ class SignalRules:
         def add(signal: Signal, clause: Clause, start: int, end: int) -> None:
             found.append(SignalHit(signal, doc.evidence(clause.start + start, clause.start + end)))
 
-        stories = self._pain_stories(doc)
+        # one search over the whole text first: most notes mention few signals, and a cue absent from
+        # the text is absent from every clause (clauses are separator-delimited substrings)
+        whole = doc.text
+        present = [(signal, pattern) for signal, pattern in self.cues.items() if pattern.search(whole)]
+        brands = any(p.search(whole) for p in self.brands)
+        deciders = any(p.search(whole) for p in (self.dm_questions, self.dm_verbs, self.dm_titles))
+        closing = bool(self.closing_verbs.search(whole))
+        stories = pain_story_segments(doc, self.pain)
         for clause in doc.clauses:
             text = clause.text
             pain_story = clause.seg in stories
             third = self._third_party(doc, clause)
-            for signal, pattern in self.cues.items():
+            for signal, pattern in present:
                 for m in pattern.finditer(text):
                     if signal in _PAIN_SUPPRESSED and (pain_story or third):
+                        continue
+                    if signal is Signal.DELIVERY and pain_story and not _WISH.search(text):
                         continue
                     if signal in _NEGATABLE and self._negated(clause, m.start()):
                         continue
@@ -143,9 +144,12 @@ class SignalRules:
                         continue
                     add(signal, clause, m.start(), m.end())
                     break
-            self._brand(doc, clause, add)
-            self._decision_maker(doc, clause, add)
-            self._closing(doc, clause, hits, add)
+            if brands:
+                self._brand(doc, clause, add)
+            if deciders:
+                self._decision_maker(doc, clause, add, titles=not pain_story)
+            if closing:
+                self._closing(doc, clause, hits, add)
         return found
 
     def _keep(self, doc: Doc, signal: Signal, clause: Clause, m: re.Match[str]) -> bool:
@@ -154,9 +158,9 @@ class SignalRules:
             if self.price_exclude.search(text):
                 return False
             # the rep promising to send a quote later is a next step, not a price discussion
-            return not ("报价" in m.group(0) or "quot" in m.group(0).lower()) or not self.rep_future.search(
-                text
-            )
+            cue = m.group(0).lower()
+            promised = "报价" in cue or "quot" in cue or "pric" in cue
+            return not promised or not self.rep_future.search(text)
         if signal is Signal.CONTRACT:
             before = text[: m.start()]
             if any(before.endswith(b) for b in self.contract_before):
@@ -164,6 +168,8 @@ class SignalRules:
             return not self.contract_after.search(text[m.end() :])
         if signal is Signal.BUDGET:
             return not self.budget_exclude.search(text)
+        if signal is Signal.DELIVERY:
+            return not self.delivery_exclude.search(text)  # '货到工地验收以后再付' is a payment term
         return True
 
     def _brand(self, doc: Doc, clause: Clause, add: _Add) -> None:
@@ -177,13 +183,15 @@ class SignalRules:
                 add(Signal.COMPETITOR, clause, m.start(), m.end())
                 return
 
-    def _decision_maker(self, doc: Doc, clause: Clause, add: _Add) -> None:
+    def _decision_maker(self, doc: Doc, clause: Clause, add: _Add, *, titles: bool = True) -> None:
         text = clause.text
         for pattern in (self.dm_questions, self.dm_verbs):
             m = pattern.search(text)
             if m and not self._rep_side_title(doc, clause, m.start()):
                 add(Signal.DECISION_MAKER, clause, m.start(), m.end())
                 return
+        if not titles:
+            return  # '领导也不满意' in the customer's story of their own problems decides nothing here
         for m in self.dm_titles.finditer(text):
             prev = text[m.start() - 1] if m.start() > 0 else ""
             if prev in _SURNAMES:
@@ -199,7 +207,8 @@ class SignalRules:
             if self._negated(clause, m.start()):
                 continue
             after = text[m.end() : m.end() + 2]
-            if after.startswith("了") and not text[m.end() :].startswith("了吧"):
+            planned = _PLANNED.match(m.group(0))  # '要把合同签了' is still to come
+            if after.startswith("了") and not text[m.end() :].startswith("了吧") and not planned:
                 continue  # already done: that is won, not closing soon
             imminent = self.closing_imminent.search(text)
             soon = any(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from copilot.domain import CustomerContext, Evidence, InputKind, Speaker, Stage
 from copilot.extraction.lexicon import Lexicon
-from copilot.extraction.text import Clause, Doc
+from copilot.extraction.text import Clause, Doc, pain_story_segments
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class StageRules:
             cat("intent_weak"),
         )
         self.no_need = cat("no_need")
+        self.pain = lex.pattern("pain", "cues")
         entries = lex.entries["stages"]
         self.won_blockers = tuple(entries["won_blockers"])
         self.proposal_blockers = tuple(entries["proposal_blockers"])
@@ -50,9 +51,12 @@ class StageRules:
         blockers: tuple[str, ...] = (),
         skip_questions: bool = False,
         customer_only: bool = False,
+        skip_segments: frozenset[int] = frozenset(),
     ) -> tuple[Clause, re.Match[str]] | None:
         for clause in doc.clauses:
             if skip_questions and clause.is_question:
+                continue
+            if clause.seg in skip_segments:
                 continue
             if (
                 customer_only
@@ -90,7 +94,9 @@ class StageRules:
         found = self._first(doc, self.won, blockers=self.won_blockers)
         if found:
             return StageResult(Stage.WON, ev(found))
-        found = self._first(doc, self.negotiation)
+        # '被客户罚了违约金' in the customer's story of their own problems negotiates nothing
+        stories = frozenset(pain_story_segments(doc, self.pain))
+        found = self._first(doc, self.negotiation, skip_segments=stories)
         if found:
             return StageResult(Stage.NEGOTIATION, ev(found))
         found = self._first(doc, self.proposal, blockers=self.proposal_blockers)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from copilot.domain import Evidence
 from copilot.extraction.lexicon import Lexicon
-from copilot.extraction.text import HAN, Clause, Doc
+from copilot.extraction.text import Clause, Doc
 
 ZH_MAX_CHARS = 80
 EN_MAX_WORDS = 40
@@ -40,6 +40,16 @@ _QUANTITY = re.compile(
     r"|\b\d[\d,]* (?:units|cases|seats|licenses|trucks)\b",
     re.I,
 )
+# What the deal is about: the product the customer wants or asked about ('要用我们的防水卷材',
+# '在官网看到运输管理系统', 'want to add a second ultrasound unit'). How-we-met context naming it stays.
+_OBJECT = re.compile(
+    r"(?:要用|想用|要买|想买|要采购?|想了解|想问下|想咨询|看到(?:了)?(?:你们|我们)?的?|(?:我们|你们)(?:的|投的|家的))"
+    r"(?!老?客户|经销商|代理商|渠道|销售|同事|领导|老板|法务|技术|工程师)[^，。！？\s的]{2,}"
+    r"|\b(?:want|wants|need|needs|looking) to (?:add|buy|replace|upgrade|get)\b"
+    r"|\b\d[\d,]* (?:pallets|units|trailers|licenses|seats|tons)\b",
+    re.I,
+)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _EN_LEADING = re.compile(r"^(?:and|but|so|also|then|plus)\b\s*", re.I)
 _EN_UNIT_WORDS = 30
 # Function-word bigrams that repeat in any note and say nothing about the deal.
@@ -81,10 +91,12 @@ class SummaryRules:
         counts: Counter[str] = Counter()
         for seg in doc.interaction.segments:
             text = seg.text
-            for i in range(len(text) - 1):
-                pair = text[i : i + 2]
-                if HAN.match(pair[0]) and HAN.match(pair[1]) and not (set(pair) & _STOP_CHARS):
-                    counts[pair] += 1
+            for run in _HAN_RUN.findall(text):  # Han bigrams without function characters
+                counts.update(
+                    run[i : i + 2]
+                    for i in range(len(run) - 1)
+                    if run[i] not in _STOP_CHARS and run[i + 1] not in _STOP_CHARS
+                )
             for m in _ACRONYM.finditer(text):
                 counts[m.group(0)] += 2
             for m in _EN_WORD.finditer(text):
@@ -107,7 +119,10 @@ class SummaryRules:
         score += 2 * len({sig for sig, ev in inputs.signals if inside(ev)})
         if any(inside(ev) for ev in inputs.questions):
             score -= 3
-        if any(inside(ev) for ev in inputs.intro):
+        about = bool(_OBJECT.search(clause.text))
+        if about:
+            score += 2
+        if any(inside(ev) for ev in inputs.intro) and not about:
             score -= 2
         if _GREETING.match(clause.text):
             score -= 3
@@ -123,7 +138,8 @@ class SummaryRules:
 
     def summarize(self, doc: Doc, inputs: SummaryInputs) -> tuple[str, Evidence | None]:
         """The summary sentence and the span of the input it was drawn from."""
-        units = [c for c in _units(doc) if len(self._clean(c.text)) >= 3]
+        clean = {c.start: self._clean(c.text) for c in _units(doc)}  # each clause cleaned once
+        units = [c for c in _units(doc) if len(clean[c.start]) >= 3]
         if not units:
             return "", None
         topics = self._topics(doc)
@@ -135,21 +151,22 @@ class SummaryRules:
             if scores[clause.start] < 0 and chosen:
                 break  # questions, greetings and how-we-met context never pad the summary
             trial = sorted([*chosen, clause], key=lambda c: c.start)
-            if _fits(self._render(trial, zh), zh):
+            if _fits(_render([clean[c.start] for c in trial], zh), zh):
                 chosen = trial
         if not chosen:
-            first = self._clean(units[0].text)
+            first = clean[units[0].start]
             text = first[: ZH_MAX_CHARS - 1] if zh else " ".join(first.split()[: EN_MAX_WORDS - 1])
             return text + ("。" if zh else "."), doc.evidence(units[0].start, units[0].end)
-        return self._render(chosen, zh), doc.evidence(chosen[0].start, chosen[-1].end)
+        return _render([clean[c.start] for c in chosen], zh), doc.evidence(chosen[0].start, chosen[-1].end)
 
-    def _render(self, clauses: list[Clause], zh: bool) -> str:
-        parts = [self._clean(c.text) for c in clauses]
-        parts = [p for p in parts if p]
-        if zh:
-            return "，".join(parts) + "。"
-        sentence = "; ".join(parts)
-        return sentence[:1].upper() + sentence[1:] + "."
+
+def _render(cleaned: list[str], zh: bool) -> str:
+    """The summary sentence from cleaned clause texts, in input order."""
+    parts = [p for p in cleaned if p]
+    if zh:
+        return "，".join(parts) + "。"
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "."
 
 
 def _fits(text: str, zh: bool) -> bool:

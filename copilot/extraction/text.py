@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from copilot.domain import Evidence, InputKind, Interaction, Speaker
 
+SECOND_PERSON = re.compile(r"你们|您|贵司|\byou\b|\byour\b", re.IGNORECASE)
+
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # Clause boundaries: Chinese and Western punctuation, newlines, and whitespace next to a Han
@@ -118,3 +120,20 @@ def han_count(text: str) -> int:
 def english_words(text: str) -> int:
     """Number of Latin-script words."""
     return len(LATIN_WORD.findall(text))
+
+
+def pain_story_segments(doc: Doc, pain_cues: re.Pattern[str]) -> set[int]:
+    """Customer turns describing their own operations' problems without addressing the seller.
+
+    Cue words inside such a story ('被客户罚了违约金', '订单的交期') are about the customer's own
+    business, not this deal's terms. Dictations have no turns, so none.
+    """
+    if doc.kind is InputKind.DICTATION:
+        return set()
+    out = set()
+    for i, seg in enumerate(doc.interaction.segments):
+        text = seg.text
+        own = seg.speaker is Speaker.CUSTOMER and len(text) >= 40 and not SECOND_PERSON.search(text)
+        if own and len(pain_cues.findall(text)) >= 2:
+            out.add(i)
+    return out

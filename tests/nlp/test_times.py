@@ -391,3 +391,44 @@ def test_suite_scores_a_hand_made_run() -> None:
     assert scores["n"] == 5
     assert scores["null_accuracy"] == 1.0
     assert scores["dated_accuracy"] == pytest.approx(1 / 3)
+
+
+# -- issues reported from running notes (kept as regressions) --------------------------------------
+
+
+def test_within_n_days_in_running_text() -> None:
+    # Monday 2 March 2026: 三天之内 is the deadline day, reference + 3
+    ref = datetime(2026, 3, 2, 18, 5, tzinfo=CST)
+    found = find_times("我说单价我回去请示一下 三天之内给他答复", ref)
+    assert [(m.text, m.span.start, m.span.end) for m in found] == [
+        ("三天之内", date(2026, 3, 5), date(2026, 3, 5))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "day"),
+    [
+        # the weekday and the day of month agree on one date: not the next bare Thursday (the 15th)
+        ("booked an onsite demo for Thursday the 22nd with her", at(2026, 1, 13), date(2026, 1, 22)),
+        ("send new samples by Friday the 20th.", at(2026, 2, 10), date(2026, 2, 20)),
+        ("a revised proposal by Monday the 15th", at(2026, 6, 11), date(2026, 6, 15)),
+    ],
+)
+def test_weekday_with_day_of_month(text: str, ref: datetime, day: date) -> None:
+    (match,) = find_times(text, ref)
+    assert match.span.start == match.span.end == day
+
+
+@pytest.mark.parametrize(
+    "text", ["On the 5% I need to confirm with my manager", "on the 10% I said I need sign-off"]
+)
+def test_a_percentage_is_not_a_day_of_month(text: str) -> None:
+    assert find_times(text, at(2026, 3, 31)) == []
+
+
+def test_expressions_do_not_run_across_a_full_stop() -> None:
+    found = find_times("our first call was last Thursday. today I asked", at(2026, 1, 13))
+    assert [(m.text, m.span.start) for m in found] == [
+        ("last Thursday", date(2026, 1, 8)),
+        ("today", date(2026, 1, 13)),
+    ]
