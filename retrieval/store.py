@@ -1,0 +1,276 @@
+"""Chroma as the vector store: one collection per organization and embedder, always org-filtered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+
+from retrieval.embedders import Embedder, Vectors
+from retrieval.records import Chunk, SearchFilters
+
+_NAME_OK = re.compile(r"[^a-zA-Z0-9_-]+")
+
+
+class ChromaEmbedding(EmbeddingFunction[Documents]):
+    """Our `Embedder` seen through Chroma's interface, so a collection never falls back to its
+    default embedding function (which downloads an ONNX model)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_documents(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self._embedder.embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "sales-copilot"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"embedder": self._embedder.name, "dim": self._embedder.dim}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
+        # the model is chosen by the application, never rebuilt from what a collection stored
+        raise NotImplementedError("pass the embedder explicitly when opening a collection")
+
+    def default_space(self) -> Any:
+        return "cosine"
+
+
+def make_client(path: Path | str | None = None, url: str | None = None) -> ClientAPI:
+    """An `HttpClient` when a server URL is configured, else the embedded `PersistentClient(path)`."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname:
+            raise ValueError(f"chroma url {url!r} has no host; use e.g. http://127.0.0.1:8001")
+        return chromadb.HttpClient(
+            host=parsed.hostname,
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
+    if path is None:
+        raise ValueError("chroma needs either a persistent path or a server url")
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """What is stored beside each vector: everything the filters need (None values are left out)."""
+    record = chunk.record
+    meta: dict[str, str | int] = {
+        "org_id": record.org_id,
+        "record_id": record.record_id,
+        "kind": record.kind,
+        "at": int(record.at.timestamp()),
+        "seq": chunk.seq,
+    }
+    for key in ("customer_id", "deal_id", "rep_id"):
+        value = getattr(record, key)
+        if value is not None:
+            meta[key] = value
+    return meta
+
+
+def _where(org_id: int, filters: SearchFilters) -> dict[str, Any]:
+    """Chroma `where` clause: the org is always the first condition."""
+    conditions: list[dict[str, Any]] = [{"org_id": {"$eq": org_id}}]
+    for key in ("customer_id", "deal_id", "rep_id"):
+        value = getattr(filters, key)
+        if value is not None:
+            conditions.append({key: {"$eq": value}})
+    if filters.kinds:
+        conditions.append({"kind": {"$in": list(filters.kinds)}})
+    if filters.since is not None:
+        conditions.append({"at": {"$gte": int(filters.since.timestamp())}})
+    if filters.until is not None:
+        conditions.append({"at": {"$lte": int(filters.until.timestamp())}})
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+def _check_org(org_id: int) -> int:
+    # bool is an int subclass; None/str would silently widen the search to every tenant
+    if not isinstance(org_id, int) or isinstance(org_id, bool):
+        raise TypeError(f"org_id must be an int, got {type(org_id).__name__}")
+    return org_id
+
+
+class ChromaStore:
+    """Per-(org, embedder) collections; every read names the org, and results are re-checked."""
+
+    def __init__(self, client: ClientAPI, embedder: Embedder, prefix: str = "copilot") -> None:
+        self._client = client
+        self._embedder = embedder
+        self._ef = ChromaEmbedding(embedder)
+        self._prefix = prefix
+        self._collections: dict[int, Collection] = {}
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder whose vectors this store holds."""
+        return self._embedder
+
+    def collection_name(self, org_id: int) -> str:
+        """`<prefix>-org<id>-<embedder>`, sanitised to Chroma's name rules."""
+        name = f"{self._prefix}-org{_check_org(org_id)}-{self._embedder.name}"
+        return _NAME_OK.sub("-", name)[:500].strip("-_")
+
+    def _collection(self, org_id: int) -> Collection:
+        found = self._collections.get(org_id)
+        if found is None:
+            found = self._client.get_or_create_collection(
+                self.collection_name(org_id),
+                embedding_function=self._ef,  # type: ignore[arg-type]  # Chroma's generic is invariant
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._collections[org_id] = found
+        return found
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors | None = None) -> None:
+        """Store chunks (all of one org); vectors are computed here when not given."""
+        if not chunks:
+            return
+        org_ids = {chunk.record.org_id for chunk in chunks}
+        if len(org_ids) != 1:
+            raise ValueError("upsert takes chunks of exactly one organization")
+        org_id = _check_org(org_ids.pop())
+        if vectors is None:
+            vectors = self._embedder.embed_documents([c.text for c in chunks])
+        self._collection(org_id).upsert(
+            ids=[c.chunk_id for c in chunks],
+            embeddings=cast(Any, np.asarray(vectors, dtype=np.float32)),
+            documents=[c.text for c in chunks],
+            metadatas=cast(Any, [chunk_metadata(c) for c in chunks]),
+        )
+
+    def delete_records(self, org_id: int, record_ids: Sequence[str]) -> None:
+        """Remove every chunk of the given records."""
+        if record_ids:
+            self._collection(org_id).delete(
+                where=cast(
+                    Any, {"$and": [{"org_id": {"$eq": org_id}}, {"record_id": {"$in": list(record_ids)}}]}
+                )
+            )
+
+    def drop_org(self, org_id: int) -> None:
+        """Delete the org's whole collection (used by reindex)."""
+        name = self.collection_name(org_id)
+        self._collections.pop(org_id, None)
+        if name in {c.name for c in self._client.list_collections()}:
+            self._client.delete_collection(name)
+
+    def count(self, org_id: int) -> int:
+        """Number of chunks stored for the org."""
+        return int(self._collection(org_id).count())
+
+    def query(
+        self, org_id: int, query_vector: Vectors, limit: int, filters: SearchFilters | None = None
+    ) -> list[tuple[str, float, dict[str, object]]]:
+        """Nearest `(chunk_id, cosine distance, metadata)` within the org and filters."""
+        return [
+            (cid, dist, meta)
+            for cid, dist, meta, _ in self.query_with_vectors(
+                org_id, query_vector, limit, filters, with_vectors=False
+            )
+        ]
+
+    def query_with_vectors(
+        self,
+        org_id: int,
+        query_vector: Vectors,
+        limit: int,
+        filters: SearchFilters | None = None,
+        with_vectors: bool = True,
+    ) -> list[tuple[str, float, dict[str, object], Vectors | None]]:
+        """Like `query`, plus each hit's stored vector (for neighbourhood statistics)."""
+        filters = filters or SearchFilters()
+        collection = self._collection(org_id)
+        total = collection.count()
+        if total == 0:
+            return []
+        include = ["metadatas", "distances", *(["embeddings"] if with_vectors else [])]
+        result = collection.query(
+            query_embeddings=cast(Any, [np.asarray(query_vector, dtype=np.float32)]),
+            n_results=min(limit, total),
+            where=cast(Any, _where(org_id, filters)),
+            include=cast(Any, include),
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        metas = (result.get("metadatas") or [[]])[0]
+        raw_vectors = result.get("embeddings")
+        vectors: list[Any] = list(raw_vectors[0]) if raw_vectors is not None else [None] * len(ids)
+        hits: list[tuple[str, float, dict[str, object], Vectors | None]] = []
+        for chunk_id, distance, meta, vector in zip(ids, distances, metas, vectors, strict=True):
+            meta_dict: dict[str, object] = dict(meta or {})
+            if meta_dict.get("org_id") != org_id:  # defence in depth: never leak another tenant's chunk
+                continue
+            vec = None if vector is None else np.asarray(vector, dtype=np.float32)
+            hits.append((chunk_id, float(distance), meta_dict, vec))
+        return hits
+
+    def neighbour_similarity(self, org_id: int, vectors: Sequence[Vectors], k: int) -> list[float]:
+        """For each stored vector, the mean cosine similarity to its k nearest other chunks of the org."""
+        if not vectors:
+            return []
+        collection = self._collection(org_id)
+        n = min(k + 1, collection.count())
+        if n <= 1:
+            return [0.0] * len(vectors)
+        result = collection.query(
+            query_embeddings=cast(Any, [np.asarray(v, dtype=np.float32) for v in vectors]),
+            n_results=n,
+            where=cast(Any, {"org_id": {"$eq": org_id}}),
+            include=cast(Any, ["distances"]),
+        )
+        out: list[float] = []
+        for distances in result.get("distances") or []:
+            # the nearest hit is the chunk itself (distance ~0): drop it
+            sims = [1.0 - float(d) for d in sorted(distances)[1:]]
+            out.append(sum(sims) / len(sims) if sims else 0.0)
+        return out
+
+    def texts(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, str]:
+        """Stored text of the given chunks of the org (missing ids are left out)."""
+        if not chunk_ids:
+            return {}
+        got = self._collection(org_id).get(
+            ids=list(chunk_ids),
+            where=cast(Any, {"org_id": {"$eq": org_id}}),
+            include=cast(Any, ["documents"]),
+        )
+        return {cid: text or "" for cid, text in zip(got["ids"], got.get("documents") or [], strict=True)}
+
+    def documents(self, org_id: int, page: int = 5000) -> list[tuple[str, str, dict[str, object]]]:
+        """Every stored `(chunk_id, text, metadata)` of the org, paged (to rebuild BM25 lazily)."""
+        collection = self._collection(org_id)
+        out: list[tuple[str, str, dict[str, object]]] = []
+        offset = 0
+        while True:
+            got = collection.get(
+                where=cast(Any, {"org_id": {"$eq": org_id}}),
+                include=cast(Any, ["documents", "metadatas"]),
+                limit=page,
+                offset=offset,
+            )
+            docs = got.get("documents") or []
+            metas = got.get("metadatas") or []
+            for chunk_id, text, meta in zip(got["ids"], docs, metas, strict=True):
+                out.append((chunk_id, text or "", dict(meta or {})))
+            if len(got["ids"]) < page:
+                return out
+            offset += page
