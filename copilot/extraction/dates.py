@@ -40,6 +40,7 @@ class _MatchLike(Protocol):
 
 FindTimes = Callable[[str, datetime], list[Any]]
 _DEADLINE = re.compile(r"前|之前|以前|内|before|by", re.IGNORECASE)
+_FIRM = 3  # a commitment score at which a clause is an agreed next action on its own
 _PERFECTIVE = re.compile(r"了|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
 
 
@@ -137,6 +138,9 @@ class DateRules:
         self._customer_subject = re.compile(
             r"^(?:他|她|他们|她们|客户|对方|(?:she|he|they)\b)", re.IGNORECASE
         )
+        self._rep_lead = re.compile(
+            r"^(?:那|就|然后|好的?)?(?:我|我们)(?!们的)|^(?:I|we)(?:'ll|'d| will)?\b", re.IGNORECASE
+        )
 
     # -- first contact ---------------------------------------------------------------------
 
@@ -200,6 +204,10 @@ class DateRules:
             )
         return clause.speaker is Speaker.REP
 
+    def _rep_led(self, text: str) -> bool:
+        """The clause opens with the rep as its subject ('我明天…', '那我…', "I'll …")."""
+        return bool(self._rep_lead.match(text))
+
     def commitment_score(self, doc: Doc, clause: Clause) -> int:
         """How much a clause reads as an agreed next action (meeting, the rep's commitment)."""
         text = clause.text
@@ -213,7 +221,8 @@ class DateRules:
         if self._is_rep(doc, clause):
             score += 1
         if self.requirement.search(text):
-            score -= 4
+            # '我明天跟仓库确认一下 给小郑回个交货时间': the rep's own action about a requirement
+            score -= 1 if self._rep_led(text) and self.commitment.search(text) else 4
         if self.closing.search(text):
             score -= 4
         if self.conditional.search(text):
@@ -224,6 +233,7 @@ class DateRules:
         """The date of the agreed next action; None when none is stated or it is vague."""
         today = doc.interaction.reference_time.date()
         best: tuple[int, int, TimeHit, Clause] | None = None
+        earliest: tuple[int, int, TimeHit, Clause] | None = None
         for hit in hits:
             if hit.vague or hit.due is None or hit.due < today:
                 continue
@@ -245,8 +255,13 @@ class DateRules:
                 if hit.due > (best[2].due or hit.due):
                     best = (score, -hit.start, hit, clause)
                 continue
+            if score >= _FIRM and (earliest is None or hit.due < (earliest[2].due or hit.due)):
+                earliest = (score, -hit.start, hit, clause)
             if best is None or score > best[0]:
                 best = (score, -hit.start, hit, clause)
+        # several firm next actions ('明天上午过去取合同', '七月二十号进场'): the next one is the earliest
+        if earliest is not None:
+            best = earliest
         if best is None:
             return None
         hit, clause = best[2], best[3]

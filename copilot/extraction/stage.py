@@ -71,15 +71,22 @@ class StageRules:
         return None
 
     def _lost(self, doc: Doc) -> tuple[Clause, re.Match[str], bool] | None:
-        """The first lost cue, and whether a softener ('暂时') makes it a mere 'no need yet'."""
+        """The first firm lost cue, else the first softened one ('暂时不考虑' is a mere 'no need yet').
+
+        A softened cue does not hide a firm one later on: in '今年的投资全冻结了 项目直接取消了'
+        the project is cancelled, whatever '今年' says about the freeze.
+        """
+        softened: tuple[Clause, re.Match[str], bool] | None = None
         for clause in doc.clauses:
             if clause.is_question:
                 continue
             for m in self.lost.finditer(clause.text):
                 before = clause.text[max(0, m.start() - 4) : m.start()]
-                soft = any(s in before for s in self.softeners)
-                return clause, m, soft
-        return None
+                if not any(s in before for s in self.softeners):
+                    return clause, m, False
+                if softened is None:
+                    softened = (clause, m, True)
+        return softened
 
     def infer(self, doc: Doc, customer: CustomerContext) -> StageResult:
         """The stage after this interaction, with the cue that decided it."""
