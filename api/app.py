@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import customers, deals, followups
+from api.routes import customers, deals, followups, search
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
 
@@ -63,4 +63,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(followups.router)
     app.include_router(customers.router)
     app.include_router(deals.router)
+    app.include_router(search.router)
     return app

@@ -242,7 +242,11 @@ def setup_demo() -> dict[str, str]:
     settings = runtime.settings
     keys_file = settings.data_dir / "demo-keys.json"
     pipeline = Path(str(resources.files("copilot") / "demo" / "pipeline.json"))
-    _import(runtime, pipeline, DEMO_ORG)
+    report = _import(runtime, pipeline, DEMO_ORG)
+    index_dir = settings.data_dir / "chroma"
+    if report.changed or not index_dir.exists():
+        console.print("indexing the demo data for search (embedders load once; about a minute)...")
+        _reindex(runtime, DEMO_ORG)
     keys: dict[str, str] = {}
     if keys_file.exists():
         keys = json.loads(keys_file.read_text(encoding="utf-8"))
@@ -280,6 +284,67 @@ def setup_demo() -> dict[str, str]:
     for label, key in valid.items():
         console.print(f"  {label:12} {key}", highlight=False)
     return valid
+
+
+@app.command()
+def reindex(org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_ORG) -> None:
+    """Rebuild an organization's search index from the database, with a progress bar."""
+    runtime = _runtime()
+    try:
+        chunks = _reindex(runtime, org)
+    except CopilotError as exc:
+        raise _fail(exc) from exc
+    finally:
+        runtime.close()
+    console.print(f"indexed {chunks} chunks for {org!r}")
+
+
+def _reindex(runtime: Runtime, org_slug: str) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with runtime.sessions() as session:
+        org_id = get_organization(session, org_slug).id
+    with Progress(
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("index", total=None)
+        return runtime.search.reindex(
+            org_id, lambda done, total: bar.update(task, completed=done, total=total)
+        )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_ORG,
+    customer: Annotated[str | None, typer.Option(help="Only this customer's records.")] = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 5,
+) -> None:
+    """Search an organization's notes, chats and documents by meaning."""
+    from copilot.search import SearchFilter
+
+    runtime = _runtime()
+    try:
+        hits = runtime.search.search(
+            _cli_principal(runtime, org, None), query, SearchFilter(customer_id=customer), limit
+        )
+    except CopilotError as exc:
+        raise _fail(exc) from exc
+    finally:
+        runtime.close()
+    for n, h in enumerate(hits, 1):
+        console.print(
+            f"{n}. [bold]{h.record_id}[/bold] {h.kind} {h.customer_id or ''} {h.at:%Y-%m-%d}"
+            if h.at
+            else f"{n}. [bold]{h.record_id}[/bold] {h.kind}",
+            highlight=False,
+        )
+        console.print(f"   {h.text[:160]}", highlight=False)
 
 
 @app.command()

@@ -60,11 +60,12 @@ def bench_ingest(
     database: Annotated[
         Path | None, typer.Option(help="SQLite file to use (default: a temporary one).")
     ] = None,
+    with_indexing: Annotated[bool, typer.Option(help="Also run search indexing concurrently.")] = False,
 ) -> None:
     """Ingest N follow-ups through the service layer into SQLite and report throughput."""
     from benchmarks.ingest import run_ingest_benchmark
 
-    result = run_ingest_benchmark(n, database)
+    result = run_ingest_benchmark(n, database, with_indexing=with_indexing)
     table = Table(title="offline follow-up ingestion (service layer -> SQLite)")
     table.add_column("metric")
     table.add_column("value", justify="right")

