@@ -45,6 +45,41 @@ class ChatModel(Protocol):
         ...
 
 
+def compact_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema without titles and descriptions, references inlined and nullables folded.
+
+    The prompt already explains every field; sending the verbose schema would double the instructions'
+    token cost on every call.
+    """
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
+        out = {k: walk(v) for k, v in node.items() if k not in ("title", "description", "default")}
+        options = out.get("anyOf")
+        if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+            other = next(o for o in options if o != {"type": "null"})
+            del out["anyOf"]
+            if "enum" in other:
+                out.update(other, enum=[*other["enum"], None])
+                if isinstance(other.get("type"), str):
+                    out["type"] = [other["type"], "null"]
+            elif isinstance(other.get("type"), str):
+                out.update(other, type=[other["type"], "null"])
+            else:
+                out["anyOf"] = options
+        return out
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
 def _messages(turns: list[ChatTurn]) -> list[BaseMessage]:
     kinds: dict[str, type[BaseMessage]] = {
         "system": SystemMessage,
@@ -101,7 +136,7 @@ class OpenAICompatibleChat:
             runnable = self._llm.bind(
                 response_format={
                     "type": "json_schema",
-                    "json_schema": {"name": name, "schema": schema.model_json_schema(), "strict": False},
+                    "json_schema": {"name": name, "schema": compact_schema(schema), "strict": False},
                 }
             )
         else:

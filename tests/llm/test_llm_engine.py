@@ -248,3 +248,17 @@ def test_streaming_and_embeddings_endpoints(openai_server: ScriptedOpenAI) -> No
     vectors = emb.embed_documents(["合同", "contract"])
     assert len(vectors) == 2 and vectors[0] != vectors[1]
     assert json.loads(json.dumps(openai_server.requests[-1]))["input"] == ["合同", "contract"]
+
+
+def test_compact_schema_keeps_the_contract_and_drops_the_prose() -> None:
+    from copilot.llm.chat import compact_schema
+    from copilot.llm.schema import LLMFollowUp
+
+    schema = compact_schema(LLMFollowUp)
+    text = json.dumps(schema)
+    assert "$ref" not in text and "title" not in text and "description" not in text
+    props = schema["properties"]
+    assert set(schema["required"]) == set(LLMFollowUp.model_fields)
+    assert props["stage"]["enum"][-1] is None and props["stage"]["type"] == ["string", "null"]
+    assert props["summary"] == {"type": "string"}
+    assert props["signals"]["items"]["properties"]["signal"]["enum"][0] == "price"
