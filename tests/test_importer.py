@@ -75,3 +75,30 @@ def test_invalid_pipelines_are_rejected_and_nothing_is_written(
     with pytest.raises(InvalidInput, match=message), runtime.sessions.begin() as s:
         import_pipeline(s, org.id, data, now=NOW)
     assert sum(counts(runtime).values()) == 0
+
+
+def test_requirements_in_a_pipeline_are_versioned_once(runtime: Runtime) -> None:
+    from copilot.store.models import RequirementVersion
+
+    data: Any = load_fixture("pipeline", "small.json")
+    data["deals"][0]["requirements"] = {
+        "warranty_months": 24,
+        "delivery_period": {"days": 30, "business_days": True},
+    }
+    with runtime.sessions.begin() as s:
+        org = create_organization(s, "acme", "Acme", now=NOW)
+        first = import_pipeline(s, org.id, data, now=NOW)
+    assert first.created["requirements"] == 1
+    with runtime.sessions.begin() as s:
+        assert not import_pipeline(s, org.id, data, now=NOW).changed
+    data["deals"][0]["requirements"]["warranty_months"] = 36
+    with runtime.sessions.begin() as s:
+        assert import_pipeline(s, org.id, data, now=NOW).updated == {"requirements": 1}
+    with runtime.sessions() as s:
+        versions = list(s.scalars(select(RequirementVersion).order_by(RequirementVersion.version)))
+        assert [v.version for v in versions] == [1, 2]
+        assert versions[1].changes == {"warranty_months": {"from": 24, "to": 36}}
+        assert versions[1].changed_by_role == "import"
+    data["deals"][0]["requirements"] = {"warranty_months": "forever"}
+    with pytest.raises(InvalidInput, match="warranty_months"), runtime.sessions.begin() as s:
+        import_pipeline(s, org.id, data, now=NOW)
