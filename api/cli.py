@@ -112,7 +112,10 @@ def serve(
 
     settings = get_settings()
     if demo:
-        setup_demo()
+        # in a child process: indexing loads the embedders, which the idle server should not hold
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "api.cli", "demo"], check=True)
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -357,3 +360,7 @@ from api import cli_contracts, cli_eval  # noqa: E402  (they register their comm
 
 cli_eval.register(app)
 cli_contracts.register(app)
+
+
+if __name__ == "__main__":
+    app()

@@ -53,7 +53,16 @@ def main() -> None:
             with urllib.request.urlopen(req, timeout=5) as r:
                 assert r.status == 200
             time.sleep(1)
-            print(json.dumps({"idle_rss_mb": round(rss_mb(proc.pid), 1)}))
+            idle = rss_mb(proc.pid)
+            search = urllib.request.Request(
+                f"http://127.0.0.1:{args.port}/v1/search?q=%E5%88%86%E6%9C%9F%E4%BB%98%E6%AC%BE",
+                headers={"X-API-Key": keys["admin"]},
+            )
+            with urllib.request.urlopen(search, timeout=120) as r:  # loopback only
+                assert r.status == 200
+            time.sleep(1)
+            loaded = rss_mb(proc.pid)
+            print(json.dumps({"idle_rss_mb": round(idle, 1), "after_first_search_rss_mb": round(loaded, 1)}))
         finally:
             proc.terminate()
             proc.wait(timeout=10)
