@@ -10,8 +10,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from api.embedding_process import EmbeddingProcess, ProcessEmbedder
 from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
-from retrieval.embedders import build_embedder
+from retrieval.embedders import Embedder, build_embedder
 from retrieval.queue import IndexQueue, QueueMetrics
 from retrieval.records import IndexRecord, SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
@@ -34,10 +35,14 @@ def _record(doc: SearchDoc) -> IndexRecord:
 class RetrievalBackend:
     """Chroma (embedded or a server) with the configured embedders and a background index queue."""
 
-    def __init__(self, path: Path, url: str | None, embedders: Sequence[str]) -> None:
+    def __init__(
+        self, path: Path, url: str | None, embedders: Sequence[str], *, in_process: bool = False
+    ) -> None:
         self.path = path
         self.url = url
         self.embedder_names = list(embedders)
+        # the neural embedders run in a child process unless told otherwise (tests, CLI batch jobs)
+        self.process = None if in_process else EmbeddingProcess()
         self._engine: SearchEngine | None = None
         self._queue: IndexQueue | None = None
         self._lock = threading.Lock()
@@ -47,7 +52,7 @@ class RetrievalBackend:
         with self._lock:
             if self._engine is None:
                 client = make_client(path=None if self.url else self.path, url=self.url)
-                stores = [ChromaStore(client, build_embedder(name)) for name in self.embedder_names]
+                stores = [ChromaStore(client, self._embedder(name)) for name in self.embedder_names]
                 self._engine = SearchEngine(stores, SearchConfig())
             return self._engine
 
@@ -57,6 +62,11 @@ class RetrievalBackend:
             if self._queue is None:
                 self._queue = IndexQueue(lambda records: self.engine.index(records))
             return self._queue
+
+    def _embedder(self, name: str) -> Embedder:
+        if self.process is None or name == "hashing":  # hashing is cheap: no reason to cross processes
+            return build_embedder(name)
+        return ProcessEmbedder(self.process, name)
 
     def submit(self, docs: Sequence[SearchDoc]) -> None:
         self.queue.submit_many([_record(d) for d in docs], timeout_s=0.0)
@@ -93,3 +103,5 @@ class RetrievalBackend:
     def close(self) -> None:
         if self._queue is not None:
             self._queue.close(timeout_s=30)
+        if self.process is not None:
+            self.process.close()
