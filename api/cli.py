@@ -234,6 +234,8 @@ def followup_add(
         result = runtime.followups.submit(principal, request)
     except CopilotError as exc:
         raise _fail(exc) from exc
+    finally:
+        runtime.close()  # waits for the follow-up to be indexed for search
     console.print_json(result.model_dump_json())
 
 
