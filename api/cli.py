@@ -175,8 +175,12 @@ def import_cmd(
     runtime = _runtime()
     try:
         report = _import(runtime, pipeline, org)
+        if report.changed:
+            _reindex(runtime, org)  # imported notes and documents become searchable
     except CopilotError as exc:
         raise _fail(exc) from exc
+    finally:
+        runtime.close()
     console.print(
         f"created {report.created or '{}'}; updated {report.updated or '{}'}; "
         f"unchanged {sum(report.unchanged.values())} records"
