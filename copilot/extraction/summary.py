@@ -50,6 +50,47 @@ _OBJECT = re.compile(
     re.I,
 )
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# English objects of buying and wanting ('about payroll software', 'want fleet telematics',
+# 'install commercial solar', 'adding seats'): the nouns a deal is about, even when said once.
+_EN_OBJECT = re.compile(
+    r"\b(?:about|on|want|wants|wanted|need|needs|install|installs|installing|adding|add|buy|buying|"
+    r"replace|replacing|upgrade|upgrading|looking at|interested in|switch to|move to)\s+"
+    r"(?=(?:the |our |your |their |a |an |some |more |new |two |three )?"
+    r"((?:[a-z][a-z-]{2,} ){0,2}[a-z][a-z-]{2,}))",
+    re.I,
+)
+# Chinese topic frames: the object of 买/采购/换/用/试/装/推 ('想装全屋净水', '增购两百台智能门禁') and the
+# name of the matter ('MES项目', '布草洗涤的事', '校车定位这个单子').
+_ZH_NOUN = (
+    r"[^\s，。！？、；：,.!?的了是我你他她们在有和就也都说这那个一不要还会到把给吗呢吧啊嗯呃么再让想能去来过]"
+)
+_ZH_TOPIC = re.compile(
+    r"(?:买|采购|增购|订购|换|想上|要上|上一[台套]|用|试|装|推|进|谈|了解|咨询)(?:一下|下|了|过)?"
+    r"(?:我们的|你们的|[0-9一二两三四五六七八九十百千几]+(?:台|套|个|支|箱|批|辆)|一[台套批])?"
+    rf"({_ZH_NOUN}{{2,8}})"
+    rf"|({_ZH_NOUN}{{2,8}})(?:这个|那个)?(?:项目(?![部组经])|单子|的事|这块)"
+)
+_EN_OBJECT_STOP = {
+    "that", "this", "with", "from", "into", "after", "before", "anything", "something", "about", "over",
+    "thing", "things", "call", "phone", "email", "board", "calendar", "track", "time", "and", "but",
+    "the", "for", "it", "them", "us", "you", "site", "linkedin", "same", "yesterday", "today", "tomorrow",
+    "next", "last", "week", "month", "year", "our", "your", "their", "its", "his", "her", "what", "how",
+    "all", "any", "both", "each", "more", "less", "who", "why", "when", "where", "now", "then", "too",
+    "current", "other", "there", "here", "without", "budget", "price", "pricing", "cost", "costs",
+}  # fmt: skip
+# Content-free chat turns and openers ('Sure.', 'Will do', 'I did', 'Thanks Fiona,').
+_EN_ACK = re.compile(
+    r"^(?:(?:sure|understood|great|perfect|got it|totally fair|fair enough|makes sense|will do|i did|"
+    r"yeah|yes|yep|right|that could work|sounds good|works for me|thanks|thank you|hi|hello|hey)"
+    r"(?-i:\s+[A-Z][a-z]+)?\s*(?:[,.!;]+\s*|$))+",
+    re.I,
+)
+# A Chinese topic phrase is grown around its bigram over characters that are not function words.
+_PHRASE_STOP = set("的了是我你他她们在有和就也都说这那个一不要还会到把给吗呢吧啊嗯呃么再让想能去来过")
+_PHRASE_MAX = 8
+_ASCII_CODE = re.compile(r"[A-Z][A-Za-z0-9-]*[A-Z0-9]")
+# Clauses scored this high (a stage cue, the next step, signals) are never dropped to name the topic.
+_KEEP_SCORE = 4
 _EN_LEADING = re.compile(r"^(?:and|but|so|also|then|plus)\b\s*", re.I)
 _EN_UNIT_WORDS = 30
 # Function-word bigrams that repeat in any note and say nothing about the deal.
@@ -84,10 +125,11 @@ class SummaryRules:
         text = self.leading.sub("", text)
         text = self.inline.sub("", text)
         text = _EN_LEADING.sub("", text)
+        text = _EN_ACK.sub("", text)
         return re.sub(r"\s{2,}", " ", text).strip(" ，,。.")
 
     @staticmethod
-    def _topics(doc: Doc) -> set[str]:
+    def _topic_counts(doc: Doc) -> Counter[str]:
         counts: Counter[str] = Counter()
         for seg in doc.interaction.segments:
             text = seg.text
@@ -103,7 +145,51 @@ class SummaryRules:
                 word = m.group(0).lower()
                 if word not in _EN_STOP:
                     counts[word[:6]] += 1
+        return counts
+
+    @staticmethod
+    def _topics(counts: Counter[str]) -> set[str]:
         return {t for t, n in counts.items() if n >= (3 if t.islower() else 2)}
+
+    @staticmethod
+    def _main_topic(doc: Doc, counts: Counter[str]) -> tuple[str, str] | None:
+        """(key, phrase) of what the deal is about: the most repeated noun, weighted up when it is
+        the object of buying or wanting; None when nothing stands out."""
+        text = doc.text
+        if doc.lang == "en":
+            best: tuple[int, int, str, str] | None = None
+            for m in _EN_OBJECT.finditer(text):
+                words: list[str] = []
+                if m.group(1)[:1].isupper() and not m.group(1).split()[0].isupper():
+                    continue  # a name ('Ridgeline Plumbing'), not a product
+                for w in m.group(1).split():
+                    if w.lower() in _EN_OBJECT_STOP:
+                        break
+                    words.append(w)
+                keys = [w.lower()[:6] for w in words if len(w) >= 4]
+                if not keys:
+                    continue
+                weight = 2 + max(counts[k] for k in keys)
+                if best is None or weight > best[0]:
+                    best = (weight, m.start(1), max(keys, key=lambda k: counts[k]), " ".join(words))
+            return (best[2], best[3]) if best is not None else None
+        best_zh: tuple[int, int, str, str] | None = None
+        for m in _ZH_TOPIC.finditer(text):
+            phrase = m.group(1) or m.group(2)
+            freq = {phrase[i : i + 2]: counts[phrase[i : i + 2]] for i in range(len(phrase) - 1)}
+            # a product code inside Han text ('的MES项目') has no word boundary for _ACRONYM
+            freq.update({a: 2 * text.count(a) for a in _ASCII_CODE.findall(phrase)})
+            freq = {g: n for g, n in freq.items() if n > 0}
+            if not freq:
+                continue
+            key = max(freq, key=lambda g: freq[g])
+            weight = 2 + freq[key]
+            if best_zh is None or weight > best_zh[0]:
+                best_zh = (weight, m.start(), key, phrase)
+        # a noun said once is no topic, unless it is a product code ('MES', 'DR')
+        if best_zh is None or (best_zh[0] < 4 and not best_zh[2].isascii()):
+            return None
+        return best_zh[2], best_zh[3]
 
     def _score(self, clause: Clause, inputs: SummaryInputs, topics: set[str]) -> float:
         def inside(ev: Evidence | None) -> bool:
@@ -142,7 +228,8 @@ class SummaryRules:
         units = [c for c in _units(doc) if len(clean[c.start]) >= 3]
         if not units:
             return "", None
-        topics = self._topics(doc)
+        counts = self._topic_counts(doc)
+        topics = self._topics(counts)
         scores = {c.start: self._score(c, inputs, topics) for c in units}
         ranked = sorted(units, key=lambda c: (-scores[c.start], c.start))
         zh = doc.lang == "zh"
@@ -157,16 +244,35 @@ class SummaryRules:
             first = clean[units[0].start]
             text = first[: ZH_MAX_CHARS - 1] if zh else " ".join(first.split()[: EN_MAX_WORDS - 1])
             return text + ("。" if zh else "."), doc.evidence(units[0].start, units[0].end)
-        return _render([clean[c.start] for c in chosen], zh), doc.evidence(chosen[0].start, chosen[-1].end)
+        sentence = _render([clean[c.start] for c in chosen], zh)
+        main = self._main_topic(doc, counts)
+        if main is not None and main[0].lower() not in sentence.lower():
+            # the topic was said only in a clause that did not make it: name it up front, and drop
+            # the weakest clauses until the sentence fits again
+            kept = list(chosen)
+            protected = [c for c in chosen if scores[c.start] >= _KEEP_SCORE]
+            while True:
+                named = _render([clean[c.start] for c in kept], zh, topic=main[1])
+                droppable = [c for c in kept if c not in protected]
+                if _fits(named, zh) or not droppable:
+                    break
+                kept.remove(min(droppable, key=lambda c: (scores[c.start], -c.start)))
+            if _fits(named, zh):
+                sentence, chosen = named, kept
+        return sentence, doc.evidence(chosen[0].start, chosen[-1].end)
 
 
-def _render(cleaned: list[str], zh: bool) -> str:
-    """The summary sentence from cleaned clause texts, in input order."""
+def _render(cleaned: list[str], zh: bool, topic: str = "") -> str:
+    """The summary sentence from cleaned clause texts, in input order, after the topic if given."""
     parts = [p for p in cleaned if p]
     if zh:
-        return "，".join(parts) + "。"
-    sentence = "; ".join(parts)
+        return (f"{topic}：" if topic else "") + "，".join(parts) + "。"
+    sentence = (f"{topic}: " if topic else "") + "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "."
+
+
+def _phrase_char(ch: str) -> bool:
+    return ("\u4e00" <= ch <= "\u9fff" and ch not in _PHRASE_STOP) or (ch.isascii() and ch.isalnum())
 
 
 def _fits(text: str, zh: bool) -> bool:
