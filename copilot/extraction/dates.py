@@ -41,6 +41,7 @@ class _MatchLike(Protocol):
 FindTimes = Callable[[str, datetime], list[Any]]
 _DEADLINE = re.compile(r"前|之前|以前|内|before|by", re.IGNORECASE)
 _FIRM = 3  # a commitment score at which a clause is an agreed next action on its own
+_FALLBACK = 2  # a dated decision or signature: the follow-up only when no other action is agreed
 _PERFECTIVE = re.compile(r"了|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
 
 
@@ -135,6 +136,8 @@ class DateRules:
         self.vague = lex.pattern(ns, "vague")
         self.no_follow_up = lex.pattern(ns, "no_follow_up")
         self.deliverables = lex.pattern(ns, "deliverables")
+        self.decision_deadline = lex.pattern(ns, "decision_deadline")
+        self.deferred = lex.pattern(ns, "deferred")
         self._customer_subject = re.compile(
             r"^(?:他|她|他们|她们|客户|对方|(?:she|he|they)\b)", re.IGNORECASE
         )
@@ -220,11 +223,17 @@ class DateRules:
             score += 2
         if self._is_rep(doc, clause):
             score += 1
-        if self.requirement.search(text):
+        # '下周三之前要把标书封好', '月底前要定下来': a deadline both sides agreed for an action
+        if self.decision_deadline.search(text):
+            score += 3
+        elif self.requirement.search(text):
             # '我明天跟仓库确认一下 给小郑回个交货时间': the rep's own action about a requirement
             score -= 1 if self._rep_led(text) and self.commitment.search(text) else 4
-        if self.closing.search(text):
-            score -= 4
+        elif self.deferred.search(text):
+            score -= 4  # '等品类经理回来再定' puts the decision off; it is no next step
+        elif self.closing.search(text):
+            # '我下周一签': the signature is the next step only when nothing else is agreed
+            score = max(score - 4, _FALLBACK)
         if self.conditional.search(text):
             score -= 3
         return score

@@ -58,6 +58,8 @@ class SignalRules:
         self.price_exclude = cat("price_exclude")
         self.contract_before = tuple(lex.entries["signals"]["contract_exclude_before"])
         self.contract_after = cat("contract_exclude_after")
+        self.contract_window = cat("contract_exclude_window")
+        self.hypothetical = cat("objection_hypothetical")
         self.closing_verbs = cat("closing_verbs")
         self.closing_imminent = cat("closing_imminent")
         self.brands = lex.patterns("signals", "competitor_brand")
@@ -165,9 +167,14 @@ class SignalRules:
             before = text[: m.start()]
             if any(before.endswith(b) for b in self.contract_before):
                 return False
+            if self.contract_window.search(before[-40:]):
+                return False  # 'their current fuel card contract' is the customer's own other vendor
             return not self.contract_after.search(text[m.end() :])
         if signal is Signal.BUDGET:
             return not self.budget_exclude.search(text)
+        if signal is Signal.OBJECTION:
+            # '如果嫌贵的话' or 'if that's too expensive' is hypothetical, not an objection raised
+            return not self.hypothetical.search(text[: m.start()])
         if signal is Signal.DELIVERY:
             return not self.delivery_exclude.search(text)  # '货到工地验收以后再付' is a payment term
         return True
