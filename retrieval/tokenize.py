@@ -66,7 +66,7 @@ def _ensure_jieba() -> None:
             _jieba_ready = True
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A crude English plural/verb-ending fold; enough to match `terms`/`term`, `signed`/`sign`."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -89,7 +89,7 @@ def bm25_tokens(text: str) -> list[str]:
         if _CJK_RUN.fullmatch(part):
             tokens.extend(w for w in jieba.cut_for_search(part) if w not in STOPWORDS_ZH)
         else:
-            tokens.extend(_stem(w) for w in _LATIN_WORD.findall(part) if w not in STOPWORDS_EN)
+            tokens.extend(stem(w) for w in _LATIN_WORD.findall(part) if w not in STOPWORDS_EN)
     return tokens
 
 

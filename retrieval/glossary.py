@@ -1,0 +1,87 @@
+"""Cross-language query expansion through a small bilingual glossary of general B2B sales terms.
+
+Most misses of an embedder-only search were English queries whose answer is a Chinese note (and the
+reverse): `translations("installment payment")` gives `["分期付款", "分期"]`, which the rankers that
+see the expanded query (see `SearchConfig.expand`) can match on the Chinese side. The glossary is
+data (`retrieval/data/glossary.json`, `{"terms": [{"zh": [...], "en": [...]}]}`), kept to general
+sales vocabulary so that it does not encode any evaluation query.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from retrieval.tokenize import latin_words, stem
+
+GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.json"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept: its Chinese and English wordings (first = preferred)."""
+
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in latin_words(text))
+
+
+class Glossary:
+    """Looks up the glossary concepts a query mentions and returns their other-language wordings."""
+
+    def __init__(self, terms: Sequence[Term], max_per_term: int = 2) -> None:
+        self.terms = list(terms)
+        self.max_per_term = max_per_term
+        # single characters (台, 套) would match inside unrelated words: only 2+ characters count
+        self._zh = [(z, t) for t in self.terms for z in t.zh if len(z) >= 2]
+        self._en = [(_words(e), t) for t in self.terms for e in t.en if _words(e)]
+
+    @classmethod
+    def load(cls, path: Path | str = GLOSSARY_PATH) -> Glossary:
+        """Read a glossary JSON file."""
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls([Term(tuple(t.get("zh", ())), tuple(t.get("en", ()))) for t in raw.get("terms", [])])
+
+    def matches(self, query: str) -> list[Term]:
+        """Concepts named in the query, in glossary order, each once."""
+        found: dict[int, Term] = {}
+        for zh, term in self._zh:
+            if zh in query:
+                found.setdefault(id(term), term)
+        words = _words(query)
+        for phrase, term in self._en:
+            n = len(phrase)
+            if any(words[i : i + n] == phrase for i in range(len(words) - n + 1)):
+                found.setdefault(id(term), term)
+        order = {id(t): i for i, t in enumerate(self.terms)}
+        return sorted(found.values(), key=lambda t: order[id(t)])
+
+    def translations(self, query: str, to: str = "both") -> list[str]:
+        """Other-language wordings of the concepts in the query (Chinese ones for English words and
+        the reverse), without any already in the query; `to` = `zh`, `en` or `both` directions."""
+        out: dict[str, None] = {}
+        words = set(_words(query))
+        for term in self.matches(query):
+            if any(len(z) >= 2 and z in query for z in term.zh):
+                if to in ("en", "both"):
+                    out.update((e, None) for e in term.en[: self.max_per_term] if not set(_words(e)) <= words)
+            elif to in ("zh", "both"):
+                out.update((z, None) for z in term.zh[: self.max_per_term] if z not in query)
+        return list(out)
+
+    def expand(self, query: str, to: str = "both") -> str:
+        """The query followed by its translations (unchanged when the glossary knows none of it)."""
+        extra = self.translations(query, to)
+        return f"{query} {' '.join(extra)}" if extra else query
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    """The packaged glossary, loaded once."""
+    return Glossary.load()

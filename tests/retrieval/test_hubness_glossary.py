@@ -1,0 +1,134 @@
+"""Index-time hubness scores, glossary expansion, and org isolation on the fast query path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval import hubness
+from retrieval.embedders import HashingEmbedder
+from retrieval.glossary import Glossary, default_glossary
+from retrieval.records import SearchFilters
+from retrieval.search import SearchConfig, SearchEngine
+from retrieval.store import ChromaStore, make_client
+from tests.retrieval.conftest import record
+
+TEMPLATE = "电话沟通：讲解方案并收集反馈。"
+
+
+def _metas(engine: SearchEngine, org_id: int) -> dict[str, dict[str, object]]:
+    out: dict[str, dict[str, object]] = {}
+    for ids, _, metas in engine.stores[0].pages(org_id):
+        out.update(zip(ids, metas, strict=True))
+    return out
+
+
+def test_index_stores_a_hub_score_with_every_chunk(engine: SearchEngine) -> None:
+    engine.index([record(1, f"t{i}", TEMPLATE) for i in range(4)] + [record(1, "x", "客户要求分三期付款")])
+    metas = _metas(engine, 1)
+    assert len(metas) == 5
+    assert all(isinstance(m.get(hubness.HUB), float) for m in metas.values())
+    # identical templated notes are each other's nearest neighbours: they are the hubs
+    assert float(metas["t0#0"][hubness.HUB]) > float(metas["x#0"][hubness.HUB])  # type: ignore[arg-type]
+
+
+def test_incremental_index_rescores_displaced_neighbours(engine: SearchEngine) -> None:
+    engine = SearchEngine(engine.stores, SearchConfig(fusion="rrf", hub_k=2))
+    engine.index([record(1, "a", "付款方式"), record(1, "b", "交付时间安排"), record(1, "c", "违约金")])
+    before = float(_metas(engine, 1)["a#0"][hubness.HUB])  # type: ignore[arg-type]
+    engine.index([record(1, "a2", "付款方式")])  # an exact twin of a: a's neighbourhood got closer
+    after = _metas(engine, 1)
+    assert float(after["a#0"][hubness.HUB]) > before  # type: ignore[arg-type]
+    assert float(after["a2#0"][hubness.HUB]) == pytest.approx(float(after["a#0"][hubness.HUB]), abs=1e-3)  # type: ignore[arg-type]
+
+
+def test_search_uses_stored_scores_without_any_neighbour_query(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = [record(1, f"t{i}", f"{TEMPLATE} 付款") for i in range(6)]
+    engine.index([*templates, record(1, "p", "讨论付款方式")])
+
+    def fail(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a search must not run neighbour queries when scores are stored")
+
+    monkeypatch.setattr(engine.stores[0], "neighbours", fail)
+    monkeypatch.setattr(engine.stores[0], "neighbour_similarity", fail)
+    assert engine.search(1, "付款")[0].record_id == "p"
+
+
+def test_stored_scores_change_the_ranking(engine: SearchEngine) -> None:
+    engine.index([record(1, f"t{i}", TEMPLATE) for i in range(6)] + [record(1, "s", "讲解方案")])
+    ids = engine.stores[0].pages(1)
+    assert ids  # populated
+    store = engine.stores[0]
+    # an absurd score on the specific note pushes it below the templates: the score is what ranks
+    store.update_metadata(1, {"s#0": {hubness.HUB: 5.0}})
+    assert engine.search(1, "讲解方案", limit=10)[-1].record_id == "s"
+
+
+def test_chunks_without_a_stored_score_fall_back_to_a_lazy_one(tmp_path: Path) -> None:
+    store = ChromaStore(make_client(path=tmp_path / "c"), HashingEmbedder(dim=64))
+    engine = SearchEngine(store, SearchConfig(fusion="vector"))
+    engine.index([record(1, "a", "付款方式"), record(1, "b", "交付")], hub_mode="defer")
+    assert all(hubness.stored_hub(m) is None for m in _metas(engine, 1).values())
+    assert engine.search(1, "付款方式")[0].record_id == "a"
+    assert engine.refresh_hubness(1) == 2
+    assert all(hubness.stored_hub(m) is not None for m in _metas(engine, 1).values())
+
+
+def test_reindex_ends_with_exact_scores(engine: SearchEngine) -> None:
+    engine.reindex(1, [record(1, f"n{i}", f"新记录 付款 {i}") for i in range(5)], batch_size=2)
+    assert all(hubness.stored_hub(m) is not None for m in _metas(engine, 1).values())
+
+
+def test_org_isolation_on_the_fast_path(engine: SearchEngine) -> None:
+    engine.index([record(1, "a1", "客户要求分三期付款", customer_id="c1")])
+    engine.index([record(2, f"b{i}", "客户要求分三期付款", customer_id="c1") for i in range(5)])
+    for org in (1, 2):
+        hits = engine.search(org, "分三期付款", limit=20)
+        assert hits and all(h.meta.get("org_id") == org for h in hits)
+    assert [h.record_id for h in engine.search(1, "分三期付款", limit=20)] == ["a1"]
+    assert engine.search(3, "分三期付款") == []
+
+
+def test_glossary_translates_english_sales_terms_to_chinese_and_back() -> None:
+    g = default_glossary()
+    assert {"分期付款"} <= set(g.translations("customer asked for installment payment"))
+    assert {"竞品"} <= set(g.translations("deals lost to a competitor"))
+    assert "decision maker" in g.translations("谁来拍板")
+    assert g.translations("谁来拍板", to="zh") == []  # Chinese wording is left alone when only to-zh
+    assert g.expand("hello world") == "hello world"
+    assert len(g.terms) >= 100
+
+
+def test_glossary_matches_whole_stemmed_phrases_only(tmp_path: Path) -> None:
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"terms": [{"zh": ["验收"], "en": ["acceptance test"]}]}), encoding="utf-8")
+    g = Glossary.load(path)
+    assert g.translations("acceptance tests passed") == ["验收"]
+    assert g.translations("test of acceptance") == []
+
+
+def test_expanded_queries_reach_the_chinese_note(tmp_path: Path) -> None:
+    store = ChromaStore(make_client(path=tmp_path / "c"), HashingEmbedder(dim=256))
+    records = [record(1, "zh", "客户要求分期付款"), record(1, "other", "交付时间安排确认")]
+    plain = SearchEngine(store, SearchConfig(fusion="vector"))
+    plain.index(records)
+    expanded = SearchEngine(store, SearchConfig(fusion="vector", expand=frozenset({"hashing"})))
+    assert expanded.search(1, "installment payment")[0].record_id == "zh"
+
+
+def test_post_filtered_query_matches_chromas_where(engine: SearchEngine) -> None:
+    kinds = ("call", "visit", "chat", "note", "email")
+    engine.index([record(1, f"r{i}", f"付款方式 讨论 第{i}次", kind=kinds[i % 5]) for i in range(60)])
+    engine.index([record(2, "other", "付款方式 讨论", kind="call")])
+    store = engine.stores[0]
+    vector = store.embedder.embed_query("付款方式")
+    for filters in (SearchFilters(kinds=("call", "visit")), SearchFilters(customer_id="nobody")):
+        fast = store.query_with_vectors(1, vector, 8, filters, with_vectors=False, post_filter=4)
+        slow = store.query_with_vectors(1, vector, 8, filters, with_vectors=False, post_filter=0)
+        # the same top hits by distance (equal-distance ties may come in another order)
+        assert [round(h[1], 5) for h in fast] == [round(h[1], 5) for h in slow]
+        assert all(h[2]["org_id"] == 1 and filters.matches(h[2]) for h in fast)
