@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from copilot.access import AccessRole, Principal, scope_customers
 from copilot.clock import Clock
@@ -92,6 +92,7 @@ class FollowUpService:
                 log.exception("follow-up extraction failed", extra={"activity": activity.external_id})
                 activity.status = "failed"
                 activity.error = f"{type(exc).__name__}: {exc}"[:2000]
+                _touch(customer, activity)
                 session.commit()
                 return followup_public(session, activity)
             extraction, deal = self._apply(
@@ -132,8 +133,6 @@ class FollowUpService:
             created_at=now,
         )
         session.add(activity)
-        if customer.last_activity_at is None or activity.at > customer.last_activity_at:
-            customer.last_activity_at = activity.at
         return activity, customer, deal
 
     def _customer(self, session: Session, principal: Principal, request: FollowUpCreate) -> Customer:
@@ -203,6 +202,7 @@ class FollowUpService:
     ) -> tuple[Extraction, Deal | None]:
         """Record the extraction and update the customer and deal from it."""
         now = self.clock.now()
+        _touch(customer, activity)
         day = interaction.reference_time.date()
         if fields.source_channel is not None and customer.source_channel is None:
             customer.source_channel = fields.source_channel.value
@@ -339,7 +339,7 @@ def get_customer(
     """A customer the principal may see; NotFound otherwise (existence is not leaked)."""
     stmt = scope_customers(select(Customer), principal).where(Customer.external_id == customer_id)
     if with_deals:
-        stmt = stmt.options(selectinload(Customer.deals))
+        stmt = stmt.options(joinedload(Customer.deals))
     customer = session.scalars(stmt).unique().one_or_none()
     if customer is None:
         raise NotFound(f"no customer {customer_id!r}")
@@ -349,6 +349,12 @@ def get_customer(
 def _visible(session: Session, principal: Principal, customer: Customer) -> bool:
     stmt = scope_customers(select(Customer.id), principal).where(Customer.id == customer.id)
     return session.scalar(stmt) is not None
+
+
+def _touch(customer: Customer, activity: Activity) -> None:
+    """Keep the customer's last activity time; written with the extraction, in one UPDATE."""
+    if customer.last_activity_at is None or activity.at > customer.last_activity_at:
+        customer.last_activity_at = activity.at
 
 
 def _context(customer: Customer, deal: Deal | None) -> CustomerContext:

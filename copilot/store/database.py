@@ -24,7 +24,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, not every commit
+            cur.execute("PRAGMA temp_store=MEMORY")
             cur.close()
 
         return engine
