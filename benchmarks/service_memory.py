@@ -24,6 +24,15 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS line")
 
 
+def tree_rss_mb(pid: int) -> float:
+    """RSS of `pid` and its descendants (the embedding worker process), in MiB."""
+    total = rss_mb(pid)
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += tree_rss_mb(int(child))
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8765)
@@ -61,8 +70,15 @@ def main() -> None:
             with urllib.request.urlopen(search, timeout=120) as r:  # loopback only
                 assert r.status == 200
             time.sleep(1)
-            loaded = rss_mb(proc.pid)
-            print(json.dumps({"idle_rss_mb": round(idle, 1), "after_first_search_rss_mb": round(loaded, 1)}))
+            print(
+                json.dumps(
+                    {
+                        "idle_rss_mb": round(idle, 1),
+                        "after_first_search_service_rss_mb": round(rss_mb(proc.pid), 1),
+                        "after_first_search_with_embedding_worker_rss_mb": round(tree_rss_mb(proc.pid), 1),
+                    }
+                )
+            )
         finally:
             proc.terminate()
             proc.wait(timeout=10)

@@ -132,3 +132,15 @@ def test_post_filtered_query_matches_chromas_where(engine: SearchEngine) -> None
         # the same top hits by distance (equal-distance ties may come in another order)
         assert [round(h[1], 5) for h in fast] == [round(h[1], 5) for h in slow]
         assert all(h[2]["org_id"] == 1 and filters.matches(h[2]) for h in fast)
+
+
+def test_exactly_scored_customer_filter_matches_chromas_where(engine: SearchEngine) -> None:
+    engine.index([record(1, f"r{i}", f"付款方式 第{i}次 交付", customer_id=f"c{i % 3}") for i in range(30)])
+    engine.index([record(2, "other", "付款方式", customer_id="c1")])
+    store = engine.stores[0]
+    vector = store.embedder.embed_query("付款方式 交付")
+    filters = SearchFilters(customer_id="c1")
+    fast = store.query_with_vectors(1, vector, 5, filters, with_vectors=False)
+    slow = store.query_with_vectors(1, vector, 5, filters, with_vectors=False, post_filter=0, exact_cap=0)
+    assert [round(h[1], 4) for h in fast] == [round(h[1], 4) for h in slow]
+    assert len(fast) == 5 and all(h[2]["org_id"] == 1 and h[2]["customer_id"] == "c1" for h in fast)
