@@ -62,7 +62,17 @@ def build_runtime(
     sessions = make_session_factory(db)
     clock = clock or SystemClock()
     engine = engine or build_engine(settings)
-    backend = RetrievalBackend(settings.data_dir / "chroma", settings.chroma_url, settings.embedders)
+    backend = RetrievalBackend(
+        settings.data_dir / "chroma",
+        settings.chroma_url,
+        settings.embedders,
+        openai_options={
+            "base_url": settings.llm_base_url,
+            "model": settings.embedding_model,
+            "api_key": settings.llm_api_key or "not-needed",
+            "dim": settings.embedding_dim,
+        },
+    )
     followups = FollowUpService(sessions, engine, judge_quality, clock, settings, index=backend.submit)
     contracts = ContractService(
         sessions,

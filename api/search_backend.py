@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from api.embedding_process import EmbeddingProcess, ProcessEmbedder
 from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
@@ -36,8 +37,15 @@ class RetrievalBackend:
     """Chroma (embedded or a server) with the configured embedders and a background index queue."""
 
     def __init__(
-        self, path: Path, url: str | None, embedders: Sequence[str], *, in_process: bool = False
+        self,
+        path: Path,
+        url: str | None,
+        embedders: Sequence[str],
+        *,
+        in_process: bool = False,
+        openai_options: dict[str, Any] | None = None,
     ) -> None:
+        self.openai_options = openai_options or {}
         self.path = path
         self.url = url
         self.embedder_names = list(embedders)
@@ -64,6 +72,12 @@ class RetrievalBackend:
             return self._queue
 
     def _embedder(self, name: str) -> Embedder:
+        if name == "openai":  # a remote server does the work: nothing to move off this process
+            if not self.openai_options.get("base_url"):
+                raise ValueError(
+                    "the openai embedder needs COPILOT_LLM_BASE_URL (an OpenAI-compatible server)"
+                )
+            return build_embedder(name, **self.openai_options)
         if self.process is None or name == "hashing":  # hashing is cheap: no reason to cross processes
             return build_embedder(name)
         return ProcessEmbedder(self.process, name)

