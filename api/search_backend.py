@@ -15,22 +15,9 @@ from api.embedding_process import EmbeddingProcess, ProcessEmbedder
 from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
 from retrieval.embedders import Embedder, build_embedder
 from retrieval.queue import IndexQueue, QueueMetrics
-from retrieval.records import IndexRecord, SearchFilters
+from retrieval.records import SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
 from retrieval.store import ChromaStore, make_client
-
-
-def _record(doc: SearchDoc) -> IndexRecord:
-    return IndexRecord(
-        org_id=doc.org_id,
-        record_id=doc.record_id,
-        kind=doc.kind,
-        text=doc.text,
-        customer_id=doc.customer_id,
-        deal_id=doc.deal_id,
-        rep_id=doc.rep_id,
-        at=doc.at,
-    )
 
 
 class RetrievalBackend:
@@ -83,7 +70,7 @@ class RetrievalBackend:
         return ProcessEmbedder(self.process, name)
 
     def submit(self, docs: Sequence[SearchDoc]) -> None:
-        self.queue.submit_many([_record(d) for d in docs], timeout_s=0.0)
+        self.queue.submit_many(list(docs), timeout_s=0.0)
 
     def search(self, org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:
         hits = self.engine.search(
@@ -104,7 +91,7 @@ class RetrievalBackend:
         ]
 
     def reindex(self, org_id: int, docs: Sequence[SearchDoc], progress: Progress | None = None) -> int:
-        return self.engine.reindex(org_id, [_record(d) for d in docs], progress)
+        return self.engine.reindex(org_id, list(docs), progress)
 
     def flush(self) -> None:
         """Wait until everything submitted so far is indexed (tests, CLI exit)."""

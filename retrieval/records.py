@@ -1,23 +1,14 @@
-"""Plain value types the retrieval package exchanges with its callers (no domain imports)."""
+"""Plain value types the retrieval package exchanges with its callers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from copilot.search import SearchDoc
 
-@dataclass(frozen=True)
-class IndexRecord:
-    """One follow-up, chat, note or document to index, as the database describes it."""
-
-    org_id: int
-    record_id: str
-    kind: str
-    text: str
-    customer_id: str | None
-    deal_id: str | None
-    rep_id: str | None
-    at: datetime
+# What the domain says is searchable is what gets indexed: one type, defined where it is decided.
+IndexRecord = SearchDoc
 
 
 @dataclass(frozen=True)
