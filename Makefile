@@ -38,6 +38,8 @@ eval: $(STAMP)
 	$(BIN)/copilot eval times $(EVAL)/external/times-jionlp.jsonl --out var/preds/times-jionlp.jsonl
 	$(BIN)/copilot eval amounts $(EVAL)/dev/amounts.jsonl --out var/preds/amounts-dev.jsonl
 	$(BIN)/copilot eval amounts $(EVAL)/external/amounts-cn.jsonl --out var/preds/amounts-cn.jsonl
+	$(BIN)/copilot eval contracts $(EVAL)/dev/contracts.jsonl --out var/preds/contracts.jsonl
+	$(BIN)/copilot eval search evaluators/data/search-dev.jsonl --out var/preds/search.jsonl
 
 bench: $(STAMP)
 	$(BIN)/copilot bench ingest -n 3000
