@@ -98,22 +98,31 @@ def _flatten(
     )
 
 
+def _items(
+    payload: Mapping[str, Any], key: str, noun: str, shape: str, max_items: int
+) -> list[tuple[str, dict[str, Any], str]]:
+    """The list under `key`, validated: each item's location, the item, and its text."""
+    items = payload.get(key)
+    if not isinstance(items, list):
+        raise InvalidInput(f"a {noun} needs '{key}': a list of {{{shape}}}")
+    if len(items) > max_items:
+        raise InputTooLarge(f"the {noun} has {len(items)} {key}; the limit is {max_items}")
+    checked = []
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise InvalidInput(f"{where} must be an object with {shape}")
+        if "text" not in item:
+            raise InvalidInput(f"{where} has no 'text'")
+        checked.append((where, item, _text(item["text"], where)))
+    return checked
+
+
 def _chat(
     payload: Mapping[str, Any], reference: datetime, lang: str | None, max_chars: int, max_messages: int
 ) -> Interaction:
-    messages = payload.get("messages")
-    if not isinstance(messages, list):
-        raise InvalidInput("a chat needs 'messages': a list of {at, from, name, text}")
-    if len(messages) > max_messages:
-        raise InputTooLarge(f"the chat has {len(messages)} messages; the limit is {max_messages}")
     turns: list[tuple[Speaker, str | None, str, dict[str, Any]]] = []
-    for i, m in enumerate(messages):
-        where = f"messages[{i}]"
-        if not isinstance(m, dict):
-            raise InvalidInput(f"{where} must be an object with at, from, name, text")
-        if "text" not in m:
-            raise InvalidInput(f"{where} has no 'text'")
-        text = _text(m["text"], where)
+    for where, m, text in _items(payload, "messages", "chat", "at, from, name, text", max_messages):
         speaker = _speaker(m.get("from"), f"{where}.from")
         name = m.get("name")
         if name is not None and not isinstance(name, str):
@@ -128,19 +137,8 @@ def _chat(
 def _call(
     payload: Mapping[str, Any], reference: datetime, lang: str | None, max_chars: int, max_messages: int
 ) -> Interaction:
-    segments = payload.get("segments")
-    if not isinstance(segments, list):
-        raise InvalidInput("a call needs 'segments': a list of {start_s, end_s, speaker, text}")
-    if len(segments) > max_messages:
-        raise InputTooLarge(f"the call has {len(segments)} segments; the limit is {max_messages}")
     turns: list[tuple[Speaker, str | None, str, dict[str, Any]]] = []
-    for i, s in enumerate(segments):
-        where = f"segments[{i}]"
-        if not isinstance(s, dict):
-            raise InvalidInput(f"{where} must be an object with start_s, end_s, speaker, text")
-        if "text" not in s:
-            raise InvalidInput(f"{where} has no 'text'")
-        text = _text(s["text"], where)
+    for where, s, text in _items(payload, "segments", "call", "start_s, end_s, speaker, text", max_messages):
         start = _number(s.get("start_s"), where, "start_s")
         end = _number(s.get("end_s"), where, "end_s")
         if end < start:
