@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from api.embedding_process import EmbeddingProcess, ProcessEmbedder
+from copilot.errors import ServiceUnavailable
 from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
 from retrieval.embedders import Embedder, build_embedder
 from retrieval.queue import IndexQueue, QueueMetrics
 from retrieval.records import SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
-from retrieval.store import ChromaStore, make_client
+from retrieval.store import ChromaStore, StoreUnavailable, make_client
 
 
 class RetrievalBackend:
@@ -46,7 +47,10 @@ class RetrievalBackend:
     def engine(self) -> SearchEngine:
         with self._lock:
             if self._engine is None:
-                client = make_client(path=None if self.url else self.path, url=self.url)
+                try:
+                    client = make_client(path=None if self.url else self.path, url=self.url)
+                except StoreUnavailable as exc:
+                    raise ServiceUnavailable(str(exc)) from exc
                 stores = [ChromaStore(client, self._embedder(name)) for name in self.embedder_names]
                 self._engine = SearchEngine(stores, SearchConfig())
             return self._engine

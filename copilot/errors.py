@@ -59,6 +59,13 @@ class NotConfigured(CopilotError):
     code = "not_configured"
 
 
+class ServiceUnavailable(CopilotError):
+    """A backing service (the vector store server) cannot be reached; retry later."""
+
+    status = 503
+    code = "service_unavailable"
+
+
 class ExtractionFailed(CopilotError):
     """An engine could not produce a result; the raw input stays stored."""
 

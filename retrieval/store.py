@@ -51,6 +51,10 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
         return "cosine"
 
 
+class StoreUnavailable(ValueError):
+    """The configured Chroma server cannot be used (unreachable, or not a Chroma server)."""
+
+
 def make_client(path: Path | str | None = None, url: str | None = None) -> ClientAPI:
     """An `HttpClient` when a server URL is configured, else the embedded `PersistentClient(path)`."""
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -58,12 +62,19 @@ def make_client(path: Path | str | None = None, url: str | None = None) -> Clien
         parsed = urlparse(url)
         if not parsed.hostname:
             raise ValueError(f"chroma url {url!r} has no host; use e.g. http://127.0.0.1:8001")
-        return chromadb.HttpClient(
-            host=parsed.hostname,
-            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-            ssl=parsed.scheme == "https",
-            settings=settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except ValueError as exc:
+            # Chroma connects at once and reports any failure as a bare ValueError that names no
+            # address: "Could not connect...", an empty message, or a whole HTML page from a non-Chroma server
+            reason = " ".join(str(exc).split())[:200] or repr(exc.__context__ or exc)
+            message = f"cannot use the Chroma server at {url} (COPILOT_CHROMA_URL): {reason}"
+            raise StoreUnavailable(message) from exc
     if path is None:
         raise ValueError("chroma needs either a persistent path or a server url")
     Path(path).mkdir(parents=True, exist_ok=True)
