@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import hubness
+from retrieval.chunking import chunk_record
 from retrieval.embedders import Embedder, build_embedder
 from retrieval.pipeline import pipeline_records
 from retrieval.records import Chunk, IndexRecord, SearchFilters
@@ -121,21 +122,40 @@ def real_hubs(store: ChromaStore, org_id: int) -> list[dict[str, float]]:
     return out
 
 
-def scale_latency(records: list[IndexRecord], n: int, n_queries: int, models: dict[str, Embedder]) -> None:
-    """Build the mixed real/synthetic index, then time `n_queries` searches through the default path."""
-    with tempfile.TemporaryDirectory() as tmp:
+def scale_latency(
+    records: list[IndexRecord],
+    n: int,
+    n_queries: int,
+    models: dict[str, Embedder],
+    index_dir: Path | None = None,
+) -> None:
+    """Build the mixed real/synthetic index, then time `n_queries` searches through the default path.
+
+    With `index_dir`, an index already built there for the same `n` is reused (building one takes
+    ~20 minutes at 300k), else it is built there and kept.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = str(index_dir) if index_dir is not None else scratch
         client = make_client(path=tmp)
         stores = [ChromaStore(client, models[name]) for name in DEFAULT_EMBEDDERS]
         engine = SearchEngine(stores, SearchConfig())
-        engine.index([r for r in records if r.org_id == ORG])
         main_chunks = synthetic_chunks(records, n, ORG, seed=1)
-        other_chunks = synthetic_chunks(records, 10_000, OTHER_ORG, seed=2)
-        for k, store in enumerate(stores):
-            hubs = real_hubs(store, ORG)
-            rate = insert_synthetic(store, main_chunks, hubs, seed=10 + k)
-            insert_synthetic(store, other_chunks, hubs, seed=20 + k)
-            print(f"{'insert synthetic vectors, ' + store.embedder.name:52} {rate:8.0f} chunks/s", flush=True)
-            print(f"{'  chunks in org 7 / org 8':52} {store.count(ORG):8d} / {store.count(OTHER_ORG)}")
+        dev_chunks = sum(len(chunk_record(r)) for r in records if r.org_id == ORG)
+        if all(store.count(ORG) == n + dev_chunks for store in stores):
+            print(f"{'reusing the index in ' + tmp:52} {stores[0].count(ORG):8d} chunks", flush=True)
+        else:
+            for store in stores:
+                store.drop_org(ORG)
+                store.drop_org(OTHER_ORG)
+            engine.index([r for r in records if r.org_id == ORG])
+            other_chunks = synthetic_chunks(records, 10_000, OTHER_ORG, seed=2)
+            for k, store in enumerate(stores):
+                hubs = real_hubs(store, ORG)
+                rate = insert_synthetic(store, main_chunks, hubs, seed=10 + k)
+                insert_synthetic(store, other_chunks, hubs, seed=20 + k)
+                label = "insert synthetic vectors, " + store.embedder.name
+                print(f"{label:52} {rate:8.0f} chunks/s", flush=True)
+                print(f"{'  chunks in org 7 / org 8':52} {store.count(ORG):8d} / {store.count(OTHER_ORG)}")
         texts = queries()
         rng = random.Random(3)
         customers = sorted({c.record.customer_id or "" for c in main_chunks[:5000]})
@@ -195,11 +215,15 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=300_000, help="synthetic chunks in the queried org")
     parser.add_argument("--queries", type=int, default=208)
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--index-dir", type=Path, default=None, help="keep the scale index here and reuse it on later runs"
+    )
     args = parser.parse_args()
     records = pipeline_records(json.loads(PIPELINE.read_text(encoding="utf-8")), org_id=ORG)
     print(__doc__.split("What is real", 1)[1].join(["What is real", ""]))
     print(f"{'measure':52} value")
-    for embedders in ("+".join(DEFAULT_EMBEDDERS), *DEFAULT_EMBEDDERS):
+    for embedders in () if args.skip_memory else ("+".join(DEFAULT_EMBEDDERS), *DEFAULT_EMBEDDERS):
         rss, peak = resident_memory(embedders)
         print(f"{'RSS with ' + embedders + ' loaded':52} {rss:8d} MB (peak {peak} MB)", flush=True)
     models: dict[str, Embedder] = {}
@@ -212,7 +236,7 @@ def main() -> None:
             rate = indexing_throughput(models[name], records)
             label = f"index dev pipeline ({len(records)} records), {name}"
             print(f"{label:52} {rate:8.1f} docs/s (model load {load_s:.1f} s)", flush=True)
-    scale_latency(records, args.chunks, args.queries, models)
+    scale_latency(records, args.chunks, args.queries, models, args.index_dir)
 
 
 if __name__ == "__main__":
