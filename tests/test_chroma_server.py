@@ -303,6 +303,10 @@ def test_an_unreachable_server_is_named_in_the_error(tmp_path: Path) -> None:
             assert r.status_code == 503
             assert r.json()["error"] == "service_unavailable"
             assert url in r.json()["detail"]
+            # ingestion does not depend on the index: the follow-up is stored and readable
+            fu_id = _ingest(client, org.keys["admin"], "c3", "客户要求下周二前发正式报价")
+            r = client.get(f"/v1/followups/{fu_id}", headers=auth(org.keys["admin"]))
+            assert r.status_code == 200 and r.json()["status"] == "extracted"
     finally:
         rt.close()
 
