@@ -108,5 +108,7 @@ class RetrievalBackend:
     def close(self) -> None:
         if self._queue is not None:
             self._queue.close(timeout_s=30)
+        if self._engine is not None:
+            self._engine.close()
         if self.process is not None:
             self.process.close()

@@ -6,6 +6,7 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from retrieval import hubness
@@ -70,6 +71,9 @@ class SearchConfig:
     # a Chinese note on "deposit" = 定金. Its weight is scaled by the query's share of Latin script
     # (on the dev sets it helped English queries, and lowered Chinese ones when applied to them).
     concept_weight: float = 0.5
+    # ... over the best `concept_depth` records of the fusion without it: a record further down
+    # cannot reach the top 5 with one vote of this weight, and fetching fewer texts is faster
+    concept_depth: int = 100
 
     def __post_init__(self) -> None:
         if self.fusion not in FUSIONS:
@@ -115,6 +119,7 @@ class SearchEngine:
         # computed lazily at query time; `refresh_hubness` or `reindex` makes this unnecessary
         self._hub: dict[tuple[int, int], dict[str, float]] = {}
         self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
 
     # ---- indexing -------------------------------------------------------------------------
 
@@ -200,6 +205,20 @@ class SearchEngine:
             for n in range(len(self.stores)):
                 self._hub.pop((n, org_id), None)
         return done
+
+    def _pool(self) -> ThreadPoolExecutor:
+        """Threads for the per-store halves of a search (created on first use, one per store)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(len(self.stores), thread_name_prefix="search")
+            return self._executor
+
+    def close(self) -> None:
+        """Stop the search threads (a later search starts them again)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     def _bm25_for(self, org_id: int) -> BM25Index:
         """The org's BM25 index, rebuilt from Chroma's stored chunks on first use."""
@@ -287,18 +306,29 @@ class SearchEngine:
         text_for: dict[str, str] = {}
         best_chunk: dict[str, str] = {}
         if cfg.fusion != "bm25":
-            for n, store in enumerate(self.stores):
+            for store in self.stores:
                 ranker = ranker_name(store.embedder.name)
                 text_for[ranker] = expanded if ranker in cfg.expand else query
-                chunk_ids = self._vector_ranking(n, org_id, text_for[ranker], filters, metas)
-                rankings[ranker] = _records_in_order(chunk_ids, _record_id)
+
+            def rank(n: int) -> tuple[list[str], dict[str, dict[str, object]]]:
+                found: dict[str, dict[str, object]] = {}
+                ranker = ranker_name(self.stores[n].embedder.name)
+                return self._vector_ranking(n, org_id, text_for[ranker], filters, found), found
+
+            # one thread per store: embedding and Chroma's query release the GIL, so on 2 cores
+            # the two models' halves of a search overlap
+            per_store = list(self._pool().map(rank, range(len(self.stores))))
+            for n, (chunk_ids, store_metas) in enumerate(per_store):
+                rankings[ranker_name(self.stores[n].embedder.name)] = _records_in_order(chunk_ids, _record_id)
                 for chunk_id in chunk_ids:
                     best_chunk.setdefault(_record_id(chunk_id), chunk_id)
+                for key, meta in store_metas.items():
+                    metas.setdefault(key, meta)
         if cfg.fusion == "bm25" or (cfg.fusion in ("rrf", "rrf-script") and cfg.weights.get("bm25", 0) > 0):
             # built only when it votes: at 300k chunks the in-memory index costs GBs and minutes
             text_for["bm25"] = expanded if "bm25" in cfg.expand else query
-            found = self._bm25_for(org_id).search(text_for["bm25"], cfg.depth, accept=filters.matches)
-            rankings["bm25"] = _records_in_order((cid for cid, _ in found), _record_id)
+            lexical = self._bm25_for(org_id).search(text_for["bm25"], cfg.depth, accept=filters.matches)
+            rankings["bm25"] = _records_in_order((cid for cid, _ in lexical), _record_id)
         weights = dict(cfg.weights) if cfg.fusion in ("rrf", "rrf-script") else {}
         if cfg.fusion == "rrf-script":
             share = cjk_share(query)
@@ -311,7 +341,8 @@ class SearchEngine:
                 weights.update(scaled)
         concept_weight = cfg.concept_weight * (1.0 - cjk_share(query))
         if concept_weight > 0 and best_chunk and cfg.fusion in ("rrf", "rrf-script"):
-            ranking = self._concept_ranking(org_id, query, best_chunk)
+            top = [f.key for f in weighted_rrf(rankings, weights, k=cfg.rrf_k)[: cfg.concept_depth]]
+            ranking = self._concept_ranking(org_id, query, {r: best_chunk[r] for r in top if r in best_chunk})
             if ranking:
                 rankings["concept"] = ranking
                 weights["concept"] = concept_weight

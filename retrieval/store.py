@@ -265,18 +265,37 @@ class ChromaStore:
                 return self._scored(org_id, got, query, limit, filters, with_vectors)
         if where is not None and post_filter > 0:
             # Chroma evaluates `where` in SQLite into an allow-list before the vector search; for a
-            # broad filter (a kind, a 60-day window) over 300k chunks that took 5 s, so first try an
-            # unfiltered search `post_filter` (then 4 x `post_filter`) times deeper and filter the
-            # hits here; only a filter matching almost nothing falls through to Chroma's `where`.
-            for depth, enough in ((limit * post_filter, max(1, limit // 4)), (limit * post_filter * 4, 10)):
+            # broad filter (a kind, a 60-day window) over 300k chunks that took 4-5 s. Instead take
+            # the nearest ids unfiltered (no metadata: 20 ms for 600 at 300k, against 90 with it),
+            # then read metadata by id in distance order, a page at a time, until enough pass the
+            # filter; only a filter matching almost nothing falls through to Chroma's `where`.
+            enough = max(1, limit // 4)
+            picked: list[tuple[str, float, dict[str, object], Vectors | None]] = []
+            read: set[str] = set()
+            for deeper, depth in enumerate((limit * post_filter, limit * post_filter * 4)):
                 wide = collection.query(
                     query_embeddings=cast(Any, [query]),
                     n_results=min(depth, total),
-                    include=cast(Any, include),
+                    include=cast(Any, ["distances"]),
                 )
-                picked = self._hits(org_id, wide, filters)
-                if len(picked) >= enough or depth >= total:
-                    return picked[:limit]
+                # a deeper approximate search may order the first ids differently: skip by id
+                fresh = [
+                    (cid, d)
+                    for cid, d in zip(wide["ids"][0], (wide.get("distances") or [[]])[0], strict=True)
+                    if cid not in read
+                ]
+                for start in range(0, len(fresh), limit):
+                    page = fresh[start : start + limit]
+                    read.update(cid for cid, _ in page)
+                    picked.extend(self._page_hits(org_id, collection, page, filters, with_vectors))
+                    # the first depth is read whole (the nearest passing chunks, up to `limit`);
+                    # deeper, reading stops as soon as there are enough
+                    if len(picked) >= limit or (deeper and len(picked) >= enough):
+                        return sorted(picked, key=lambda h: h[1])[:limit]
+                if len(picked) >= enough or len(read) >= total:
+                    return sorted(picked, key=lambda h: h[1])[:limit]
+            if len(picked) >= 10:
+                return sorted(picked, key=lambda h: h[1])[:limit]
         result = collection.query(
             query_embeddings=cast(Any, [query]),
             n_results=min(limit, total),
@@ -284,6 +303,33 @@ class ChromaStore:
             include=cast(Any, include),
         )
         return self._hits(org_id, result, None)
+
+    @staticmethod
+    def _page_hits(
+        org_id: int,
+        collection: Collection,
+        page: Sequence[tuple[str, float]],
+        filters: SearchFilters,
+        with_vectors: bool,
+    ) -> list[tuple[str, float, dict[str, object], Vectors | None]]:
+        """The chunks of `page` (`(id, distance)`) of the org that pass `filters`, in page order;
+        metadata read by id (no `where`: see `vectors`)."""
+        include = ["metadatas", *(["embeddings"] if with_vectors else [])]
+        got = collection.get(ids=[cid for cid, _ in page], include=cast(Any, include))
+        metas: dict[str, dict[str, object]] = {
+            cid: dict(m or {}) for cid, m in zip(got["ids"], got.get("metadatas") or [], strict=True)
+        }
+        embeddings = got.get("embeddings")
+        vectors = dict(zip(got["ids"], list(embeddings), strict=True)) if embeddings is not None else {}
+        hits: list[tuple[str, float, dict[str, object], Vectors | None]] = []
+        for chunk_id, distance in page:
+            meta = metas.get(chunk_id)
+            if meta is None or meta.get("org_id") != org_id or not filters.matches(meta):
+                continue
+            vector = vectors.get(chunk_id)
+            vec = None if vector is None else np.asarray(vector, dtype=np.float32)
+            hits.append((chunk_id, float(distance), meta, vec))
+        return hits
 
     @staticmethod
     def _scored(

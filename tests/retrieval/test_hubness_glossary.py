@@ -176,3 +176,38 @@ def test_concept_ranker_lifts_the_chinese_note_an_english_query_means(tmp_path: 
     assert [h.record_id for h in on.search(1, "deposit", SearchFilters(customer_id="nobody"))] == []
     # a Chinese query gets no concept vote (it lowered Chinese recall on the dev sets)
     assert all("concept" not in h.sources for h in on.search(1, "定金"))
+
+
+def test_post_filter_reads_deeper_pages_once_and_keeps_distance_order(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    engine.index(
+        [record(1, f"r{i}", f"付款方式 讨论 第{i}次 交付", at=start + timedelta(days=i)) for i in range(200)]
+    )
+    store = engine.stores[0]
+    vector = store.embedder.embed_query("付款方式 交付")
+    window = SearchFilters(since=start + timedelta(days=50), until=start + timedelta(days=89))
+    slow = store.query_with_vectors(1, vector, 8, window, with_vectors=True, post_filter=0)
+    collection = store._collection(1)
+    depths: list[int] = []
+    query = type(collection).query
+
+    def counted(self: object, *args: object, **kwargs: object) -> object:
+        assert "where" not in kwargs or kwargs["where"] is None, "fell through to Chroma's where"
+        depths.append(int(kwargs["n_results"]))  # type: ignore[call-overload]
+        return query(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(collection), "query", counted)
+    # post_filter=1: the 8 nearest hold ~1.6 chunks of the 40-day window (enough is 2), so the
+    # deeper 32 are read, page by page; their first ids must not be counted twice
+    fast = store.query_with_vectors(1, vector, 8, window, with_vectors=True, post_filter=1)
+    assert depths == [8, 32]
+    ids = [h[0] for h in fast]
+    assert len(ids) >= 2 and len(set(ids)) == len(ids)
+    assert all(window.matches(h[2]) and h[2]["org_id"] == 1 for h in fast)
+    # the passing chunks among the nearest are the nearest passing ones: a prefix of Chroma's answer
+    assert [round(h[1], 5) for h in fast] == [round(h[1], 5) for h in slow][: len(fast)]
+    assert all(h[3] is not None and len(h[3]) == store.embedder.dim for h in fast)
