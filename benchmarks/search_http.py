@@ -1,0 +1,125 @@
+"""`GET /v1/search` latency over HTTP on the 300k-chunk index that `benchmarks.search` builds.
+
+`python -m benchmarks.search --index-dir DIR` first (it builds and keeps the index), then
+`python -m benchmarks.search_http --index-dir DIR`: a fresh database with the benchmark's
+organization (id 7) and an admin key, the real service (`copilot serve`, default embedders in their
+worker process) over a data directory whose `chroma` is that index, and the same queries and filter
+mix as the engine-level benchmark, sent one at a time with httpx. Prints p50/p95 per filter and
+overall, and the resident memory of the service and its embedding worker afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from benchmarks.search import KINDS, ORG, queries
+
+COPILOT = Path(sys.executable).parent / "copilot"
+
+
+def _rss_mb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def main() -> None:
+    """Set up, serve, measure, stop."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--index-dir", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=208)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        (data / "chroma").symlink_to(args.index_dir.resolve())
+        env = {
+            **os.environ,
+            "COPILOT_DATA_DIR": str(data),
+            "COPILOT_DATABASE_URL": f"sqlite:///{data / 'copilot.db'}",
+        }
+        for n in range(1, ORG + 1):  # organization ids are assigned in order: the 7th is the index's
+            subprocess.run(
+                [str(COPILOT), "org", "create", f"bench{n}"], env=env, check=True, capture_output=True
+            )
+        key = subprocess.run(
+            [str(COPILOT), "key", "create", "--org", f"bench{ORG}", "--role", "admin"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        server = subprocess.Popen(
+            [str(COPILOT), "serve", "--port", str(args.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            with httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60
+            ) as client:
+                for _ in range(300):
+                    try:
+                        if client.get("/healthz").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        time.sleep(0.1)
+                texts = queries()
+                for q in texts[:5]:  # warm up: the embedding worker loads both models
+                    client.get("/v1/search", params={"q": q}).raise_for_status()
+                rng = random.Random(3)
+                by_filter: dict[str, list[float]] = {}
+                timings: list[float] = []
+                for i in range(args.queries):
+                    params: dict[str, str | list[str]] = {"q": texts[i % len(texts)]}
+                    name = ("none", "customer", "kinds", "window")[i % 4]
+                    if name == "customer":
+                        params["customer_id"] = f"c{rng.randint(1, 3000)}"
+                    elif name == "kinds":
+                        params["kind"] = [rng.choice(KINDS), rng.choice(KINDS)]
+                    elif name == "window":
+                        since = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 300))
+                        params["since"] = since.isoformat()
+                        params["until"] = (since + timedelta(days=60)).isoformat()
+                    t = time.perf_counter()
+                    r = client.get("/v1/search", params=params)
+                    timings.append(time.perf_counter() - t)
+                    r.raise_for_status()
+                    by_filter.setdefault(name, []).append(timings[-1])
+            for name, values in by_filter.items():
+                values.sort()
+                label = f"  GET /v1/search, filter {name}: p50 / max ({len(values)} q)"
+                print(f"{label:52} {statistics.median(values) * 1000:8.1f} / {values[-1] * 1000:.1f} ms")
+            timings.sort()
+            print(f"{'GET /v1/search p50':52} {statistics.median(timings) * 1000:8.1f} ms")
+            print(f"{'GET /v1/search p95':52} {timings[int(len(timings) * 0.95) - 1] * 1000:8.1f} ms")
+            worker = sum(_rss_mb(p) for p in _children(server.pid))
+            print(f"{'RSS service / embedding worker':52} {_rss_mb(server.pid):8d} / {worker} MB")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
