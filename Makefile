@@ -40,6 +40,8 @@ eval: $(STAMP)
 	$(BIN)/copilot eval amounts $(EVAL)/external/amounts-cn.jsonl --out var/preds/amounts-cn.jsonl
 	$(BIN)/copilot eval contracts $(EVAL)/dev/contracts.jsonl --out var/preds/contracts.jsonl
 	$(BIN)/copilot eval search evaluators/data/search-dev.jsonl --out var/preds/search.jsonl
+	$(BIN)/copilot eval search evaluators/data/search-dev2.jsonl --out var/preds/search2.jsonl
+	$(BIN)/copilot eval search evaluators/data/search-dev3.jsonl --out var/preds/search3.jsonl
 
 bench: $(STAMP)
 	$(BIN)/copilot bench ingest -n 3000
