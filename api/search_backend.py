@@ -6,6 +6,7 @@ index queue's worker thread likewise starts with the first submission.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +16,12 @@ from api.embedding_process import EmbeddingProcess, ProcessEmbedder
 from copilot.errors import ServiceUnavailable
 from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
 from retrieval.embedders import Embedder, build_embedder
-from retrieval.queue import IndexQueue, QueueMetrics
+from retrieval.queue import IndexQueue, IndexQueueFull, QueueMetrics
 from retrieval.records import SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
 from retrieval.store import ChromaStore, StoreUnavailable, make_client
+
+log = logging.getLogger(__name__)
 
 
 class RetrievalBackend:
@@ -74,7 +77,17 @@ class RetrievalBackend:
         return ProcessEmbedder(self.process, name)
 
     def submit(self, docs: Sequence[SearchDoc]) -> None:
-        self.queue.submit_many(list(docs), timeout_s=0.0)
+        """Queue records for indexing without waiting; when the queue is full the rest are left out
+        of the index (counted as `dropped`, logged) rather than slowing or failing the caller."""
+        pending = list(docs)
+        try:
+            self.queue.submit_many(pending, timeout_s=0.0)
+        except IndexQueueFull as exc:
+            log.warning(
+                "search index behind: %s; some records are not indexed until `copilot reindex --org %s`",
+                exc,
+                pending[0].org_id if pending else "?",
+            )
 
     def search(self, org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:
         hits = self.engine.search(

@@ -55,6 +55,18 @@ class FollowUpService:
 
     # -- writing -----------------------------------------------------------------------------
 
+    def _submit_for_search(self, docs: list[SearchDoc]) -> None:
+        """Hand records to the search index; an indexing problem never fails an ingestion (the
+        record stays stored and `copilot reindex` makes it searchable later)."""
+        if self.index is None:
+            return
+        try:
+            self.index(docs)
+        except Exception:
+            log.exception(
+                "could not queue records for search", extra={"records": [d.record_id for d in docs]}
+            )
+
     def submit(self, principal: Principal, request: FollowUpCreate) -> FollowUpPublic:
         """Store the interaction, extract and apply its fields; the input survives a failed extraction."""
         reference = (request.reference_time or self.clock.now()).astimezone(self.settings.tz)
@@ -71,7 +83,7 @@ class FollowUpService:
             session.commit()
             if self.index is not None:
                 # searchable at once, whatever extraction makes of it; indexing runs off this path
-                self.index(
+                self._submit_for_search(
                     [
                         SearchDoc(
                             org_id=activity.org_id,

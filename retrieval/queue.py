@@ -29,6 +29,7 @@ class QueueMetrics:
     failed: int
     retries: int
     pending: int
+    dropped: int = 0  # refused because the queue was full: searchable again after a reindex
 
 
 class IndexQueue:
@@ -55,7 +56,7 @@ class IndexQueue:
         self._backoff_s = backoff_s
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._queued = self._indexed = self._failed = self._retries = 0
+        self._queued = self._indexed = self._failed = self._retries = self._dropped = 0
         self._closed = False
         self._worker = threading.Thread(target=self._run, name="index-queue", daemon=True)
         self._worker.start()
@@ -70,6 +71,8 @@ class IndexQueue:
             else:
                 self._queue.put(record, timeout=timeout_s)
         except queue.Full as exc:
+            with self._lock:
+                self._dropped += 1
             raise IndexQueueFull(f"index queue full ({self._queue.maxsize} records)") from exc
         with self._lock:
             self._queued += 1
@@ -95,7 +98,9 @@ class IndexQueue:
     def metrics(self) -> QueueMetrics:
         """A consistent snapshot of the counters."""
         with self._lock:
-            return QueueMetrics(self._queued, self._indexed, self._failed, self._retries, self._queue.qsize())
+            return QueueMetrics(
+                self._queued, self._indexed, self._failed, self._retries, self._queue.qsize(), self._dropped
+            )
 
     def _take_batch(self) -> tuple[list[IndexRecord], bool]:
         """Up to `batch_size` records (blocking for the first); True when the stop marker was seen."""

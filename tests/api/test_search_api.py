@@ -83,3 +83,31 @@ def test_bad_queries(client: TestClient, acme: Org) -> None:
     assert client.get("/v1/search", params={"q": "x" * 501}, headers=key).status_code == 422
     assert client.get("/v1/search", params={"q": "合同", "limit": 0}, headers=key).status_code == 422
     assert client.get("/v1/search", params={"q": "合同"}).status_code == 401
+
+
+def test_a_full_index_queue_never_fails_ingestion(client: TestClient, acme: Org, runtime: Runtime) -> None:
+    import threading
+
+    from retrieval.queue import IndexQueue
+
+    backend = runtime.search_backend
+    gate = threading.Event()
+    # a stalled indexer behind a one-slot queue: the first record is taken, the second waits
+    stalled = IndexQueue(lambda records: gate.wait(10), maxsize=1, batch_size=1)
+    real_queue = backend._queue
+    backend._queue = stalled  # type: ignore[attr-defined]
+    try:
+        ids = [ingest(client, acme.keys["r1"], "c1", f"{NOTE} 第{i}次") for i in range(4)]
+        for fu in ids:  # every follow-up was stored and extracted
+            r = client.get(f"/v1/followups/{fu}", headers=auth(acme.keys["r1"]))
+            assert r.status_code == 200 and r.json()["status"] == "extracted"
+        metrics = stalled.metrics
+        assert metrics.dropped >= 2 and metrics.queued + metrics.dropped == 4
+    finally:
+        gate.set()
+        stalled.close()
+        backend._queue = real_queue  # type: ignore[attr-defined]
+    # a reindex from the database makes the dropped ones searchable
+    runtime.search.reindex(acme.id)
+    r = client.get("/v1/search", params={"q": "冷链温控报警", "limit": 10}, headers=auth(acme.keys["r1"]))
+    assert set(ids) <= {h["record_id"] for h in r.json()["hits"]}
