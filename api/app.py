@@ -57,8 +57,16 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         return await call_next(request)
 
     @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz(request: Request) -> dict[str, object]:
+        """Liveness, plus the search index queue's service-wide counters (no organization's data):
+        `degraded` when records failed to index or were dropped from a full queue, which
+        `copilot reindex` repairs."""
+        runtime: Runtime | None = request.app.state.runtime
+        metrics = runtime.search_backend.metrics() if runtime is not None else None
+        if metrics is None:
+            return {"status": "ok"}
+        index = {"pending": metrics.pending, "failed": metrics.failed, "dropped": metrics.dropped}
+        return {"status": "degraded" if metrics.failed or metrics.dropped else "ok", "index": index}
 
     app.include_router(followups.router)
     app.include_router(customers.router)

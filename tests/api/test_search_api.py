@@ -33,6 +33,10 @@ def test_a_new_followup_is_searchable(client: TestClient, acme: Org, runtime: Ru
     )
     metrics = runtime.search_backend.metrics()
     assert metrics is not None and metrics.indexed == 1 and metrics.failed == 0
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "index": {"pending": 0, "failed": 0, "dropped": 0},
+    }
 
 
 def test_reindex_covers_imported_records_and_filters_apply(
@@ -103,6 +107,8 @@ def test_a_full_index_queue_never_fails_ingestion(client: TestClient, acme: Org,
             assert r.status_code == 200 and r.json()["status"] == "extracted"
         metrics = stalled.metrics
         assert metrics.dropped >= 2 and metrics.queued + metrics.dropped == 4
+        health = client.get("/healthz").json()
+        assert health["status"] == "degraded" and health["index"]["dropped"] == metrics.dropped
     finally:
         gate.set()
         stalled.close()
