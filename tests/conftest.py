@@ -90,3 +90,15 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
 
 def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+def ingest_dictation(client: TestClient, key: str, customer: str, text: str) -> str:
+    """POST a dictated follow-up for `customer`; returns its id (asserts it was accepted)."""
+    r = client.post(
+        "/v1/followups",
+        headers=auth(key),
+        json={"customer_id": customer, "input": {"kind": "dictation", "text": text}},
+    )
+    assert r.status_code == 201, r.text
+    fu_id: str = r.json()["id"]
+    return fu_id

@@ -32,7 +32,7 @@ from retrieval.records import Chunk, IndexRecord, SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
 from retrieval.store import ChromaStore, make_client
 from tests.chroma_server import chroma_server, free_port
-from tests.conftest import NOW, Org, auth, load_fixture, make_org
+from tests.conftest import NOW, Org, auth, ingest_dictation, load_fixture, make_org
 from tests.retrieval.conftest import record
 
 
@@ -222,17 +222,6 @@ def settings(tmp_path: Path, chroma_url: str) -> Settings:
     )
 
 
-def _ingest(client: TestClient, key: str, customer: str, text: str) -> str:
-    r = client.post(
-        "/v1/followups",
-        headers=auth(key),
-        json={"customer_id": customer, "input": {"kind": "dictation", "text": text}},
-    )
-    assert r.status_code == 201, r.text
-    fu_id: str = r.json()["id"]
-    return fu_id
-
-
 def _hit_ids(client: TestClient, key: str, **params: str) -> list[str]:
     r = client.get("/v1/search", params=params, headers=auth(key))
     assert r.status_code == 200, r.text
@@ -242,8 +231,10 @@ def _hit_ids(client: TestClient, key: str, **params: str) -> list[str]:
 def test_service_indexes_and_searches_through_the_server(
     client: TestClient, runtime: Runtime, acme: Org, globex: Org, settings: Settings
 ) -> None:
-    secret = _ingest(client, acme.keys["admin"], "c3", "粤海物流的黄总透露他们明年要上自动化立体仓库")
-    other = _ingest(client, globex.keys["admin"], "c1", "和立体仓库无关的一条记录：只谈了售后服务")
+    secret = ingest_dictation(
+        client, acme.keys["admin"], "c3", "粤海物流的黄总透露他们明年要上自动化立体仓库"
+    )
+    other = ingest_dictation(client, globex.keys["admin"], "c1", "和立体仓库无关的一条记录：只谈了售后服务")
     runtime.search_backend.flush()
     metrics = runtime.search_backend.metrics()
     assert metrics is not None and (metrics.indexed, metrics.failed) == (2, 0)
@@ -304,7 +295,7 @@ def test_an_unreachable_server_is_named_in_the_error(tmp_path: Path) -> None:
             assert r.json()["error"] == "service_unavailable"
             assert url in r.json()["detail"]
             # ingestion does not depend on the index: the follow-up is stored and readable
-            fu_id = _ingest(client, org.keys["admin"], "c3", "客户要求下周二前发正式报价")
+            fu_id = ingest_dictation(client, org.keys["admin"], "c3", "客户要求下周二前发正式报价")
             r = client.get(f"/v1/followups/{fu_id}", headers=auth(org.keys["admin"]))
             assert r.status_code == 200 and r.json()["status"] == "extracted"
     finally:

@@ -5,24 +5,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.runtime import Runtime
-from tests.conftest import Org, auth
+from tests.conftest import Org, auth, ingest_dictation
 
 NOTE = "客户说仓库的冷链温控经常报警 想看看我们的温湿度监控方案 下周二上门演示"
 
 
-def ingest(client: TestClient, key: str, customer: str, text: str) -> str:
-    r = client.post(
-        "/v1/followups",
-        headers=auth(key),
-        json={"customer_id": customer, "input": {"kind": "dictation", "text": text}},
-    )
-    assert r.status_code == 201, r.text
-    fu_id: str = r.json()["id"]
-    return fu_id
-
-
 def test_a_new_followup_is_searchable(client: TestClient, acme: Org, runtime: Runtime) -> None:
-    fu = ingest(client, acme.keys["r1"], "c1", NOTE)
+    fu = ingest_dictation(client, acme.keys["r1"], "c1", NOTE)
     runtime.search_backend.flush()
     r = client.get("/v1/search", params={"q": "冷链温控报警"}, headers=auth(acme.keys["r1"]))
     assert r.status_code == 200, r.text
@@ -60,8 +49,10 @@ def test_reindex_covers_imported_records_and_filters_apply(
 def test_search_never_crosses_organizations_or_scope(
     client: TestClient, acme: Org, globex: Org, runtime: Runtime
 ) -> None:
-    secret = ingest(client, acme.keys["admin"], "c3", "粤海物流的黄总透露他们明年要上自动化立体仓库")
-    ingest(client, globex.keys["admin"], "c1", "和立体仓库无关的一条记录：只谈了售后服务")
+    secret = ingest_dictation(
+        client, acme.keys["admin"], "c3", "粤海物流的黄总透露他们明年要上自动化立体仓库"
+    )
+    ingest_dictation(client, globex.keys["admin"], "c1", "和立体仓库无关的一条记录：只谈了售后服务")
     runtime.search_backend.flush()
     for key in (globex.keys["admin"], globex.keys["integration"]):
         hits = client.get("/v1/search", params={"q": "自动化立体仓库"}, headers=auth(key)).json()["hits"]
@@ -101,7 +92,7 @@ def test_a_full_index_queue_never_fails_ingestion(client: TestClient, acme: Org,
     real_queue = backend._queue
     backend._queue = stalled  # type: ignore[attr-defined]
     try:
-        ids = [ingest(client, acme.keys["r1"], "c1", f"{NOTE} 第{i}次") for i in range(4)]
+        ids = [ingest_dictation(client, acme.keys["r1"], "c1", f"{NOTE} 第{i}次") for i in range(4)]
         for fu in ids:  # every follow-up was stored and extracted
             r = client.get(f"/v1/followups/{fu}", headers=auth(acme.keys["r1"]))
             assert r.status_code == 200 and r.json()["status"] == "extracted"
