@@ -90,7 +90,7 @@ def build_runtime(
         contracts=contracts,
         requirements=RequirementService(sessions, clock),
         deals=DealService(sessions, clock),
-        search=SearchService(sessions, backend),
+        search=SearchService(sessions, backend, settings.tz),
         search_backend=backend,
         transcriber=build_transcriber(settings),
     )

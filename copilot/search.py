@@ -7,8 +7,8 @@ this module decides what is indexed and who may see which results.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 from sqlalchemy import select
@@ -126,9 +126,10 @@ def activity_doc(activity: Activity, customer_id: str, deal: Deal | None, users:
 
 
 class SearchService:
-    def __init__(self, sessions: sessionmaker[Session], backend: SearchBackend) -> None:
+    def __init__(self, sessions: sessionmaker[Session], backend: SearchBackend, tz: tzinfo = UTC) -> None:
         self.sessions = sessions
         self.backend = backend
+        self.tz = tz  # the team's time zone: what a `since`/`until` without an offset means
 
     def search(
         self, principal: Principal, query: str, filters: SearchFilter, limit: int = 10
@@ -137,6 +138,13 @@ class SearchService:
         query = query.strip()
         if not query:
             raise InvalidInput("the search query is empty")
+        since, until = (
+            None if t is None else t if t.tzinfo is not None else t.replace(tzinfo=self.tz)
+            for t in (filters.since, filters.until)
+        )
+        if since is not None and until is not None and since > until:
+            raise InvalidInput(f"since ({since.isoformat()}) is after until ({until.isoformat()})")
+        filters = replace(filters, since=since, until=until)
         if len(query) > MAX_QUERY_CHARS:
             raise InvalidInput(f"the search query is longer than {MAX_QUERY_CHARS} characters")
         with self.sessions() as session:

@@ -108,3 +108,38 @@ def test_a_full_index_queue_never_fails_ingestion(client: TestClient, acme: Org,
     runtime.search.reindex(acme.id)
     r = client.get("/v1/search", params={"q": "冷链温控报警", "limit": 10}, headers=auth(acme.keys["r1"]))
     assert set(ids) <= {h["record_id"] for h in r.json()["hits"]}
+
+
+def test_time_filters_without_an_offset_mean_the_teams_time_zone(
+    client: TestClient, acme: Org, runtime: Runtime
+) -> None:
+    assert str(runtime.settings.tz) == "Asia/Shanghai"
+    r = client.post(
+        "/v1/followups",
+        headers=auth(acme.keys["admin"]),
+        json={
+            "customer_id": "c1",
+            "reference_time": "2026-05-12T01:30:00+08:00",  # 2026-05-11 17:30 UTC
+            "input": {"kind": "dictation", "text": NOTE},
+        },
+    )
+    assert r.status_code == 201, r.text
+    fu = r.json()["id"]
+    runtime.search_backend.flush()
+    key = auth(acme.keys["admin"])
+
+    def found(**params: str) -> bool:
+        got = client.get("/v1/search", params={"q": "冷链温控报警", **params}, headers=key)
+        assert got.status_code == 200, got.text
+        return fu in {h["record_id"] for h in got.json()["hits"]}
+
+    # 2026-05-12 00:00 in Shanghai is before the note; read as UTC it would be after it
+    assert found(since="2026-05-12T00:00:00")
+    assert not found(since="2026-05-12T00:00:00+00:00")
+    assert not found(until="2026-05-12T00:00:00")
+    bad = client.get(
+        "/v1/search",
+        params={"q": "合同", "since": "2026-05-02T00:00:00", "until": "2026-05-01T00:00:00"},
+        headers=key,
+    )
+    assert bad.status_code == 422 and "is after" in bad.json()["detail"]
