@@ -100,6 +100,7 @@ class RetrievalBackend:
                 kinds=filters.kinds,
                 since=filters.since,
                 until=filters.until,
+                record_ids=filters.record_ids,
             ),
             limit,
         )

@@ -43,6 +43,13 @@ class SearchFilter:
     kinds: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    # set by SearchService for a time window holding few records (never by callers)
+    record_ids: frozenset[str] | None = None
+
+
+# a time window holding at most this many records is searched by their ids (exact and fast)
+# rather than by a nearest-first scan that must find enough of them among the whole index
+NARROW_WINDOW_RECORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,24 @@ def activity_doc(activity: Activity, customer_id: str, deal: Deal | None, users:
     )
 
 
+def _records_in_window(
+    session: Session, org_id: int, since: datetime | None, until: datetime | None
+) -> frozenset[str] | None:
+    """The ids of the org's activities and documents in the window, or None when there are more
+    than `NARROW_WINDOW_RECORDS` (a broad window is filtered inside the search instead)."""
+    ids: list[str] = []
+    for model in (Activity, Document):
+        stmt = select(model.external_id).where(model.org_id == org_id)
+        if since is not None:
+            stmt = stmt.where(model.at >= since)
+        if until is not None:
+            stmt = stmt.where(model.at <= until)
+        ids.extend(session.scalars(stmt.limit(NARROW_WINDOW_RECORDS + 1 - len(ids))))
+        if len(ids) > NARROW_WINDOW_RECORDS:
+            return None
+    return frozenset(ids)
+
+
 class SearchService:
     def __init__(self, sessions: sessionmaker[Session], backend: SearchBackend, tz: tzinfo = UTC) -> None:
         self.sessions = sessions
@@ -157,6 +182,12 @@ class SearchService:
             documents = set(
                 session.scalars(select(Document.external_id).where(Document.org_id == principal.org_id))
             )
+            if (since is not None or until is not None) and filters.customer_id is None:
+                in_window = _records_in_window(session, principal.org_id, since, until)
+                if in_window is not None:
+                    if not in_window:
+                        return []
+                    filters = replace(filters, record_ids=in_window)
         # over-fetch when results must be narrowed to the caller's customers afterwards
         fetch = limit if visible is None else limit * 5
         hits = self.backend.search(principal.org_id, query, filters, fetch)

@@ -31,9 +31,14 @@ class SearchFilters:
     kinds: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    # only these records (e.g. the ones a narrow time window holds, looked up in the database):
+    # the store then fetches their chunks and scores them exactly
+    record_ids: frozenset[str] | None = None
 
     def matches(self, meta: dict[str, object]) -> bool:
         """Whether a stored chunk's metadata passes every filter (used where Chroma's `where` is not)."""
+        if self.record_ids is not None and meta.get("record_id") not in self.record_ids:
+            return False
         for key in ("customer_id", "deal_id", "rep_id"):
             want = getattr(self, key)
             if want is not None and meta.get(key) != want:

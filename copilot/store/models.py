@@ -169,6 +169,7 @@ class Activity(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "external_id"),
         Index("ix_activities_org_customer_at", "org_id", "customer_id", "at"),
+        Index("ix_activities_org_at", "org_id", "at"),  # time windows across customers (search)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,7 +197,7 @@ class Activity(Base):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("org_id", "external_id"),)
+    __table_args__ = (UniqueConstraint("org_id", "external_id"), Index("ix_documents_org_at", "org_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.runtime import Runtime
+from copilot.search import BackendHit, SearchFilter
 from tests.conftest import Org, auth, ingest_dictation
 
 NOTE = "客户说仓库的冷链温控经常报警 想看看我们的温湿度监控方案 下周二上门演示"
@@ -143,3 +145,50 @@ def test_time_filters_without_an_offset_mean_the_teams_time_zone(
         headers=key,
     )
     assert bad.status_code == 422 and "is after" in bad.json()["detail"]
+
+
+def test_a_narrow_time_window_is_searched_by_its_records(
+    client: TestClient, acme: Org, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copilot.search as search_module
+
+    ids = []
+    for when in ("2026-05-12T10:00:00+08:00", "2026-05-20T10:00:00+08:00"):
+        r = client.post(
+            "/v1/followups",
+            headers=auth(acme.keys["admin"]),
+            json={"customer_id": "c1", "reference_time": when, "input": {"kind": "dictation", "text": NOTE}},
+        )
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    runtime.search_backend.flush()
+    seen: list[SearchFilter] = []
+    real_search = runtime.search.backend.search
+
+    def spy(org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:
+        seen.append(filters)
+        return real_search(org_id, query, filters, limit)
+
+    monkeypatch.setattr(runtime.search.backend, "search", spy)
+    key = auth(acme.keys["admin"])
+    window = {"q": "冷链温控报警", "since": "2026-05-12T00:00:00", "until": "2026-05-13T00:00:00"}
+
+    def hit_ids() -> set[str]:
+        r = client.get("/v1/search", params=window, headers=key)
+        assert r.status_code == 200, r.text
+        return {h["record_id"] for h in r.json()["hits"]}
+
+    narrow = hit_ids()
+    assert ids[0] in narrow and ids[1] not in narrow
+    assert (
+        seen[-1].record_ids is not None
+        and ids[0] in seen[-1].record_ids
+        and ids[1] not in seen[-1].record_ids
+    )
+    monkeypatch.setattr(search_module, "NARROW_WINDOW_RECORDS", 0)  # now every window is "broad"
+    assert hit_ids() == narrow and seen[-1].record_ids is None
+    # a window holding no record answers at once, without a search
+    calls = len(seen)
+    monkeypatch.setattr(search_module, "NARROW_WINDOW_RECORDS", 1000)
+    window.update(since="2020-01-01T00:00:00", until="2020-01-02T00:00:00")
+    assert hit_ids() == set() and len(seen) == calls

@@ -184,12 +184,17 @@ def test_post_filter_reads_deeper_pages_once_and_keeps_distance_order(
     from datetime import UTC, datetime, timedelta
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
+    day = lambda n: start + timedelta(days=n)  # noqa: E731
+    # 30 exact matches of the query outside the window are the nearest; the window's 40 records
+    # come next; 130 unrelated records outside the window are the furthest
     engine.index(
-        [record(1, f"r{i}", f"付款方式 讨论 第{i}次 交付", at=start + timedelta(days=i)) for i in range(200)]
+        [record(1, f"exact{i}", "付款方式 交付", at=day(i)) for i in range(30)]
+        + [record(1, f"near{i}", f"付款方式 交付 第{i}次", at=day(50 + i)) for i in range(40)]
+        + [record(1, f"far{i}", f"天气 不错 第{i}次", at=day(100 + i)) for i in range(130)]
     )
     store = engine.stores[0]
     vector = store.embedder.embed_query("付款方式 交付")
-    window = SearchFilters(since=start + timedelta(days=50), until=start + timedelta(days=89))
+    window = SearchFilters(since=day(50), until=day(89))
     slow = store.query_with_vectors(1, vector, 8, window, with_vectors=True, post_filter=0)
     collection = store._collection(1)
     depths: list[int] = []
@@ -201,8 +206,8 @@ def test_post_filter_reads_deeper_pages_once_and_keeps_distance_order(
         return query(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(type(collection), "query", counted)
-    # post_filter=1: the 8 nearest hold ~1.6 chunks of the 40-day window (enough is 2), so the
-    # deeper 32 are read, page by page; their first ids must not be counted twice
+    # post_filter=1: the 8 nearest hold none of the window (enough is 2), so the deeper 32 are
+    # read, page by page (their first ids must not be counted twice), and hold 2 of it
     fast = store.query_with_vectors(1, vector, 8, window, with_vectors=True, post_filter=1)
     assert depths == [8, 32]
     ids = [h[0] for h in fast]

@@ -119,3 +119,14 @@ def test_queue_is_bounded() -> None:
         q.submit(record(1, "c", "x"))
     gate.set()
     q.close()
+
+
+def test_a_record_list_filter_is_scored_exactly_and_keeps_the_org(engine: SearchEngine) -> None:
+    engine.index([record(1, f"r{i}", f"付款方式 第{i}次", kind="call") for i in range(30)])
+    engine.index([record(2, "r3", "付款方式 第3次")])  # the same record id in another org
+    wanted = frozenset({"r3", "r7", "r11", "nope"})
+    hits = engine.search(1, "付款方式", SearchFilters(record_ids=wanted), limit=10)
+    assert {h.record_id for h in hits} == {"r3", "r7", "r11"}
+    assert all(h.meta.get("org_id") == 1 for h in hits)
+    assert engine.search(1, "付款方式", SearchFilters(record_ids=frozenset()), limit=10) == []
+    assert engine.search(1, "付款方式", SearchFilters(record_ids=wanted, kinds=("visit",))) == []
