@@ -51,6 +51,25 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
         return "cosine"
 
 
+Hit = tuple[str, float, dict[str, object], Vectors | None]  # (chunk id, cosine distance, metadata, vector)
+
+
+def _hit(
+    org_id: int, chunk_id: str, distance: float, meta: Any, vector: Any, filters: SearchFilters | None
+) -> Hit | None:
+    """A stored chunk as a hit, or None when it is another org's (defence in depth: never leak
+    another tenant's chunk) or fails `filters`."""
+    meta_dict: dict[str, object] = dict(meta or {})
+    if meta_dict.get("org_id") != org_id or (filters is not None and not filters.matches(meta_dict)):
+        return None
+    return (
+        chunk_id,
+        float(distance),
+        meta_dict,
+        None if vector is None else np.asarray(vector, dtype=np.float32),
+    )
+
+
 class StoreUnavailable(ValueError):
     """The configured Chroma server cannot be used (unreachable, or not a Chroma server)."""
 
@@ -245,7 +264,7 @@ class ChromaStore:
         with_vectors: bool = True,
         post_filter: int = 2,
         exact_cap: int = 5000,
-    ) -> list[tuple[str, float, dict[str, object], Vectors | None]]:
+    ) -> list[Hit]:
         """Like `query`, plus each hit's stored vector (for neighbourhood statistics).
 
         `post_filter=0` and `exact_cap=0` always let Chroma apply the filters."""
@@ -259,14 +278,12 @@ class ChromaStore:
         query = np.asarray(query_vector, dtype=np.float32)
         if filters.record_ids is not None and not filters.record_ids:
             return []
-        if where is not None and (
-            filters.customer_id or filters.deal_id or filters.rep_id or filters.record_ids
-        ):
+        if filters.customer_id or filters.deal_id or filters.rep_id or filters.record_ids:
             # a customer/deal/rep filter, or a short list of records, usually matches few chunks:
             # fetching them and scoring exactly here took 11 ms at 100k chunks, against 111 ms for
-            # Chroma's filtered query (400 records by id at 300k: 183 ms, a time `where` 4-5 s)
-            # only the equality / id-list conditions go to Chroma: a range on `at` costs seconds in
-            # its SQLite at scale; time and kinds are checked here on the fetched chunks
+            # Chroma's filtered query (400 records by id at 300k: 183 ms). Only these equality and
+            # id-list conditions go to Chroma: a range on `at` costs seconds in its SQLite at scale,
+            # so time and kinds are checked here on the fetched chunks.
             narrow = SearchFilters(
                 customer_id=filters.customer_id,
                 deal_id=filters.deal_id,
@@ -287,7 +304,7 @@ class ChromaStore:
             # then read metadata by id in distance order, a page at a time, until enough pass the
             # filter; only a filter matching almost nothing falls through to Chroma's `where`.
             enough = max(1, limit // 4)
-            picked: list[tuple[str, float, dict[str, object], Vectors | None]] = []
+            picked: list[Hit] = []
             read: set[str] = set()
             for deeper, depth in enumerate((limit * post_filter, limit * post_filter * 4)):
                 wide = collection.query(
@@ -319,7 +336,7 @@ class ChromaStore:
             where=cast(Any, where),
             include=cast(Any, include),
         )
-        return self._hits(org_id, result, None)
+        return self._hits(org_id, result)
 
     @staticmethod
     def _page_hits(
@@ -328,66 +345,54 @@ class ChromaStore:
         page: Sequence[tuple[str, float]],
         filters: SearchFilters,
         with_vectors: bool,
-    ) -> list[tuple[str, float, dict[str, object], Vectors | None]]:
+    ) -> list[Hit]:
         """The chunks of `page` (`(id, distance)`) of the org that pass `filters`, in page order;
         metadata read by id (no `where`: see `vectors`)."""
         include = ["metadatas", *(["embeddings"] if with_vectors else [])]
         got = collection.get(ids=[cid for cid, _ in page], include=cast(Any, include))
-        metas: dict[str, dict[str, object]] = {
-            cid: dict(m or {}) for cid, m in zip(got["ids"], got.get("metadatas") or [], strict=True)
-        }
+        metas = dict(zip(got["ids"], got.get("metadatas") or [], strict=True))
         embeddings = got.get("embeddings")
         vectors = dict(zip(got["ids"], list(embeddings), strict=True)) if embeddings is not None else {}
-        hits: list[tuple[str, float, dict[str, object], Vectors | None]] = []
-        for chunk_id, distance in page:
-            meta = metas.get(chunk_id)
-            if meta is None or meta.get("org_id") != org_id or not filters.matches(meta):
-                continue
-            vector = vectors.get(chunk_id)
-            vec = None if vector is None else np.asarray(vector, dtype=np.float32)
-            hits.append((chunk_id, float(distance), meta, vec))
-        return hits
+        found = (
+            _hit(org_id, cid, distance, metas[cid], vectors.get(cid), filters)
+            for cid, distance in page
+            if cid in metas
+        )
+        return [hit for hit in found if hit is not None]
 
     @staticmethod
     def _scored(
         org_id: int, got: Any, query: Vectors, limit: int, filters: SearchFilters, with_vectors: bool
-    ) -> list[tuple[str, float, dict[str, object], Vectors | None]]:
+    ) -> list[Hit]:
         """Chunks fetched by their filter, ranked by exact cosine distance to the query."""
         embeddings = got.get("embeddings")
         if not got["ids"] or embeddings is None:
             return []
         matrix = np.asarray(embeddings, dtype=np.float32)
         distances = 1.0 - matrix @ query
-        hits: list[tuple[str, float, dict[str, object], Vectors | None]] = []
+        hits: list[Hit] = []
         for i in np.argsort(distances, kind="stable"):
-            meta: dict[str, object] = dict(got["metadatas"][i] or {})
-            if meta.get("org_id") != org_id or not filters.matches(meta):
-                continue
-            hits.append((got["ids"][i], float(distances[i]), meta, matrix[i] if with_vectors else None))
-            if len(hits) >= limit:
-                break
+            vector = matrix[i] if with_vectors else None
+            hit = _hit(org_id, got["ids"][i], distances[i], got["metadatas"][i], vector, filters)
+            if hit is not None:
+                hits.append(hit)
+                if len(hits) >= limit:
+                    break
         return hits
 
     @staticmethod
-    def _hits(
-        org_id: int, result: Any, filters: SearchFilters | None
-    ) -> list[tuple[str, float, dict[str, object], Vectors | None]]:
-        """A query result as hits of the org (and, when given, passing `filters`)."""
+    def _hits(org_id: int, result: Any) -> list[Hit]:
+        """A query result (filtered by Chroma) as hits of the org."""
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]
         metas = (result.get("metadatas") or [[]])[0]
         raw_vectors = result.get("embeddings")
         vectors: list[Any] = list(raw_vectors[0]) if raw_vectors is not None else [None] * len(ids)
-        hits: list[tuple[str, float, dict[str, object], Vectors | None]] = []
-        for chunk_id, distance, meta, vector in zip(ids, distances, metas, vectors, strict=True):
-            meta_dict: dict[str, object] = dict(meta or {})
-            if meta_dict.get("org_id") != org_id:  # defence in depth: never leak another tenant's chunk
-                continue
-            if filters is not None and not filters.matches(meta_dict):
-                continue
-            vec = None if vector is None else np.asarray(vector, dtype=np.float32)
-            hits.append((chunk_id, float(distance), meta_dict, vec))
-        return hits
+        found = (
+            _hit(org_id, cid, distance, meta, vector, None)
+            for cid, distance, meta, vector in zip(ids, distances, metas, vectors, strict=True)
+        )
+        return [hit for hit in found if hit is not None]
 
     def neighbours(
         self, org_id: int, vectors: Sequence[Vectors] | Vectors, k: int
