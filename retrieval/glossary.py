@@ -40,23 +40,21 @@ class Glossary:
         self.terms = list(terms)
         self.max_per_term = max_per_term
         # single characters (台, 套) would match inside unrelated words: only 2+ characters count
-        self._zh = [(z, t) for t in self.terms for z in t.zh if len(z) >= 2]
-        self._en = [(_words(e), t) for t in self.terms for e in t.en if _words(e)]
-        # for `concepts` over many texts: one alternation of every Chinese wording, and English
-        # phrases indexed by their first stemmed word
         self._zh_concepts: dict[str, set[int]] = {}
         for n, term in enumerate(self.terms):
             for z in term.zh:
                 if len(z) >= 2:
                     self._zh_concepts.setdefault(z, set()).add(n)
-        # a matched wording also names the concepts of the wordings inside it (预付款 -> 付款),
-        # as `matches`, which tests every wording, would find
+        # one alternation of every Chinese wording, longest first, tried at every position (a
+        # lookahead, so matches may overlap); a matched wording also names the concepts of the
+        # wordings inside it (预付款 -> 付款), so every wording the text contains is found
         self._zh_closure = {
             z: set().union(*(ns for inner, ns in self._zh_concepts.items() if inner in z))
             for z in self._zh_concepts
         }
         wordings = sorted(self._zh_concepts, key=len, reverse=True)
-        self._zh_any = re.compile("|".join(map(re.escape, wordings))) if wordings else None
+        self._zh_any = re.compile(f"(?=({'|'.join(map(re.escape, wordings))}))") if wordings else None
+        # English phrases (stemmed words) indexed by their first word
         self._en_by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for n, term in enumerate(self.terms):
             for e in term.en:
@@ -72,17 +70,7 @@ class Glossary:
 
     def matches(self, query: str) -> list[Term]:
         """Concepts named in the query, in glossary order, each once."""
-        found: dict[int, Term] = {}
-        for zh, term in self._zh:
-            if zh in query:
-                found.setdefault(id(term), term)
-        words = _words(query)
-        for phrase, term in self._en:
-            n = len(phrase)
-            if any(words[i : i + n] == phrase for i in range(len(words) - n + 1)):
-                found.setdefault(id(term), term)
-        order = {id(t): i for i, t in enumerate(self.terms)}
-        return sorted(found.values(), key=lambda t: order[id(t)])
+        return [self.terms[n] for n in sorted(self.concepts(query))]
 
     def concepts(self, text: str) -> frozenset[int]:
         """Indexes (into `terms`) of the concepts a text mentions, in either language.
@@ -94,7 +82,7 @@ class Glossary:
         found: set[int] = set()
         if self._zh_any is not None:
             for match in self._zh_any.finditer(text):
-                found |= self._zh_closure[match.group()]
+                found |= self._zh_closure[match.group(1)]
         words = _words(text)
         for i, word in enumerate(words):
             for phrase, n in self._en_by_first.get(word, ()):

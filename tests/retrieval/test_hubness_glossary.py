@@ -9,7 +9,7 @@ import pytest
 
 from retrieval import hubness
 from retrieval.embedders import HashingEmbedder
-from retrieval.glossary import Glossary, default_glossary
+from retrieval.glossary import Glossary, Term, default_glossary
 from retrieval.records import SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
 from retrieval.store import ChromaStore, make_client
@@ -152,9 +152,11 @@ def test_glossary_concepts_are_language_neutral() -> None:
     assert deposit and deposit <= g.concepts("客户说定金下周到账") | g.concepts("预付款已到")
     assert g.concepts("定金") == g.concepts("down payment")
     assert g.concepts("天气不错") == frozenset()
-    # a Chinese wording also names the concepts of the wordings inside it, as `matches` does
-    for text in ("客户要求预付款百分之三十，尾款验收后付清", "installment payment and invoice"):
-        assert g.concepts(text) == {g.terms.index(t) for t in g.matches(text)}
+    # every wording the text contains counts: inside another (付款 in 预付款) or overlapping it (款项)
+    terms = [Term(("预付款",), ("deposit",)), Term(("付款",), ("payment",)), Term(("款项",), ("funds",))]
+    small = Glossary(terms)
+    assert small.concepts("客户的预付款项已到") == {0, 1, 2}
+    assert small.matches("funds and a deposit") == [terms[0], terms[2]]
 
 
 def test_concept_ranker_lifts_the_chinese_note_an_english_query_means(tmp_path: Path) -> None:
