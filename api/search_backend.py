@@ -86,7 +86,7 @@ class RetrievalBackend:
             log.warning(
                 "search index behind: %s; some records are not indexed until `copilot reindex --org %s`",
                 exc,
-                pending[0].org_id if pending else "?",
+                pending[0].org_id,
             )
 
     def search(self, org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:

@@ -81,22 +81,21 @@ class FollowUpService:
             if activity.status != "received":  # an idempotent resubmission
                 return followup_public(session, activity)
             session.commit()
-            if self.index is not None:
-                # searchable at once, whatever extraction makes of it; indexing runs off this path
-                self._submit_for_search(
-                    [
-                        SearchDoc(
-                            org_id=activity.org_id,
-                            record_id=activity.external_id,
-                            kind=activity.kind,
-                            text=activity.text,
-                            customer_id=customer.external_id,
-                            deal_id=deal.external_id if deal else None,
-                            rep_id=principal.user_external_id,
-                            at=activity.at,
-                        )
-                    ]
-                )
+            # searchable at once, whatever extraction makes of it; indexing runs off this path
+            self._submit_for_search(
+                [
+                    SearchDoc(
+                        org_id=activity.org_id,
+                        record_id=activity.external_id,
+                        kind=activity.kind,
+                        text=activity.text,
+                        customer_id=customer.external_id,
+                        deal_id=deal.external_id if deal else None,
+                        rep_id=principal.user_external_id,
+                        at=activity.at,
+                    )
+                ]
+            )
             try:
                 fields = self.engine.extract_followup(interaction, _context(customer, deal))
                 verdict = self.judge(fields.quality)

@@ -163,6 +163,8 @@ class SearchService:
         query = query.strip()
         if not query:
             raise InvalidInput("the search query is empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidInput(f"the search query is longer than {MAX_QUERY_CHARS} characters")
         since, until = (
             None if t is None else t if t.tzinfo is not None else t.replace(tzinfo=self.tz)
             for t in (filters.since, filters.until)
@@ -170,8 +172,6 @@ class SearchService:
         if since is not None and until is not None and since > until:
             raise InvalidInput(f"since ({since.isoformat()}) is after until ({until.isoformat()})")
         filters = replace(filters, since=since, until=until)
-        if len(query) > MAX_QUERY_CHARS:
-            raise InvalidInput(f"the search query is longer than {MAX_QUERY_CHARS} characters")
         with self.sessions() as session:
             visible: set[str] | None = None
             if not principal.sees_everything:
@@ -179,9 +179,6 @@ class SearchService:
                 visible = set(session.scalars(stmt))
                 if filters.customer_id is not None and filters.customer_id not in visible:
                     raise NotFound(f"no customer {filters.customer_id!r}")
-            documents = set(
-                session.scalars(select(Document.external_id).where(Document.org_id == principal.org_id))
-            )
             if (since is not None or until is not None) and filters.customer_id is None:
                 in_window = _records_in_window(session, principal.org_id, since, until)
                 if in_window is not None:
@@ -190,12 +187,23 @@ class SearchService:
                     filters = replace(filters, record_ids=in_window)
         # over-fetch when results must be narrowed to the caller's customers afterwards
         fetch = limit if visible is None else limit * 5
-        hits = self.backend.search(principal.org_id, query, filters, fetch)
+        hits = [
+            h
+            for h in self.backend.search(principal.org_id, query, filters, fetch)
+            if visible is None or h.meta.get("customer_id") in visible
+        ][:limit]
+        with self.sessions() as session:  # which of the hits are documents (the rest are activities)
+            documents = set(
+                session.scalars(
+                    select(Document.external_id).where(
+                        Document.org_id == principal.org_id,
+                        Document.external_id.in_([h.record_id for h in hits]),
+                    )
+                )
+            )
         results = []
         for h in hits:
             customer = h.meta.get("customer_id")
-            if visible is not None and customer not in visible:
-                continue
             at = h.meta.get("at")
             results.append(
                 SearchResult(
@@ -210,7 +218,7 @@ class SearchService:
                     text=h.text,
                 )
             )
-        return results[:limit]
+        return results
 
     def reindex(self, org_id: int, progress: Progress | None = None) -> int:
         """Rebuild an organization's index from the database."""
