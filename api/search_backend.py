@@ -17,7 +17,6 @@ from copilot.errors import ServiceUnavailable
 from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
 from retrieval.embedders import Embedder, build_embedder
 from retrieval.queue import IndexQueue, IndexQueueFull, QueueMetrics
-from retrieval.records import SearchFilters
 from retrieval.search import SearchConfig, SearchEngine
 from retrieval.store import ChromaStore, StoreUnavailable, make_client
 
@@ -90,20 +89,7 @@ class RetrievalBackend:
             )
 
     def search(self, org_id: int, query: str, filters: SearchFilter, limit: int) -> list[BackendHit]:
-        hits = self.engine.search(
-            org_id,
-            query,
-            SearchFilters(
-                customer_id=filters.customer_id,
-                deal_id=filters.deal_id,
-                rep_id=filters.rep_id,
-                kinds=filters.kinds,
-                since=filters.since,
-                until=filters.until,
-                record_ids=filters.record_ids,
-            ),
-            limit,
-        )
+        hits = self.engine.search(org_id, query, filters, limit)
         return [
             BackendHit(record_id=h.record_id, score=h.score, text=h.text, meta=dict(h.meta)) for h in hits
         ]

@@ -37,14 +37,35 @@ class SearchDoc:
 
 @dataclass(frozen=True)
 class SearchFilter:
+    """Optional narrowing of a search; the organization is NOT here: it is a required argument."""
+
     customer_id: str | None = None
     deal_id: str | None = None
     rep_id: str | None = None
     kinds: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
-    # set by SearchService for a time window holding few records (never by callers)
+    # only these records: set by SearchService for a time window holding few records (looked up
+    # in the database), whose chunks the store then fetches and scores exactly
     record_ids: frozenset[str] | None = None
+
+    def matches(self, meta: dict[str, object]) -> bool:
+        """Whether a stored chunk's metadata passes every filter (used where the store's own
+        filtering is not)."""
+        if self.record_ids is not None and meta.get("record_id") not in self.record_ids:
+            return False
+        for key in ("customer_id", "deal_id", "rep_id"):
+            want = getattr(self, key)
+            if want is not None and meta.get(key) != want:
+                return False
+        if self.kinds and meta.get("kind") not in self.kinds:
+            return False
+        at = meta.get("at")
+        if not isinstance(at, int):
+            return self.since is None and self.until is None
+        if self.since is not None and at < int(self.since.timestamp()):
+            return False
+        return not (self.until is not None and at > int(self.until.timestamp()))
 
 
 # a time window holding at most this many records is searched by their ids (exact and fast)
