@@ -13,13 +13,13 @@ from copilot.clock import Clock, SystemClock
 from copilot.config import Settings
 from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
 from copilot.contracts.service import ContractLimits, ContractService
-from copilot.deals import DealService
-from copilot.engines import FollowUpEngine
 from copilot.extraction.offline import OfflineEngine
-from copilot.followups import FollowUpService
+from copilot.followups.engine import FollowUpEngine
+from copilot.followups.service import FollowUpService
 from copilot.llm.transcribe import Transcriber
-from copilot.requirements import RequirementService
-from copilot.search import SearchService
+from copilot.pipeline.deals import DealService
+from copilot.pipeline.requirements import RequirementService
+from copilot.search.service import SearchService
 from copilot.store.database import make_engine, make_session_factory
 from copilot.store.migrate import upgrade
 from evaluators.quality import judge_quality

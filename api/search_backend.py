@@ -14,7 +14,7 @@ from typing import Any
 
 from api.embedding_process import EmbeddingProcess, ProcessEmbedder
 from copilot.errors import ServiceUnavailable
-from copilot.search import BackendHit, Progress, SearchDoc, SearchFilter
+from copilot.search.service import BackendHit, Progress, SearchDoc, SearchFilter
 from retrieval.embedders import Embedder, build_embedder
 from retrieval.queue import IndexQueue, IndexQueueFull, QueueMetrics
 from retrieval.search import SearchConfig, SearchEngine

@@ -17,7 +17,7 @@ from api.runtime import Runtime, build_runtime
 from copilot.access import AccessRole, create_api_key, create_organization
 from copilot.clock import FixedClock
 from copilot.config import Settings
-from copilot.importer import import_pipeline
+from copilot.pipeline.importer import import_pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

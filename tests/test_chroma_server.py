@@ -25,7 +25,7 @@ from api.search_backend import RetrievalBackend
 from copilot.clock import FixedClock
 from copilot.config import Settings
 from copilot.errors import ServiceUnavailable
-from copilot.search import SearchFilter
+from copilot.search.service import SearchFilter
 from retrieval.chunking import chunk_record
 from retrieval.embedders import HashingEmbedder
 from retrieval.records import Chunk, IndexRecord, SearchFilters

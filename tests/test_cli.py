@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from api.cli.main import app
 from copilot.config import get_settings
 from tests.conftest import FIXTURES
 from tests.contracts.builders import ZH_CONTRACT, contract_pdf

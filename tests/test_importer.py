@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from api.runtime import Runtime
 from copilot.access import create_organization
 from copilot.errors import InvalidInput
-from copilot.importer import import_pipeline
+from copilot.pipeline.importer import import_pipeline
 from copilot.store.models import Activity, Contact, Customer, Deal, Document, StageChange, User
 from tests.conftest import NOW, load_fixture
 

@@ -9,7 +9,7 @@ import pytest
 
 from copilot.domain import InputKind, Speaker
 from copilot.errors import InputTooLarge, InvalidInput
-from copilot.interactions import build_interaction, from_wecom_archive
+from copilot.followups.interactions import build_interaction, from_wecom_archive
 
 REF = datetime.fromisoformat("2026-05-20T10:00:00+08:00")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, RuntimeDep
-from copilot.customers import read_customer_file
+from copilot.pipeline.customers import read_customer_file
 from copilot.schemas import CustomerFile
 
 router = APIRouter(prefix="/v1", tags=["customers"])

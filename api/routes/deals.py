@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import PrincipalDep, RuntimeDep
 from copilot.domain import Stage
 from copilot.errors import InputTooLarge, InvalidInput
+from copilot.pipeline.views import deal_public
 from copilot.schemas import DealPublic
-from copilot.views import deal_public
 
 router = APIRouter(prefix="/v1/deals", tags=["deals and contracts"])
 

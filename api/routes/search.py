@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep, RuntimeDep
-from copilot.search import SearchFilter
+from copilot.search.service import SearchFilter
 
 router = APIRouter(prefix="/v1", tags=["search"])
 

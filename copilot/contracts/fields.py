@@ -9,6 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from copilot.contracts.locate import Contract, Evidence
 from copilot.contracts.pdf import ContractDocument
+from copilot.contracts.rules import extract_all
+from copilot.contracts.values import (
+    Acceptance,
+    BreachPenalty,
+    ContractAmount,
+    DeliveryPeriod,
+    DisputeResolution,
+    LiabilityExclusions,
+    Parties,
+    PaymentTerms,
+    Term,
+    Termination,
+)
 
 FIELD_NAMES: tuple[str, ...] = (
     "parties",
@@ -24,59 +37,6 @@ FIELD_NAMES: tuple[str, ...] = (
     "termination",
     "dispute_resolution",
 )
-
-
-class _Value(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Parties(_Value):
-    party_a: str | None = Field(description="甲方 / buyer / customer, as written")
-    party_b: str | None = Field(description="乙方 / seller / supplier, as written")
-
-
-class ContractAmount(_Value):
-    amount: float = Field(description="Total contract amount, tax included when the contract states it")
-    currency: str = Field(description="ISO 4217 code; CNY for 元/人民币/¥")
-
-
-class Term(_Value):
-    start: date | None = None
-    end: date | None = None
-    months: int | None = Field(default=None, description="Stated length in months (1 year = 12)")
-
-
-class DeliveryPeriod(_Value):
-    days: int = Field(description="Days from the contract's own anchor (signing, prepayment, order)")
-    business_days: bool = Field(description="True for 工作日 / business days")
-
-
-class PaymentTerms(_Value):
-    installments_pct: list[float] = Field(description="Each instalment's percentage, in contract order")
-
-
-class Acceptance(_Value):
-    days: int | None = Field(description="Days allowed for acceptance, or None")
-    criteria: str = Field(description="The acceptance clause text")
-
-
-class BreachPenalty(_Value):
-    rate_per_day_pct: float | None = Field(description="Penalty per day in percent (千分之五 = 0.5)")
-    cap_pct: float | None = Field(description="Cap in percent of the contract amount")
-
-
-class LiabilityExclusions(_Value):
-    text: str = Field(description="The exclusion / limitation-of-liability clause text")
-
-
-class Termination(_Value):
-    notice_days: int | None = Field(description="Notice period in days; None when no notice is needed")
-    text: str = Field(description="The termination clause text")
-
-
-class DisputeResolution(_Value):
-    method: Literal["litigation", "arbitration"]
-    venue: str | None = Field(description="Court or arbitration institution (and seat) as written")
 
 
 class ContractFields(BaseModel):
@@ -126,8 +86,6 @@ class OfflineContractExtractor:
 
     def extract(self, document: ContractDocument) -> ContractFields:
         """The 12 fields of `document`; a value whose evidence is not in the document text is dropped."""
-        from copilot.contracts.rules import extract_all
-
         contract = Contract(document)
         values, evidence = extract_all(contract)
         for name in list(values):

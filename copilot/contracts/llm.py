@@ -15,12 +15,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from copilot.contracts.clauses import segment
-from copilot.contracts.fields import (
+from copilot.contracts.fields import ContractExtractor, ContractFields
+from copilot.contracts.locate import Evidence
+from copilot.contracts.normalise import find_dates, months_between
+from copilot.contracts.pdf import ContractDocument
+from copilot.contracts.values import (
     Acceptance,
     BreachPenalty,
     ContractAmount,
-    ContractExtractor,
-    ContractFields,
     DeliveryPeriod,
     DisputeResolution,
     LiabilityExclusions,
@@ -29,9 +31,6 @@ from copilot.contracts.fields import (
     Term,
     Termination,
 )
-from copilot.contracts.locate import Evidence
-from copilot.contracts.normalise import find_dates, months_between
-from copilot.contracts.pdf import ContractDocument
 from copilot.llm.chat import ChatModel, ChatTurn
 from copilot.llm.grounding import locate
 from copilot.llm.structured import CallStats, ModelUnavailable, StructuredCaller

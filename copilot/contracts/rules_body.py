@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from copilot.contracts.fields import Acceptance, BreachPenalty, DeliveryPeriod, PaymentTerms
 from copilot.contracts.locate import Contract, Evidence, Span
 from copilot.contracts.normalise import Duration, find_durations, find_rates
+from copilot.contracts.values import Acceptance, BreachPenalty, DeliveryPeriod, PaymentTerms
 
 Found = tuple[object | None, list[Evidence]]
 

@@ -6,9 +6,9 @@ import itertools
 import re
 from datetime import date
 
-from copilot.contracts.fields import ContractAmount, Parties, Term
 from copilot.contracts.locate import Contract, Evidence, split_sentences
 from copilot.contracts.normalise import find_dates, find_durations, months_between
+from copilot.contracts.values import ContractAmount, Parties, Term
 from copilot.nlp.amounts import find_amounts
 
 Found = tuple[object | None, list[Evidence]]

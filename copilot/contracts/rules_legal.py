@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from copilot.contracts.fields import DisputeResolution, LiabilityExclusions, Termination
 from copilot.contracts.locate import Contract, Evidence, dedupe_nested
 from copilot.contracts.normalise import find_durations
+from copilot.contracts.values import DisputeResolution, LiabilityExclusions, Termination
 
 Found = tuple[object | None, list[Evidence]]
 

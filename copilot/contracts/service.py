@@ -14,9 +14,9 @@ from copilot.clock import Clock
 from copilot.contracts.diff import diff_contract
 from copilot.contracts.fields import ContractExtractor, ContractFields
 from copilot.contracts.pdf import ContractDocument, read_pdf
-from copilot.deals import get_deal, latest_contract
 from copilot.errors import Forbidden, InvalidInput, NotFound
-from copilot.requirements import current_requirements
+from copilot.pipeline.deals import get_deal, latest_contract
+from copilot.pipeline.requirements import current_requirements
 from copilot.store.models import Contract, ContractDiff, Deal, Document, User
 
 Decision = Literal["accepted", "renegotiate"]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from copilot.domain import CustomerContext, EngineRun, FollowUpFields, Interaction
-from copilot.engines import FollowUpEngine
+from copilot.followups.engine import FollowUpEngine
 from copilot.llm.chat import ChatModel, ChatTurn
 from copilot.llm.grounding import ground
 from copilot.llm.schema import LLMFollowUp

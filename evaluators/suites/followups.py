@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from copilot.domain import Channel, CustomerContext, Stage
-from copilot.engines import FollowUpEngine
 from copilot.errors import InvalidInput
 from copilot.extraction.offline import OfflineEngine
-from copilot.interactions import build_interaction
+from copilot.followups.engine import FollowUpEngine
+from copilot.followups.interactions import build_interaction
 from evaluators.quality import judge_quality
 from evaluators.suites.base import Case, Prediction
 

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     """`python -m evaluators.suites.search [CASES] --embedder E --fusion F`: print the scores."""
     import argparse
 
-    from evaluators.runner import predict_all, read_cases
+    from evaluators.cases import predict_all, read_cases
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument(

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.runtime import Runtime
-from copilot.search import BackendHit, SearchFilter
+from copilot.search.service import BackendHit, SearchFilter
 from tests.conftest import Org, auth, ingest_dictation
 
 NOTE = "客户说仓库的冷链温控经常报警 想看看我们的温湿度监控方案 下周二上门演示"
@@ -150,7 +150,7 @@ def test_time_filters_without_an_offset_mean_the_teams_time_zone(
 def test_a_narrow_time_window_is_searched_by_its_records(
     client: TestClient, acme: Org, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import copilot.search as search_module
+    import copilot.search.service as search_module
 
     ids = []
     for when in ("2026-05-12T10:00:00+08:00", "2026-05-20T10:00:00+08:00"):

@@ -8,7 +8,7 @@ from typing import Any
 
 from copilot.domain import CustomerContext, FollowUpFields, Interaction
 from copilot.extraction.offline import OfflineEngine
-from copilot.interactions import build_interaction
+from copilot.followups.interactions import build_interaction
 
 REF = "2026-05-20T10:00:00+08:00"  # a Wednesday
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from copilot.domain import CustomerContext, Stage
-from copilot.engines import FollowUpEngine
 from copilot.extraction.offline import OfflineEngine
+from copilot.followups.engine import FollowUpEngine
 from tests.extraction.builders import assert_evidence_quotes_input, call, chat, dictation, extract
 
 NOTE = (

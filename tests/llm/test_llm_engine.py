@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from copilot.domain import Channel, CustomerContext, Signal, Stage
 from copilot.extraction.offline import OfflineEngine
-from copilot.interactions import build_interaction
+from copilot.followups.interactions import build_interaction
 from copilot.llm.chat import OpenAICompatibleChat, ResponseFormat
 from copilot.llm.engine import LLMFollowUpEngine
 from copilot.llm.tokens import TiktokenCounter

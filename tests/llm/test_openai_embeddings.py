@@ -9,7 +9,7 @@ import numpy as np
 from api.runtime import build_runtime
 from copilot.clock import FixedClock
 from copilot.config import Settings
-from copilot.search import SearchFilter
+from copilot.search.service import SearchFilter
 from evaluators.scripted_openai import ScriptedOpenAI
 from retrieval.embedders import build_embedder
 from tests.conftest import NOW, load_fixture, make_org

@@ -10,20 +10,21 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from copilot.access import AccessRole, Principal, scope_customers
+from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
 from copilot.config import Settings
-from copilot.deals import StageLocked, change_stage
 from copilot.domain import Channel, CustomerContext, FollowUpFields, InputKind, Interaction, Stage
-from copilot.engines import FollowUpEngine, QualityJudge
 from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
-from copilot.interactions import build_interaction
+from copilot.followups.engine import FollowUpEngine, QualityJudge
+from copilot.followups.interactions import build_interaction
+from copilot.pipeline.customers import get_customer, is_visible
+from copilot.pipeline.deals import StageLocked, change_stage
+from copilot.pipeline.views import followup_public
 from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
-from copilot.search import SearchDoc
+from copilot.search.service import SearchDoc
 from copilot.store.models import Activity, Customer, Deal, Extraction, StageChange, User
-from copilot.views import followup_public
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,9 @@ class FollowUpService:
                 )
             )
             if existing is not None:
-                if existing.raw_input != request.input or not _visible(session, principal, existing.customer):
+                if existing.raw_input != request.input or not is_visible(
+                    session, principal, existing.customer
+                ):
                     raise Conflict(f"follow-up id {request.id!r} is already used by another submission")
                 return existing, existing.customer, None
         customer = self._customer(session, principal, request)
@@ -339,27 +342,9 @@ class FollowUpService:
                     Activity.org_id == principal.org_id, Activity.external_id == followup_id
                 )
             )
-            if activity is None or not _visible(session, principal, activity.customer):
+            if activity is None or not is_visible(session, principal, activity.customer):
                 raise NotFound(f"no follow-up {followup_id!r}")
             return followup_public(session, activity)
-
-
-def get_customer(
-    session: Session, principal: Principal, customer_id: str, *, with_deals: bool = False
-) -> Customer:
-    """A customer the principal may see; NotFound otherwise (existence is not leaked)."""
-    stmt = scope_customers(select(Customer), principal).where(Customer.external_id == customer_id)
-    if with_deals:
-        stmt = stmt.options(joinedload(Customer.deals))
-    customer = session.scalars(stmt).unique().one_or_none()
-    if customer is None:
-        raise NotFound(f"no customer {customer_id!r}")
-    return customer
-
-
-def _visible(session: Session, principal: Principal, customer: Customer) -> bool:
-    stmt = scope_customers(select(Customer.id), principal).where(Customer.id == customer.id)
-    return session.scalar(stmt) is not None
 
 
 def _touch(customer: Customer, activity: Activity) -> None:

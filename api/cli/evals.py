@@ -23,7 +23,8 @@ def eval_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
     """Run an eval suite on a cases file, write predictions and print its metrics."""
-    from evaluators.runner import read_cases, run
+    from evaluators.cases import read_cases
+    from evaluators.runner import run
 
     try:
         total = len(read_cases(cases))

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.common import cli_principal, fail, open_runtime
 from copilot.errors import CopilotError, InvalidInput
 
 console = Console()
@@ -17,11 +18,6 @@ contract_app = typer.Typer(
     help="Contracts: extract the 12 fields and diff them against requirements.", no_args_is_help=True
 )
 requirements_app = typer.Typer(help="A deal's original customer requirements.", no_args_is_help=True)
-
-
-def _fail(exc: CopilotError) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {exc.message}")
-    return typer.Exit(code=2)
 
 
 @contract_app.command("extract")
@@ -34,16 +30,15 @@ def contract_extract(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Extract the 12 fields (with page and clause evidence); with --deal, store and diff them."""
-    from api.cli import _cli_principal, _runtime
     from copilot.contracts.fields import OfflineContractExtractor
     from copilot.contracts.service import ContractLimits, extract_document
 
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         data = pdf.read_bytes()
         if deal is not None:
             result: dict[str, Any] = runtime.contracts.upload(
-                _cli_principal(runtime, org, None), deal, data, pdf.name
+                cli_principal(runtime, org, None), deal, data, pdf.name
             )
         else:
             limits = ContractLimits(runtime.settings.contract_max_pages, runtime.settings.contract_max_bytes)
@@ -56,7 +51,7 @@ def contract_extract(
                 "warnings": list(document.warnings),
             }
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if json_out:
         console.print_json(json.dumps(result, ensure_ascii=False, default=str))
         return
@@ -84,9 +79,7 @@ def requirements_set(
     ] = None,
 ) -> None:
     """Record a deal's original requirements; every change is kept with who and when."""
-    from api.cli import _cli_principal, _runtime
-
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         try:
             values = json.loads(file.read_text(encoding="utf-8"))
@@ -94,9 +87,9 @@ def requirements_set(
             raise InvalidInput(f"{file} is not UTF-8 JSON: {exc}") from exc
         if not isinstance(values, dict):
             raise InvalidInput(f"{file} must hold a JSON object of requirement fields")
-        view = runtime.requirements.put(_cli_principal(runtime, org, rep), deal, values)
+        view = runtime.requirements.put(cli_principal(runtime, org, rep), deal, values)
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print_json(json.dumps(view.__dict__, ensure_ascii=False, default=str))
 
 

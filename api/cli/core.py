@@ -1,4 +1,4 @@
-"""The `copilot` command: serve, set up organizations and keys, import, add follow-ups, eval, bench."""
+"""Core commands: serve, the database, organizations and keys, import, follow-ups, demo, search."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from api.runtime import Runtime, build_runtime
-from copilot.access import AccessRole, Principal, create_api_key, create_organization, get_organization
+from api.cli.common import DEMO_ORG, cli_principal, console, decode_text, fail, open_runtime, read_text_input
+from api.runtime import Runtime
+from copilot.access import AccessRole, create_api_key, create_organization, get_organization
 from copilot.config import get_settings
 from copilot.errors import CopilotError, InvalidInput, NotFound
-from copilot.importer import import_pipeline
+from copilot.pipeline.importer import import_pipeline
 from copilot.schemas import FollowUpCreate
-from copilot.store.models import User
 
 app = typer.Typer(
     help="Sales copilot: follow-ups, contracts and pipeline risk, offline by default.",
@@ -32,73 +31,6 @@ app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
 app.add_typer(db_app, name="db")
 app.add_typer(followup_app, name="followup")
-
-console = Console()
-err = Console(stderr=True)
-DEMO_ORG = "demo"
-
-
-def _runtime() -> Runtime:
-    return build_runtime(get_settings())
-
-
-def _fail(exc: CopilotError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc.message}")
-    return typer.Exit(code=2)
-
-
-def read_text_input(source: str | None, encoding: str | None) -> str:
-    """Text from an argument, a file path (`@path`) or stdin (`-` or nothing); UTF-8 unless told."""
-    if source is not None and source != "-" and not source.startswith("@"):
-        return source
-    if source is not None and source.startswith("@"):
-        path = Path(source[1:])
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
-    else:
-        raw = sys.stdin.buffer.read()
-    return decode_text(raw, encoding)
-
-
-def decode_text(raw: bytes, encoding: str | None) -> str:
-    """Decode with the given encoding, else UTF-8 (BOMs honoured); a clear error otherwise."""
-    if encoding:
-        try:
-            return raw.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"cannot decode the input as {encoding}: {exc}") from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"the input is not UTF-8 (bad byte at position {exc.start}); "
-            "pass --encoding gb18030 (or the file's real encoding)"
-        ) from exc
-
-
-def _cli_principal(runtime: Runtime, org_slug: str, rep: str | None) -> Principal:
-    with runtime.sessions() as session:
-        org = get_organization(session, org_slug)
-        if rep is None:
-            return Principal(org_id=org.id, org_slug=org.slug, role=AccessRole.ADMIN, key_id=0)
-        from sqlalchemy import select
-
-        user = session.scalar(select(User).where(User.org_id == org.id, User.external_id == rep))
-        if user is None:
-            raise NotFound(f"no user {rep!r} in organization {org_slug!r}")
-        return Principal(
-            org_id=org.id,
-            org_slug=org.slug,
-            role=AccessRole.REP,
-            key_id=0,
-            user_id=user.id,
-            user_external_id=user.external_id,
-            team=user.team,
-        )
 
 
 @app.command()
@@ -115,7 +47,7 @@ def serve(
         # in a child process: indexing loads the embedders, which the idle server should not hold
         import subprocess
 
-        subprocess.run([sys.executable, "-m", "api.cli", "demo"], check=True)
+        subprocess.run([sys.executable, "-m", "api.cli.main", "demo"], check=True)
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -128,19 +60,19 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema."""
-    _runtime().close()
+    open_runtime().close()
     console.print(f"database ready: {get_settings().resolved_database_url}")
 
 
 @org_app.command("create")
 def org_create(slug: str, name: Annotated[str | None, typer.Option()] = None) -> None:
     """Create an organization."""
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         with runtime.sessions.begin() as session:
             create_organization(session, slug, name or slug, now=runtime.clock.now())
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(f"organization {slug!r} created")
 
 
@@ -152,7 +84,7 @@ def key_create(
     name: Annotated[str, typer.Option(help="A label for the key.")] = "",
 ) -> None:
     """Create an API key; it is printed once and stored only as a hash."""
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         with runtime.sessions.begin() as session:
             organization = get_organization(session, org)
@@ -160,7 +92,7 @@ def key_create(
                 session, organization, role, now=runtime.clock.now(), user_external_id=user, name=name
             )
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(plaintext, highlight=False)
 
 
@@ -172,13 +104,13 @@ def import_cmd(
     org: Annotated[str, typer.Option(help="Organization slug; created when missing.")] = DEMO_ORG,
 ) -> None:
     """Load a pipeline file into an organization; importing the same file twice changes nothing."""
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         report = _import(runtime, pipeline, org)
         if report.changed:
             _reindex(runtime, org)  # imported notes and documents become searchable
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         runtime.close()
     console.print(
@@ -214,7 +146,7 @@ def followup_add(
     encoding: Annotated[str | None, typer.Option(help="Input encoding when not UTF-8.")] = None,
 ) -> None:
     """Store a follow-up and print what was extracted (JSON)."""
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         body = read_text_input(text, encoding)
         if kind == "dictation":
@@ -234,10 +166,10 @@ def followup_add(
                 "input": payload,
             }
         )
-        principal = _cli_principal(runtime, org, rep)
+        principal = cli_principal(runtime, org, rep)
         result = runtime.followups.submit(principal, request)
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         runtime.close()  # waits for the follow-up to be indexed for search
     console.print_json(result.model_dump_json())
@@ -247,7 +179,7 @@ def setup_demo() -> dict[str, str]:
     """The demo organization with the bundled pipeline and a key per role, written to data_dir."""
     from importlib import resources
 
-    runtime = _runtime()
+    runtime = open_runtime()
     settings = runtime.settings
     keys_file = settings.data_dir / "demo-keys.json"
     pipeline = Path(str(resources.files("copilot") / "demo" / "pipeline.json"))
@@ -298,11 +230,11 @@ def setup_demo() -> dict[str, str]:
 @app.command()
 def reindex(org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_ORG) -> None:
     """Rebuild an organization's search index from the database, with a progress bar."""
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         chunks = _reindex(runtime, org)
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         runtime.close()
     console.print(f"indexed {chunks} chunks for {org!r}")
@@ -335,15 +267,15 @@ def search(
     limit: Annotated[int, typer.Option(help="How many results.")] = 5,
 ) -> None:
     """Search an organization's notes, chats and documents by meaning."""
-    from copilot.search import SearchFilter
+    from copilot.search.service import SearchFilter
 
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         hits = runtime.search.search(
-            _cli_principal(runtime, org, None), query, SearchFilter(customer_id=customer), limit
+            cli_principal(runtime, org, None), query, SearchFilter(customer_id=customer), limit
         )
     except CopilotError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         runtime.close()
     for n, h in enumerate(hits, 1):
@@ -360,13 +292,3 @@ def search(
 def demo() -> None:
     """Load the demo organization and print its API keys."""
     setup_demo()
-
-
-from api import cli_contracts, cli_eval  # noqa: E402  (they register their commands)
-
-cli_eval.register(app)
-cli_contracts.register(app)
-
-
-if __name__ == "__main__":
-    app()

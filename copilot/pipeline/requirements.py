@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
 from copilot.contracts.diff import parse_requirements
-from copilot.deals import get_deal
 from copilot.errors import Forbidden, InvalidInput, NotFound
+from copilot.pipeline.deals import get_deal
 from copilot.store.models import Deal, RequirementConfirmation, RequirementVersion, User
 
 Answer = Literal["feasible_synced", "meeting_needed"]

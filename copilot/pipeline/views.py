@@ -157,8 +157,8 @@ def _contracts_and_risks(
 ) -> tuple[list[dict[str, Any]], list[RiskPublic]]:
     """Each deal's latest contract, and the open differences and unanswered confirmations as risks."""
     from copilot.contracts.service import contract_view
-    from copilot.deals import latest_contract
-    from copilot.requirements import CONFIRMATION_SLA, pending_confirmations
+    from copilot.pipeline.deals import latest_contract
+    from copilot.pipeline.requirements import CONFIRMATION_SLA, pending_confirmations
 
     contracts: list[dict[str, Any]] = []
     risks: list[RiskPublic] = []

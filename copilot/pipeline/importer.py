@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from copilot.domain import Channel, Stage
 from copilot.errors import InvalidInput
-from copilot.requirements import record_requirements
+from copilot.pipeline.requirements import record_requirements
 from copilot.store.models import Activity, Contact, Customer, Deal, Document, StageChange, User
 
 Industry = Literal[

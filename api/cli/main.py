@@ -1,0 +1,14 @@
+"""The `copilot` command: every command group, assembled."""
+
+from __future__ import annotations
+
+from api.cli import contracts, evals
+from api.cli.core import app
+
+evals.register(app)
+contracts.register(app)
+
+__all__ = ["app"]
+
+if __name__ == "__main__":
+    app()

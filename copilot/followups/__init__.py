@@ -1,0 +1,1 @@
+"""Follow-ups: interactions in, the five fields, quality and signals out."""

@@ -1,0 +1,1 @@
+"""The pipeline: customers, deals and their stages, requirements, import, the customer file."""

@@ -1,0 +1,41 @@
+"""Reading customers within the caller's scope, and the customer's digital file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, sessionmaker
+
+from copilot.access import Principal, scope_customers
+from copilot.errors import NotFound
+from copilot.pipeline.views import customer_file
+from copilot.schemas import CustomerFile
+from copilot.store.models import Customer
+
+
+def read_customer_file(
+    sessions: sessionmaker[Session], principal: Principal, customer_id: str, *, now: datetime
+) -> CustomerFile:
+    """The customer's digital file, if the principal may see the customer."""
+    with sessions() as session:
+        return customer_file(session, principal, get_customer(session, principal, customer_id), now=now)
+
+
+def get_customer(
+    session: Session, principal: Principal, customer_id: str, *, with_deals: bool = False
+) -> Customer:
+    """A customer the principal may see; NotFound otherwise (existence is not leaked)."""
+    stmt = scope_customers(select(Customer), principal).where(Customer.external_id == customer_id)
+    if with_deals:
+        stmt = stmt.options(joinedload(Customer.deals))
+    customer = session.scalars(stmt).unique().one_or_none()
+    if customer is None:
+        raise NotFound(f"no customer {customer_id!r}")
+    return customer
+
+
+def is_visible(session: Session, principal: Principal, customer: Customer) -> bool:
+    """Whether the principal may see this customer."""
+    stmt = scope_customers(select(Customer.id), principal).where(Customer.id == customer.id)
+    return session.scalar(stmt) is not None

@@ -1,0 +1,1 @@
+"""Search within the caller's scope over the retrieval engine."""
