@@ -13,7 +13,7 @@ from api.routes import customers, deals, followups, search
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
 
-UPLOAD_SUFFIXES = ("/audio", "/contracts")
+UPLOAD_SUFFIXES = ("/audio", "/contracts", "/confirmation-letters")
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:

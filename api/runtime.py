@@ -13,9 +13,12 @@ from copilot.clock import Clock, SystemClock
 from copilot.config import Settings
 from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
 from copilot.contracts.service import ContractLimits, ContractService
+from copilot.documents.ocr import OcrEngine, RapidOcr
 from copilot.extraction.offline import OfflineEngine
+from copilot.files import FileStore
 from copilot.followups.engine import FollowUpEngine
 from copilot.followups.service import FollowUpService
+from copilot.letters.service import LetterLimits, LetterService
 from copilot.llm.transcribe import Transcriber
 from copilot.pipeline.deals import DealService
 from copilot.pipeline.requirements import RequirementService
@@ -41,6 +44,7 @@ class Runtime:
     deals: DealService
     search: SearchService
     search_backend: RetrievalBackend
+    letters: LetterService
     transcriber: Transcriber | None = None
 
     def close(self) -> None:
@@ -80,6 +84,14 @@ def build_runtime(
         clock,
         ContractLimits(max_pages=settings.contract_max_pages, max_bytes=settings.contract_max_bytes),
     )
+    letters = LetterService(
+        sessions,
+        clock,
+        FileStore(settings.data_dir / "files"),
+        build_ocr(settings),
+        LetterLimits(max_bytes=settings.letter_max_bytes, max_pages=settings.letter_max_pages),
+        index=backend.submit,
+    )
     return Runtime(
         settings,
         db,
@@ -92,8 +104,14 @@ def build_runtime(
         deals=DealService(sessions, clock),
         search=SearchService(sessions, backend, settings.tz),
         search_backend=backend,
+        letters=letters,
         transcriber=build_transcriber(settings),
     )
+
+
+def build_ocr(settings: Settings) -> OcrEngine | None:
+    """The offline OCR engine for photos and scans (its model loads on first use), or none."""
+    return RapidOcr() if settings.ocr_engine == "rapidocr" else None
 
 
 def build_contract_extractor(settings: Settings) -> ContractExtractor:

@@ -15,7 +15,7 @@ from api.runtime import build_runtime
 from copilot.access import AccessRole, Principal, create_organization
 from copilot.clock import SystemClock
 from copilot.config import Settings
-from copilot.importer import import_pipeline
+from copilot.pipeline.importer import import_pipeline
 from copilot.schemas import FollowUpCreate
 
 # Realistic inputs of each kind, cycled; customers are drawn from the demo pipeline.

@@ -17,7 +17,7 @@ from typing import Any
 
 from copilot.domain import CustomerContext
 from copilot.extraction.offline import OfflineEngine
-from copilot.interactions import build_interaction
+from copilot.followups.interactions import build_interaction
 from copilot.llm.chat import OpenAICompatibleChat
 from copilot.llm.engine import LLMFollowUpEngine
 from copilot.llm.tokens import TiktokenCounter

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     follow_up_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
     contract_max_pages: int = Field(200, ge=1, description="Longest contract PDF accepted, in pages.")
     contract_max_bytes: int = Field(20_000_000, ge=10_000, description="Largest contract PDF accepted.")
+    letter_max_bytes: int = Field(20_000_000, ge=10_000, description="Largest confirmation-letter file.")
+    letter_max_pages: int = Field(20, ge=1, description="Longest confirmation-letter PDF, in pages.")
+    ocr_engine: Literal["rapidocr", "none"] = Field(
+        "rapidocr", description="Reads photos and scans offline; 'none' refuses them."
+    )
     chroma_url: str | None = Field(
         None, description="A Chroma server, e.g. http://127.0.0.1:8001; default: embedded."
     )

@@ -99,7 +99,7 @@ class FollowUpPublic(BaseModel):
     at: datetime
     kind: str
     input_kind: str | None
-    status: Literal["received", "extracted", "failed", "imported"]
+    status: Literal["received", "extracted", "failed", "imported", "recorded"]
     error: str | None = None
     text: str
     fields: FieldsPublic | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -105,3 +105,40 @@ def acknowledge_difference(
 ) -> dict[str, Any]:
     """Accept a difference or mark it for renegotiation (supervisor, admin or solution owner)."""
     return runtime.contracts.acknowledge(principal, deal_id, field, body.decision, body.note)
+
+
+@router.post("/{deal_id}/confirmation-letters", status_code=status.HTTP_201_CREATED)
+async def upload_confirmation_letter(
+    deal_id: str,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    file: Annotated[
+        UploadFile | None, File(description="The letter as a PDF, or a photo or scan (JPEG/PNG).")
+    ] = None,
+    text: Annotated[str | None, Form(description="The letter as text, instead of a file.")] = None,
+) -> dict[str, Any]:
+    """Store a customer confirmation letter: photos and scans are read offline (OCR); the payment
+    method, delivery period and acceptance criteria are found with quotes. A letter lacking one is
+    stored but does not open the negotiation gate. A file that cannot be read changes nothing."""
+    data = None
+    if file is not None:
+        limit = runtime.settings.letter_max_bytes
+        data = await file.read(limit + 1)
+        if len(data) > limit:
+            raise InputTooLarge(f"the file is over the {limit:,}-byte limit: send a smaller photo or PDF")
+        if not data:
+            raise InvalidInput("the uploaded file is empty; attach the letter as 'file' or send 'text'")
+    return await run_in_threadpool(
+        runtime.letters.add,
+        principal,
+        deal_id,
+        text=text,
+        data=data,
+        filename=file.filename if file else None,
+    )
+
+
+@router.get("/{deal_id}/confirmation-letters")
+def list_confirmation_letters(deal_id: str, principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
+    """The deal's confirmation letters with the elements each states, and whether the gate is open."""
+    return runtime.letters.list(principal, deal_id)

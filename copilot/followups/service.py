@@ -20,8 +20,9 @@ from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from copilot.followups.engine import FollowUpEngine, QualityJudge
 from copilot.followups.interactions import build_interaction
 from copilot.pipeline.customers import get_customer, is_visible
-from copilot.pipeline.deals import StageLocked, change_stage
+from copilot.pipeline.deals import GATED_STAGES, StageLocked, change_stage
 from copilot.pipeline.views import followup_public
+from copilot.policies import load_policy
 from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
 from copilot.search.service import SearchDoc
 from copilot.store.models import Activity, Customer, Deal, Extraction, StageChange, User
@@ -229,13 +230,22 @@ class FollowUpService:
         stage_note = None
         if stage is not None:
             if deal is None:
-                # the customer's first deal, opened by this interaction
+                # the customer's first deal, opened by this interaction; a new deal has no
+                # confirmation letter yet, so the negotiation gate opens it one stage earlier
+                opened = stage
+                if stage in GATED_STAGES and load_policy(session, activity.org_id).negotiation_gate.enabled:
+                    opened = Stage.PROPOSAL
+                    stage_note = (
+                        f"the interaction reads as {stage.value}; the new deal opens at proposal because "
+                        "the negotiation gate needs a customer confirmation letter (payment method, "
+                        "delivery period, acceptance criteria) first"
+                    )
                 deal = Deal(
                     org_id=activity.org_id,
                     external_id=new_id("deal"),
                     customer_id=customer.id,
                     name=customer.name,
-                    stage=stage.value,
+                    stage=opened.value,
                     stage_entered_at=activity.at,
                     created_at=now,
                     updated_at=now,
@@ -247,7 +257,7 @@ class FollowUpService:
                     StageChange(
                         org_id=activity.org_id,
                         deal_id=deal.id,
-                        stage=stage.value,
+                        stage=opened.value,
                         at=activity.at,
                         source="followup",
                         activity_id=activity.id,

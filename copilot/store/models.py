@@ -37,6 +37,20 @@ class Organization(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # bumped by every flush that changes the organization's records (copilot.store.versioning);
+    # cached read models compare it to know whether they are current
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OrgPolicy(Base):
+    """An organization's own settings (copilot.policies): only what differs from the defaults."""
+
+    __tablename__ = "org_policies"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class User(Base):
@@ -207,6 +221,14 @@ class Document(Base):
     at: Mapped[datetime]
     text: Mapped[str] = mapped_column(Text)
     filename: Mapped[str | None] = mapped_column(String(300))
+    # how it arrived: import, text, pdf, scanned_pdf, image; and the stored original (FileStore)
+    source: Mapped[str | None] = mapped_column(String(16))
+    content_type: Mapped[str | None] = mapped_column(String(64))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    # what was read: for confirmation letters, the three elements with their quotes; OCR details
+    elements: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
 
 

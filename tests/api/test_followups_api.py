@@ -57,9 +57,19 @@ def test_dictation_becomes_fields_with_evidence(client: TestClient, acme: Org, r
 
 def test_stage_change_is_appended_to_history(client: TestClient, acme: Org) -> None:
     text = "好消息 粤海物流的合同今天盖章签回来了 预付款下周一打过来"
+    # the negotiation gate holds the deal until a complete confirmation letter is on file
     r = post(client, acme.keys["r3"], {"customer_id": "c3", "input": {"kind": "dictation", "text": text}})
     assert r.status_code == 201
-    assert r.json()["fields"]["stage"] == "won"
+    assert r.json()["fields"]["stage"] == "won"  # the reading is kept...
+    assert "cannot enter won" in r.json()["engine"]["note"]
+    deal = next(d for d in client.get("/v1/customers/c3", headers=auth(acme.keys["r3"])).json()["deals"])
+    assert [h["stage"] for h in deal["stage_history"]] == ["intent"]  # ...the deal does not move
+    letter = "确认函：付款方式：预付30%，验收后付70%。交付周期：30日内交货。验收标准：按清单逐项验收。"
+    r = client.post(
+        f"/v1/deals/{deal['id']}/confirmation-letters", data={"text": letter}, headers=auth(acme.keys["r3"])
+    )
+    assert r.status_code == 201 and r.json()["gate"]["open"] is True
+    r = post(client, acme.keys["r3"], {"customer_id": "c3", "input": {"kind": "dictation", "text": text}})
     deal = next(d for d in client.get("/v1/customers/c3", headers=auth(acme.keys["r3"])).json()["deals"])
     assert [h["stage"] for h in deal["stage_history"]] == ["intent", "won"]
     assert deal["stage_history"][-1]["activity_id"] == r.json()["id"]

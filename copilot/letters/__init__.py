@@ -1,0 +1,1 @@
+"""Customer confirmation letters: what they state, how they arrive, and the negotiation gate."""
