@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import customers, deals, followups, search
+from api.routes import customers, deals, followups, risks, search
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
 
@@ -72,4 +72,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customers.router)
     app.include_router(deals.router)
     app.include_router(search.router)
+    app.include_router(risks.router)
     return app

@@ -22,6 +22,8 @@ from copilot.letters.service import LetterLimits, LetterService
 from copilot.llm.transcribe import Transcriber
 from copilot.pipeline.deals import DealService
 from copilot.pipeline.requirements import RequirementService
+from copilot.pipeline.snapshot import SnapshotCache
+from copilot.risks.service import RiskService
 from copilot.search.service import SearchService
 from copilot.store.database import make_engine, make_session_factory
 from copilot.store.migrate import upgrade
@@ -45,6 +47,8 @@ class Runtime:
     search: SearchService
     search_backend: RetrievalBackend
     letters: LetterService
+    risks: RiskService
+    snapshots: SnapshotCache
     transcriber: Transcriber | None = None
 
     def close(self) -> None:
@@ -92,6 +96,7 @@ def build_runtime(
         LetterLimits(max_bytes=settings.letter_max_bytes, max_pages=settings.letter_max_pages),
         index=backend.submit,
     )
+    snapshots = SnapshotCache()
     return Runtime(
         settings,
         db,
@@ -105,6 +110,8 @@ def build_runtime(
         search=SearchService(sessions, backend, settings.tz),
         search_backend=backend,
         letters=letters,
+        risks=RiskService(sessions, clock, snapshots, settings.tz),
+        snapshots=snapshots,
         transcriber=build_transcriber(settings),
     )
 

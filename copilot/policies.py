@@ -151,7 +151,8 @@ def _validated(data: dict[str, Any]) -> Policy:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidInput(
-            f"policy setting {where}: {first['msg']}", detail=exc.errors(include_url=False)
+            f"policy setting {where}: {first['msg']}",
+            detail=exc.errors(include_url=False, include_context=False),
         ) from exc
 
 

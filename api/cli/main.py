@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from api.cli import contracts, evals
+from api.cli import contracts, evals, risks
 from api.cli.core import app
 
 evals.register(app)
 contracts.register(app)
+risks.register(app)
 
 __all__ = ["app"]
 

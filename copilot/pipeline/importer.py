@@ -124,7 +124,8 @@ def parse_pipeline(data: Any) -> PipelineFile:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidInput(
-            f"pipeline file is invalid at {where}: {first['msg']}", detail=exc.errors(include_url=False)
+            f"pipeline file is invalid at {where}: {first['msg']}",
+            detail=exc.errors(include_url=False, include_context=False),
         ) from exc
     _check_references(pipeline)
     return pipeline

@@ -1,0 +1,1 @@
+"""Pipeline risk: the risk rules, the customer health weight, the per-rep funnel, lost reasons."""
