@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import customers, deals, followups, risks, search
+from api.routes import ask, customers, deals, followups, risks, search
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
 
@@ -73,4 +73,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(deals.router)
     app.include_router(search.router)
     app.include_router(risks.router)
+    app.include_router(ask.router)
     return app

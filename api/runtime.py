@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.search_backend import RetrievalBackend
+from copilot.ask.service import AskService
 from copilot.clock import Clock, SystemClock
 from copilot.config import Settings
 from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
@@ -30,6 +31,7 @@ from copilot.store.migrate import upgrade
 from evaluators.quality import judge_quality
 
 if TYPE_CHECKING:
+    from copilot.ask.llm import LLMPlanner
     from copilot.llm.chat import OpenAICompatibleChat
 
 
@@ -48,6 +50,7 @@ class Runtime:
     search_backend: RetrievalBackend
     letters: LetterService
     risks: RiskService
+    ask: AskService
     snapshots: SnapshotCache
     transcriber: Transcriber | None = None
 
@@ -111,9 +114,20 @@ def build_runtime(
         search_backend=backend,
         letters=letters,
         risks=RiskService(sessions, clock, snapshots, settings.tz),
+        ask=AskService(sessions, clock, snapshots, settings.tz, build_ask_planner(settings)),
         snapshots=snapshots,
         transcriber=build_transcriber(settings),
     )
+
+
+def build_ask_planner(settings: Settings) -> LLMPlanner | None:
+    """The model that writes query plans, when one is configured."""
+    if not settings.llm_configured:
+        return None
+    from copilot.ask.llm import LLMPlanner
+    from copilot.prompting import load_prompt
+
+    return LLMPlanner(_chat(settings), load_prompt("ask_plan"), retries=settings.llm_retries)
 
 
 def build_ocr(settings: Settings) -> OcrEngine | None:

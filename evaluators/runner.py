@@ -9,7 +9,7 @@ from copilot.errors import InvalidInput
 from evaluators.cases import predict_all, read_cases, write_predictions
 from evaluators.suites.base import Case, Prediction, Suite
 
-SUITES = ("followups", "times", "amounts", "contracts", "search")
+SUITES = ("followups", "times", "amounts", "contracts", "search", "ask")
 
 
 def get_suite(name: str) -> Suite:
@@ -34,6 +34,10 @@ def get_suite(name: str) -> Suite:
         from evaluators.suites.search import SearchSuite
 
         return SearchSuite()
+    if name == "ask":
+        from evaluators.suites.ask import AskSuite
+
+        return AskSuite()
     raise InvalidInput(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
 
 

@@ -170,7 +170,7 @@ class RiskService:
         """Each visible rep's funnel for `day` (default today, in the team's time zone) and the day before."""
         day = day or self.clock.now().astimezone(self.tz).date()
         snap, policy, visible = self._load(principal)
-        reps = _visible_reps(snap, principal, visible)
+        reps = visible_reps(snap, principal, visible)
         if rep_id is not None:
             uid = snap.user_by_ext.get(rep_id)
             if uid is None:
@@ -194,7 +194,7 @@ class RiskService:
             )
 
 
-def _visible_reps(snap: PipelineSnapshot, principal: Principal, visible: Collection[int]) -> set[int]:
+def visible_reps(snap: PipelineSnapshot, principal: Principal, visible: Collection[int]) -> set[int]:
     """The sales reps the principal may see: themselves, their team, or all."""
     reps = {u.id for u in snap.reps()}
     if principal.sees_everything:
