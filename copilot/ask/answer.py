@@ -18,6 +18,7 @@ from copilot.ask.plan import (
     Plan,
     Related,
     Rule,
+    Trend,
     Window,
 )
 from copilot.pipeline.snapshot import ACTIVITY_KINDS, ACTOR_ROLES, PipelineSnapshot, from_epoch
@@ -89,6 +90,9 @@ def describe_condition(c: Condition, lang: str) -> str:
         return f"#{c.entity}[{inner}] {c.op} {c.count}"
     if isinstance(c, Not):
         return ("非 " if zh else "not ") + describe_condition(c.condition, lang)
+    if isinstance(c, Trend):
+        inner = "; ".join(describe_condition(x, lang) for x in c.where) or "*"
+        return f"#{c.entity}[{inner}] @ {_window(c.a, lang)} {c.op} @ {_window(c.b, lang)}"
     return str(c)
 
 

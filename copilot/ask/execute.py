@@ -33,6 +33,7 @@ from copilot.ask.plan import (
     RuleParams,
     SumResult,
     TopResult,
+    Trend,
     Window,
 )
 from copilot.ask.validate import Scope
@@ -148,6 +149,8 @@ class Executor:
             return elements & self._activity_mask(c)
         if isinstance(c, Related):
             return self._related(entity, elements, c)
+        if isinstance(c, Trend):
+            return self._trend(entity, elements, c)
         if isinstance(c, Rule):
             return self._rule(entity, elements, c)
         test = self._test(entity, c)
@@ -159,7 +162,7 @@ class Executor:
         if isinstance(c, In):
             wanted = {v.casefold() for v in c.values}
             getter = self._category(entity, c.field)
-            return lambda e: (v := getter(e)) is not None and str(v).casefold() in wanted
+            return lambda e: _matches(getter(e), wanted)
         if isinstance(c, Compare):
             op = _OPS[c.op]
             other = c.other_field
@@ -206,6 +209,8 @@ class Executor:
         snap = self.snap
         if name == "customer":
             return lambda c: snap.customers[c].ext
+        if name == "contact_role":
+            return lambda c: {x.role for x in snap.customers[c].contacts if x.role}
         if name in ("rep", "team"):
 
             def owner(c: int) -> Any:
@@ -491,6 +496,12 @@ class Executor:
         counts = self.related_counts(entity, elements, c.entity, c.where)
         return {e for e in elements if _OPS[c.op](counts.get(e, 0), c.count)}
 
+    def _trend(self, entity: str, elements: set[int], c: Trend) -> set[int]:
+        date_field = "at" if c.entity == "activity" else "opened_at"
+        a = self.related_counts(entity, elements, c.entity, [*c.where, During(field=date_field, window=c.a)])
+        b = self.related_counts(entity, elements, c.entity, [*c.where, During(field=date_field, window=c.b)])
+        return {e for e in elements if _OPS[c.op](a.get(e, 0), b.get(e, 0))}
+
     def refs(self, entity: str, members: Sequence[int]) -> list[RecordRef]:
         snap = self.snap
         if entity == "deal":
@@ -582,6 +593,15 @@ class Executor:
                 "value": value,
             },
         )
+
+
+def _matches(value: Any, wanted: set[str]) -> bool:
+    """A category value (or any of a set of them, like a customer's contact roles) is wanted."""
+    if value is None:
+        return False
+    if isinstance(value, set | frozenset | list | tuple):
+        return any(str(v).casefold() in wanted for v in value)
+    return str(value).casefold() in wanted
 
 
 def _holds(c: Related, n: int) -> bool:

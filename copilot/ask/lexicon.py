@@ -25,11 +25,11 @@ ENTITY_WORDS: dict[str, re.Pattern[str]] = {
         r"account executives?|\bae\b|\bowners?\b",
     ),
     "customer": rx(
-        r"客户(?!经理|预算|方|的?(?:决策人|预算|联系人))|客户公司|甲方|(?<![一二三四五六七八九十\d])家(?:客户|公司)?(?=[^庭里])",
+        r"客户(?!经理|预算|方|的?(?:决策人|预算|联系人))|客户公司|甲方|(?<![一二三四五六七八九十\d])家(?:客户|公司)?(?![庭里])",
         r"\baccounts?\b|\bcustomers?\b|\bclients?\b|\bcompan(?:y|ies)\b|\blogos?\b",
     ),
     "deal": rx(
-        r"商机|单子|(?<![订报])单(?!价|位|据)|项目|订单|机会|生意",
+        r"商机|单子|(?<![订报])单(?!价|位|据)|项目|订单|机会|生意|盘子",
         r"\bdeals?\b|\bopportunit(?:y|ies)\b|\bopps?\b|\bpipeline\b",
     ),
     "activity": rx(
@@ -45,7 +45,7 @@ LIST_WORDS = rx(
     r"\bwhich\b|\bwhat\b|\blist\b|\bshow\b|\bwho\b|\bname\b",
 )
 COUNT_WORDS = rx(
-    r"多少(?:个|家|单|条|次|位|笔|项)|几(?:个|家|单|条|次|位|笔|项)|数量|多少(?=(?:商机|客户|活动|记录|拜访|电话|会议|项目|订单))",
+    r"多少(?:个|家|单|条|次|位|笔|项)|(?<!哪)几(?:个|家|单|条|次|位|笔|项)|数量|多少(?=(?:商机|客户|活动|记录|拜访|电话|会议|项目|订单))",
     r"how many|number of|\bcount\b|how often",
 )
 SUM_WORDS = rx(
@@ -54,19 +54,23 @@ SUM_WORDS = rx(
 )
 AVG_WORDS = rx(r"平均|均值|均价|人均|单均", r"\baverage\b|\bmean\b|\bavg\b|\btypical\b")
 MAX_WORDS = rx(
-    r"最多|最高|最大|最长|最久|最贵|排名第一|第一名",
+    r"最多|最高|最大|最长|最久|最贵|排名第一|第一名|排第一|排在第一|排在最前|排名最前",
     r"(?<!at )\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\blongest\b|\bgreatest\b|\btop\b",
 )
 MIN_WORDS = rx(
     r"最少|最低|最小|最短|最便宜|垫底", r"(?<!at )\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bbottom\b"
 )
-TOP_N = rx(r"前\s*(\d+)\s*(?:名|个|家|位|大|单)?", r"\btop\s*(\d+)\b|\b(\d+)\s+(?:biggest|largest|highest)\b")
+TOP_N = rx(
+    r"(?<![目之以提事面日年月从])前\s*(\d+)\s*(?:名|个|家|位|大|单|笔|条)(?![天日周月年小])",
+    r"\btop\s*(\d+|two|three|four|five|ten)\b|\b(\d+|two|three|four|five|ten)\s+(?:of\s+)?(?:\S+\s+){0,7}?(?:biggest|largest|highest|most|lowest|smallest)\b",
+)
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 COMPARE_WORDS = rx(
-    r"比(?:上|前|去)|相比|对比|环比|同比|比较|较(?:上|前)",
+    r"比(?:上|前|去)|相比|对比|环比|同比|比较|较(?:上|前)|比[^，,。？?]{0,12}(?:多|少|高|低)",
     r"compared (?:to|with)|\bversus\b|\bvs\.?\b|than (?:the )?(?:last|previous|prior|week before|month before)|than in the",
 )
-MORE_WORDS = rx(r"多了|增加|上升|多出|涨", r"\bmore\b|increase|\bup\b|\bgrew\b")
-LESS_WORDS = rx(r"少了|减少|下降|降低|少于|跌", r"\bfewer\b|\bless\b|decrease|\bdown\b|\bdropped\b")
+MORE_WORDS = rx(r"多了|增加|上升|多出|涨|比[^，,。？?]{0,12}(?:多|高)", r"\bmore\b|increase|\bup\b|\bgrew\b")
+LESS_WORDS = rx(r"少了|减少|下降|降低|少于|跌|比[^，,。？?]{0,12}(?:少|低)", r"\bfewer\b|\bless\b|decrease|\bdown\b|\bdropped\b")
 PRIORITISE = rx(
     r"优先(?:保|跟|投入|维护|照顾)|该保|保哪些|保住|重点保",
     r"prioriti[sz]e|\bprotect\b|\bkeep\b.{0,30}(?:customers|accounts)|which .{0,20}(?:to keep|to protect)",
@@ -110,14 +114,16 @@ OPEN = rx(
 # -- the risk rules ---------------------------------------------------------------------------------
 STALE = rx(
     r"没(?:有)?(?:人)?跟(?:进|踪)?|未跟进|无跟进|没(?:有)?联系|未联系|没动静|没有动静|没(?:有)?互动|没(?:有)?沟通|没(?:有)?(?:任何)?(?:活动|动作|记录|触达)|"
-    r"没碰|没理|晾着|冷落|沉默|失联|没消息|没回访|没去|静默|没管",
+    r"没碰|没理|晾|冷落|沉默|失联|没消息|没回访|没去|静默|没管|没(?:有)?人(?:跟|联系|碰|理|管|问|去|拜访)|"
+    r"(?:一点|任何)?动静(?:都|也)?没(?:有)?|没(?:有)?(?:任何)?[^，,。？?]{0,4}?(?:跟进|联系|沟通)(?:记录)?|未(?:有)?(?:任何)?(?:跟进|联系)",
     r"no follow[- ]?ups?|not (?:been )?followed[- ]up|without (?:a )?follow[- ]?up|no (?:contact|activity|activities|touch(?:es)?|touchpoints?)|"
     r"not (?:been )?(?:contacted|touched|called|visited)|(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has)\s+(?:been\s+)?"
     r"(?:contacted|touched|called|reached|talked|spoken|followed|heard)|gone (?:quiet|cold|dark|silent)|\bsilent\b|\bidle\b|"
-    r"\buntouched\b|\bneglected\b|\bstale\b|\bdormant\b|\bquiet\b|no one (?:has )?(?:talked|spoken)|without (?:any )?(?:contact|activity)",
+    r"\buntouched\b|\bneglected\b|\bstale\b|\bdormant\b|\bquiet\b|no one (?:has )?(?:talked|spoken|contacted|touched|called)|"
+    r"nobody (?:has )?(?:talked|spoken|contacted|touched|called)|without (?:any )?(?:contact|activity)|not heard from",
 )
 STUCK = rx(
-    r"卡住|卡着|卡在|停滞|推不动|没(?:有)?推进|未推进|没(?:有)?进展|停留|滞留|超时|没动|不动|拖着|一直停在",
+    r"卡住|卡着|卡在|停滞|推不动|没(?:有)?推进|未推进|没(?:有)?进展|停留|滞留|超时|没动(?!静)|不动(?!静)|拖着|一直停在",
     r"\bstuck\b|\bstalled\b|\bsitting\b|not moving|no progress|\bstagnant\b|\blanguishing\b|\bparked\b|\bdragging\b|"
     r"\bstuck past\b|\bstage limit\b|haven'?t moved|hasn'?t moved|not advanced|no movement|been in .{0,20}(?:stage|negotiation|proposal|intent) for",
 )
@@ -157,7 +163,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     "note": rx(r"备注|笔记|纪要", r"\bnotes?\b"),
 }
 ACTIVITY = rx(
-    r"活动|跟进记录|沟通记录|动作|互动|触达|跟进(?:了|过)|记录",
+    r"活动|跟进记录|沟通记录|动作|互动|触达|跟进(?:了|过|条数|次数)|记录|记(?:了|的)?[^，,。？?]{0,4}跟进|条跟进|跟(?:了|过)(?!进)|联系过|拜访过",
     r"\bactivit(?:y|ies)\b|\btouch(?:es|points?)?\b|\binteractions?\b|\blogged\b|\blog\b|\brecorded\b|\bfollow[- ]ups?\b",
 )
 ROLES: dict[str, re.Pattern[str]] = {
@@ -232,7 +238,7 @@ CHANNELS: dict[str, re.Pattern[str]] = {
         r"social media|\blinkedin\b|\bsocial\b|\bdouyin\b",
     ),
     "partner": rx(
-        r"渠道商|代理商|合作伙伴|经销商|渠道(?!来源)",
+        r"渠道商|代理商|合作伙伴|经销商|渠道伙伴",
         r"\bpartners?\b|\bresellers?\b|\bdistributors?\b|\bchannel partners?\b",
     ),
     "existing_customer": rx(
@@ -243,6 +249,7 @@ CHANNELS: dict[str, re.Pattern[str]] = {
         r"招标|投标|招投标|政府采购|采购公告", r"\btenders?\b|\bbids?\b|\brfps?\b|\bprocurement notices?\b"
     ),
 }
+AMBIGUOUS_CHANNELS = frozenset({"existing_customer", "partner", "online_ads"})
 CHANNEL_CONTEXT = rx(
     r"来源|渠道|来的|进来|获客|来自|途径|介绍",
     r"\bsource\b|\bsourced\b|came (?:in )?(?:from|through|via)|\bchannel\b|\bfrom\b|\bvia\b",
@@ -250,7 +257,7 @@ CHANNEL_CONTEXT = rx(
 
 COMPETITOR = rx(r"竞争对手|竞品|对手|友商|别家", r"\bcompetitors?\b|\bcompetition\b|\brivals?\b")
 OVER_BUDGET = rx(
-    r"超(?:过|出)?(?:了)?(?:客户)?(?:的)?预算|高于(?:客户)?预算|比预算(?:还)?(?:高|多)|预算(?:不够|不足)",
+    r"超(?:过|出)?(?:了)?(?:客户)?(?:的)?预算|高于(?:客户)?预算|比(?:客户)?(?:的)?预算(?:还|更)?(?:高|多|大)|预算(?:不够|不足)",
     r"over (?:the |their |its )?budget|above (?:the |their |its )?budget|exceed\w* (?:the |their |its )?budget|more than (?:the |their )?budget",
 )
 WITHIN_BUDGET = rx(
@@ -258,7 +265,7 @@ WITHIN_BUDGET = rx(
 )
 EXPECTED_CLOSE = rx(
     r"预计.{0,8}?(?:成交|签约|签单|关单|落地|结单|拿下|赢单)|预期成交|计划.{0,4}(?:成交|签约)|成交日期|预计关单|预计结束",
-    r"expected to close|expected close|close date|closing date|due to close|slated to close|forecast(?:ed)? to close|set to close|should close|planned close",
+    r"expect(?:ed|s|ing)? (?:it |them |to )?(?:to )?(?:close|sign|land)|expected close|close date|closing date|due to close|slated to close|forecast(?:ed)? to close|set to close|should close|planned close",
 )
 NEW_DEALS = rx(
     r"新增|新建|新开|新进|新来|新商机|新项目|新的商机",
@@ -268,6 +275,28 @@ ENTERED = rx(
     r"进入(?=.{0,6}(?:阶段|谈判|方案|意向))|推进到|转入|推到|升到|走到",
     r"moved (?:in)?to|\bentered\b|advanced to|progressed to|got to",
 )
+FIRST_CONTACT = rx(
+    r"首次(?:接触|联系|拜访|沟通)|第一次(?:接触|联系|沟通)|初次(?:接触|联系)|新(?:认识|接触)的客户",
+    r"first (?:contacted|contact|touched|met|engaged)|new (?:customers|accounts|logos|clients)",
+)
+HEALTH_WEIGHT = rx(r"健康(?:度)?(?:权重|系数)|权重", r"health weights?|\bweights?\b(?!ed)")
+CONTACT_WORD = rx(r"联系人|对接人|对口|窗口|负责人|在档|角色", r"\bcontacts?\b|on file|\bperson\b|\bpeople\b")
+CONTACT_ROLES: dict[str, re.Pattern[str]] = {
+    "technical": rx(
+        r"技术(?=.{0,3}(?:联系人|对接人|负责人|人员|对口|的人))|工程师|it部门|信息中心",
+        r"technical|\btech(?:nical)? (?:contact|person|lead)|\bit contact|\bengineer",
+    ),
+    "legal": rx(r"法务(?=.{0,3}(?:联系人|对接人|负责人|对口|的人))", r"legal (?:contact|counsel|person)"),
+    "finance": rx(r"财务(?=.{0,3}(?:联系人|对接人|负责人|对口|的人))", r"finance (?:contact|person)|\bcfo\b"),
+    "procurement": rx(
+        r"采购(?=.{0,3}(?:联系人|对接人|负责人|对口|的人|经理|总监|主管))",
+        r"procurement|purchasing|\bbuyer contact",
+    ),
+    "user": rx(
+        r"使用部门|用户(?:方|代表|部门)|业务部门", r"\buser contacts?\b|end[- ]users?|\buser department"
+    ),
+    "influencer": rx(r"影响者|影响人|推荐人|内线", r"\binfluencers?\b|\bchampions?\b"),
+}
 RELATIONSHIP = rx(
     r"合作(?:了|满|超过)?\s*(\d+(?:\.\d+)?)\s*年(?:以上|及以上|多)?|(\d+(?:\.\d+)?)\s*年(?:以上|及以上)?(?:的)?(?:老)?(?:合作|关系|老客户)",
     r"(\d+(?:\.\d+)?)\+?\s*(?:or more )?years?(?: or more)? (?:of )?(?:relationship|with us|partnership|working together|customer)|relationship of (\d+)\+? years",
@@ -292,6 +321,14 @@ LT = rx(
     r"\bunder\b|\bbelow\b|less than|fewer than|at most|or less|\bsmaller than|no more than|up to",
 )
 LE_MARK = rx(r"以下|以内|不超过|至多|≤", r"at most|or less|no more than|up to")
+NONE_OF = rx(
+    r"(?:一个|一家|一条|一次|1个|1家|1条|1次|1单|任何)[^，,。？?]{0,16}(?:都|也)(?:没有|没|无)|零个",
+    r"\bno\s+(?:\w+\s+){0,2}(?:customers|accounts|clients|deals|activities|visits)\b|\bnone\b|\bzero\b|not (?:a single|one|any)",
+)
+NEGATED_AFTER = rx(
+    r"^[^，,。？?]{0,4}(?:没|未|不)(?:有|拿|收|到|齐|全)?(?:全|齐|完整)?|^[^，,。？?]{0,3}(?:不全|不完整|缺|不齐)",
+    r"^\W{0,2}(?:is |are )?(?:missing|incomplete|lacking|not complete)",
+)
 NEGATION = rx(
     r"没有任何|没有|没|无|未|缺少|缺|还没|尚未|从未|零|不曾",
     r"\bno\b|\bnot\b|\bwithout\b|\black\w*|\bmissing\b|haven'?t|hasn'?t|\bnever\b|\bzero\b|don'?t have|doesn'?t have|yet to|\bnone\b|did not|didn'?t",
@@ -316,7 +353,7 @@ HALF_MONTH = rx(r"半个月", r"half a month|two weeks")
 A_WEEK = rx(r"(?<!\d)(?:一|1)\s*(?:周|星期|礼拜)(?!\d)", r"\ba week\b|\bone week\b")
 A_MONTH = rx(r"(?<!\d)一个月|(?<!\d)1个月", r"\ba month\b|\bone month\b")
 PERIODS: dict[str, re.Pattern[str]] = {
-    "today": rx(r"今天|今日", r"\btoday\b"),
+    "today": rx(r"(?<![到至止截])今天(?!为止)|今日", r"\btoday\b"),
     "yesterday": rx(r"昨天|昨日", r"\byesterday\b"),
     "this_week": rx(r"本周|这周|这一周|这个星期|本星期|这礼拜", r"this week"),
     "last_week": rx(

@@ -1,22 +1,21 @@
 """The offline engine: a bilingual semantic parser from a manager's question to a typed plan.
 
-It reads the question as a set of typed mentions (the organization's names, stages, rules, kinds of
-activity, roles, industries, channels, amounts, durations and time windows, found by the grammar in
-`lexicon.py`), decides what the question is about and what to compute, then attaches each mention
-to the entity it naturally belongs to: a stage to deals, an industry to customers, a visit to
-activities. A condition on another entity than the subject becomes a condition on related records
-(a customer "with a stuck deal", a rep "with no visit in 7 days").
+`reading.py` finds the typed mentions (the organization's names, stages, rules, kinds of activity,
+roles, industries, channels, amounts, durations and time windows). Here the parser decides what the
+question is about and what to compute, then attaches each mention to the entity it belongs to: a
+stage to deals, an industry to customers, a visit to activities. A condition on another entity than
+the subject becomes a condition on related records (a customer "with a stuck deal", a rep "with no
+visit in 7 days").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
 from copilot.ask import lexicon as lx
-from copilot.ask.names import NameIndex, normalise
+from copilot.ask.names import NameIndex
 from copilot.ask.plan import (
     AvgResult,
     Compare,
@@ -37,54 +36,23 @@ from copilot.ask.plan import (
     RuleParams,
     SumResult,
     TopResult,
+    Trend,
     Window,
 )
+from copilot.ask.reading import CLAUSE, Mention, Reading, Unanswerable, read
 from copilot.domain import Stage
-from copilot.nlp.amounts import find_amounts
-from copilot.nlp.times import find_times
 from copilot.pipeline.snapshot import PipelineSnapshot
-from copilot.risks.scores import lost_reason_category
+from copilot.policies import RiskRules
 
 OPEN_STAGES = [s for s in Stage if s.is_open]
-_CLAUSE = re.compile(r"[，,。？?；;！!]")
+_ENTITY_OF = {"客户": "customer", "商机": "deal", "单子": "deal", "项目": "deal", "销售": "rep"}
+_COUNTERS = {"家": "customer", "单": "deal", "笔": "deal", "条": "activity", "次": "activity", "位": "rep"}
+_POSSESSED = re.compile(
+    r"(?:有|没有|无|带|拥有)(?:过|了)?(?:一个|任何|一些|一单|\d+个)?\s*$|"
+    r"\b(?:with|have|has|having)\s+(?:an?|any|at least one|no|one or more)?\s*(?:open|active|won|lost)?\s*$"
+)
 
-
-class Unanswerable(Exception):
-    """The question asks for something the plan language cannot express."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    kind: str
-    value: Any = None
-    negated: bool = False
-
-
-@dataclass
-class Reading:
-    """What the parser found, kept for the answer's explanation and for tests."""
-
-    text: str
-    lang: str
-    mentions: list[Mention] = field(default_factory=list)
-
-    def of(self, kind: str) -> list[Mention]:
-        return [m for m in self.mentions if m.kind == kind]
-
-    def has(self, kind: str) -> bool:
-        return any(m.kind == kind for m in self.mentions)
-
-
-def language(question: str) -> str:
-    han = sum(1 for ch in question if "\u4e00" <= ch <= "\u9fff")
-    latin = sum(1 for ch in question if ch.isascii() and ch.isalpha())
-    return "zh" if han * 2 >= latin else "en"
+__all__ = ["OfflinePlanner", "Unanswerable"]
 
 
 class OfflinePlanner:
@@ -101,308 +69,61 @@ class OfflinePlanner:
             self._names = {key: NameIndex.build(snap)}
         return self._names[key]
 
-    def plan(self, question: str, snap: PipelineSnapshot, as_of: datetime, tz: tzinfo) -> Plan:
+    def plan(
+        self,
+        question: str,
+        snap: PipelineSnapshot,
+        as_of: datetime,
+        tz: tzinfo,
+        rules: RiskRules | None = None,
+    ) -> Plan:
         reading = read(question, snap, self.names(snap), as_of, tz)
-        return compose(reading, snap)
+        return compose(reading, snap, rules or RiskRules())
 
 
-# ---------------------------------------------------------------------------------------------------
-# reading: the mentions
+# -- what the question is about ------------------------------------------------------------------
 
 
-def read(question: str, snap: PipelineSnapshot, names: NameIndex, as_of: datetime, tz: tzinfo) -> Reading:
-    text = normalise(question)
-    reading = Reading(text, language(question))
-    if lx.UNSUPPORTED.search(text):
-        raise Unanswerable("unsupported measure: " + lx.UNSUPPORTED.search(text).group())  # type: ignore[union-attr]
-    masked = list(text)
-    for hit in names.find(text):
-        reading.mentions.append(Mention(hit.start, hit.end, hit.kind, hit.value))
-        for k in range(hit.start, hit.end):
-            masked[k] = " "
-    body = "".join(masked)
-    _windows(reading, body, as_of, tz)
-    _amounts(reading, body)
-    _stages(reading, body)
-    for kind, pattern in (
-        ("stale", lx.STALE),
-        ("stuck", lx.STUCK),
-        ("stage_limits", lx.STAGE_LIMITS),
-        ("decision_maker", lx.DECISION_MAKER),
-        ("letter", lx.LETTER),
-        ("requirement_change", lx.REQUIREMENT_CHANGE),
-        ("contract_diff", lx.CONTRACT_DIFF),
-        ("activity_word", lx.ACTIVITY),
-        ("competitor", lx.COMPETITOR),
-        ("over_budget", lx.OVER_BUDGET),
-        ("within_budget", lx.WITHIN_BUDGET),
-        ("expected_close", lx.EXPECTED_CLOSE),
-        ("new_deals", lx.NEW_DEALS),
-        ("entered", lx.ENTERED),
-        ("weighted", lx.WEIGHTED),
-        ("budget_word", lx.BUDGET_FIELD),
-        ("open", lx.OPEN),
-        ("prioritise", lx.PRIORITISE),
-        ("travel", lx.TRAVEL),
-    ):
-        for m in pattern.finditer(body):
-            reading.mentions.append(Mention(m.start(), m.end(), kind, m.group()))
-    for kind, table in (
-        ("kind", lx.KINDS),
-        ("role", lx.ROLES),
-        ("industry", lx.INDUSTRIES),
-        ("channel", lx.CHANNELS),
-    ):
-        for value, pattern in table.items():
-            for m in pattern.finditer(body):
-                reading.mentions.append(Mention(m.start(), m.end(), kind, value))
-    for m in lx.LEGAL.finditer(body):
-        reading.mentions.append(Mention(m.start(), m.end(), "role", "legal"))
-    for m in lx.FINANCE_ROLE.finditer(body):
-        reading.mentions.append(Mention(m.start(), m.end(), "role", "finance"))
-    if lx.FINANCE_NEAR_LEGAL.search(body):
-        near = lx.FINANCE_NEAR_LEGAL.search(body)
-        assert near is not None
-        reading.mentions = [
-            m for m in reading.mentions if not (m.kind == "industry" and near.start() <= m.start < near.end())
-        ]
-        fin = body.find("finance", near.start())
-        reading.mentions.append(Mention(fin, fin + 7, "role", "finance"))
-    for m in lx.RELATIONSHIP.finditer(body):
-        years = next(g for g in m.groups() if g)
-        reading.mentions.append(Mention(m.start(), m.end(), "relationship", float(years)))
-    _lost_categories(reading, body, snap)
-    closes = reading.of("expected_close")
-    reading.mentions = [
-        m
-        for m in reading.mentions
-        if not (m.kind == "stage" and any(c.start <= m.start < c.end for c in closes))
-    ]
-    _resolve_overlaps(reading)
-    _negations(reading, body)
-    return reading
-
-
-def _resolve_overlaps(reading: Reading) -> None:
-    """Where two concept mentions overlap, the longer one is meant (电话陌拜 is a channel, not a call)."""
-    concepts = ("kind", "channel", "industry", "role", "stage", "activity_word", "stale", "budget_word")
-    kept: list[Mention] = []
-    for m in sorted(reading.mentions, key=lambda m: (m.start - m.end, m.start)):
-        if m.kind in concepts and any(
-            k.kind in concepts
-            and k.kind != m.kind
-            and k.start < m.end
-            and m.start < k.end
-            and (k.end - k.start) > (m.end - m.start)
-            for k in kept
-        ):
-            continue
-        kept.append(m)
-    reading.mentions = sorted(kept, key=lambda m: m.start)
-
-
-def _negations(reading: Reading, body: str) -> None:
-    """A concept is negated when a negation word stands before it in the same clause, close by."""
-    for m in reading.mentions:
-        if m.kind not in ("kind", "role", "decision_maker", "letter", "activity_word", "user"):
-            continue
-        clause_start = max((c.end() for c in _CLAUSE.finditer(body, 0, m.start)), default=0)
-        reach = 24 if m.kind == "letter" else 10
-        before = body[max(clause_start, m.start - reach) : m.start]
-        if (
-            m.kind == "letter"
-            and lx.POSITIVE_HAVE.search(before)
-            and not re.search(r"缺|lack|missing|without|no\b", before)
-        ):
-            continue
-        if lx.NEGATION.search(before) or (
-            m.kind == "decision_maker"
-            and re.search(
-                r"^\W*(?:contact)?\W*(?:is )?(?:missing|absent|not (?:found|identified|named))",
-                body[m.end : m.end + 20],
-            )
-        ):
-            m.negated = True
-
-
-def _windows(reading: Reading, body: str, as_of: datetime, tz: tzinfo) -> None:
-    """Time windows ("last 7 days", "本月", "since May 1") and bare durations ("3天", "over 15 days")."""
-    taken: list[tuple[int, int]] = []
-    for period, pattern in lx.PERIODS.items():
-        for m in pattern.finditer(body):
-            reading.mentions.append(Mention(m.start(), m.end(), "window", Window(period=period)))
-            taken.append((m.start(), m.end()))
-    durations: list[tuple[int, int, float]] = []
-    for m in lx.DURATION.finditer(body):
-        value, unit = float(m.group(1)), m.group(2).lower()
-        hours = value * _UNIT_HOURS[unit.rstrip("s") if unit not in ("hrs", "h") else "h"]
-        durations.append((m.start(), m.end(), hours))
-    for pattern, hours in ((lx.HALF_MONTH, 15 * 24), (lx.A_WEEK, 7 * 24), (lx.A_MONTH, 30 * 24)):
-        for m in pattern.finditer(body):
-            if not any(s <= m.start() < e for s, e, _ in durations):
-                durations.append((m.start(), m.end(), float(hours)))
-    for start, end, hours in sorted(durations):
-        if any(s <= start < e for s, e in taken):
-            continue
-        before, after = body[max(0, start - 16) : start], body[end : end + 6]
-        is_window = bool(lx.WINDOW_BEFORE.search(before) or lx.WINDOW_AFTER.search(after))
-        if is_window:
-            reading.mentions.append(Mention(start, end, "window", Window(last_hours=hours)))
-        else:
-            reading.mentions.append(Mention(start, end, "duration", hours))
-        taken.append((start, end))
-    for t in find_times(body, as_of.astimezone(tz)):
-        if t.span.vague or t.span.start is None or any(s < t.end and t.start < e for s, e in taken):
-            continue
-        if re.fullmatch(r"\d+(?:\.\d+)?\s*(?:天|日|周|月|年|days?|weeks?|months?|years?)", t.text.strip()):
-            continue
-        reading.mentions.append(
-            Mention(t.start, t.end, "dates", (t.span.start, t.span.end, t.span.deadline, t.text))
-        )
-
-
-_UNIT_HOURS = {
-    "小时": 1,
-    "钟头": 1,
-    "h": 1,
-    "hr": 1,
-    "hour": 1,
-    "天": 24,
-    "日": 24,
-    "day": 24,
-    "周": 168,
-    "星期": 168,
-    "礼拜": 168,
-    "week": 168,
-    "月": 720,
-    "month": 720,
-    "年": 8760,
-    "year": 8760,
-}
-
-
-def _amounts(reading: Reading, body: str) -> None:
-    found = [(m.start, m.end, float(m.amount)) for m in find_amounts(body)]
-    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(k|m|mn|million|thousand|w)\b", body):
-        scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "w": 1e4}[m.group(2)]
-        found.append((m.start(), m.end(), float(m.group(1)) * scale))
-    for m in re.finditer(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{5,})(?![\d.%])", body):
-        if not any(s <= m.start() < e for s, e, _ in found):
-            found.append((m.start(), m.end(), float(m.group(1).replace(",", ""))))
-    for m in re.finditer(r"(?:过|上)(百万|千万|亿)", body):
-        found.append((m.start(), m.end(), {"百万": 1e6, "千万": 1e7, "亿": 1e8}[m.group(1)]))
-    for start, end, value in found:
-        if value <= 0:
-            continue
-        before, after = body[max(0, start - 10) : start], body[end : end + 8]
-        op = _comparator(before, after)
-        if op is None:
-            continue
-        context = body[max(0, start - 14) : start]
-        field_name = (
-            "budget"
-            if lx.BUDGET_FIELD.search(context) and not lx.AMOUNT_FIELD.search(context[-6:])
-            else "amount"
-        )
-        reading.mentions.append(Mention(start, end, "money", (field_name, op, value)))
-
-
-def _comparator(before: str, after: str) -> str | None:
-    if re.search(r"(?:以上|及以上|或以上|or more|and (?:up|above)|\+|or above|plus)", after[:8]) or re.search(
-        r"(?:不少于|不低于|至少|起码|at least|minimum of|no less than)\s*$", before
-    ):
-        return ">="
-    if re.search(r"(?:以下|以内|or less|and below|or under)", after[:8]) or re.search(
-        r"(?:不超过|至多|at most|no more than|up to)\s*$", before
-    ):
-        return "<="
-    if re.search(
-        r"(?:超过|大于|高于|多于|超出|过|above|over|more than|greater than|exceed\w*|bigger than|"
-        r"larger than|>)\s*(?:了)?\s*$",
-        before,
-    ):
-        return ">"
-    if re.search(r"(?:低于|小于|不到|少于|不足|below|under|less than|smaller than|<)\s*$", before):
-        return "<"
-    if re.search(r"(?:worth|金额|额)\s*$", before):
-        return ">="
-    return None
-
-
-def _stages(reading: Reading, body: str) -> None:
-    for stage, pattern in lx.STAGES.items():
-        for m in pattern.finditer(body):
-            after, before = body[m.end() : m.end() + 10], body[max(0, m.start() - 16) : m.start()]
-            qualifier = None
-            if lx.AT_LEAST.search(after) or lx.AT_LEAST_BEFORE.search(before):
-                qualifier = ">="
-            elif lx.AT_MOST.search(after):
-                qualifier = "<="
-            reading.mentions.append(Mention(m.start(), m.end(), "stage", (Stage(stage), qualifier)))
-
-
-def _lost_categories(reading: Reading, body: str, snap: PipelineSnapshot) -> None:
-    """Lost-reason categories are the organization's own labels ("竞品", "预算冻结"): a label named in
-    the question, or a competitor named in any words, selects that category."""
-    labels = sorted({lost_reason_category(d.lost_reason) for d in snap.deals if d.lost_reason})
-    for label in labels:
-        low = normalise(label)
-        i = body.find(low)
-        if i >= 0 and len(low) >= 2:
-            reading.mentions.append(Mention(i, i + len(low), "lost_category", label))
-    competitor_labels = [x for x in labels if re.search(r"竞品|竞争|对手|competit", x, re.IGNORECASE)]
-    for m in reading.of("competitor"):
-        for label in competitor_labels:
-            reading.mentions.append(Mention(m.start, m.end, "lost_category", label))
-    english = {
-        r"\bbudget\b": r"预算|budget",
-        r"cancel\w*": r"取消|cancel",
-        r"\bprice\b|\bpricing\b": r"价格|price",
-    }
-    if reading.has("stage") and any(s[0] is Stage.LOST for s in (m.value for m in reading.of("stage"))):
-        for word, label_rx in english.items():
-            if re.search(word, body):
-                for label in labels:
-                    if re.search(label_rx, label, re.IGNORECASE):
-                        reading.mentions.append(Mention(0, 0, "lost_category", label))
-
-
-# ---------------------------------------------------------------------------------------------------
-# composing: subject, result, conditions
-
-
-def _subject(reading: Reading, body: str) -> str | None:
+def _entity_words(reading: Reading) -> list[tuple[int, int, str]]:
+    body = reading.body
     words: list[tuple[int, int, str]] = []
     for entity, pattern in lx.ENTITY_WORDS.items():
-        for m in pattern.finditer(body):
-            if not any(
-                n.start <= m.start() < n.end
-                for n in reading.mentions
-                if n.kind in ("user", "team", "customer")
-            ):
-                words.append((m.start(), m.end(), entity))
-    words.sort()
+        words += [(m.start(), m.end(), entity) for m in pattern.finditer(body)]
+    return sorted(words)
+
+
+def _subject(reading: Reading) -> str | None:
+    body = reading.body
+    words = _entity_words(reading)
     if re.search(r"谁|\bwho\b|\bwhose\b", body) and not re.search(
         r"(?:决策人|decision[- ]maker)[^，,。？?]{0,6}(?:是谁|\bwho\b)", body
     ):
         return "rep"
-    among = re.search(
-        r"(客户|商机|单子|项目|销售)(?:里|中|当中|之中|里面)[，,]?\s*(?:有)?(?:哪|几|多少)", body
+    among = re.search(r"(客户|商机|单子|项目|销售)(?:里|中|当中|之中|里面)[，,]", body) or re.search(
+        r"^[^，,。？?]{0,30}?(客户|商机|单子|项目|销售)(?:里|中|当中|之中|里面)[，,]?\s*(?:有)?(?:哪|几|多少)",
+        body,
     )
     if among:
-        return next(e for e, p in lx.ENTITY_WORDS.items() if p.fullmatch(among.group(1)))
-    # an entity word after "有/没有/with" is what the subject has, not the subject
+        return _ENTITY_OF[among.group(1)]
+    english = re.search(
+        r"^(?:of|among|for)\s+(?:the|our|all|those|these)?\s*(?:\S+\s+){0,4}?(deals|opportunities|customers|accounts|clients|reps)\b",
+        body,
+    )
+    if english:
+        return next(e for e, p in lx.ENTITY_WORDS.items() if p.fullmatch(english.group(1)))
     words = [w for w in words if not _POSSESSED.search(body[max(0, w[0] - 24) : w[0]])]
     question_words = [
         m for p in (lx.LIST_WORDS, lx.COUNT_WORDS, lx.MAX_WORDS, lx.MIN_WORDS) for m in p.finditer(body)
     ]
     for q in sorted(question_words, key=lambda m: m.start()):
-        ahead = [w for w in words if q.end() - 2 <= w[0] <= q.end() + (24 if reading.lang == "zh" else 48)]
-        clause = _CLAUSE.search(body, q.end())
-        limit = clause.start() if clause else len(body)
-        ahead = [w for w in ahead if w[0] < limit]
+        clause = CLAUSE.search(body, q.end())
+        limit = min(clause.start() if clause else len(body), q.end() + (24 if reading.lang == "zh" else 48))
+        ahead = [w for w in words if q.end() - 2 <= w[0] < limit]
         if ahead:
             return _prefer(ahead, body)
+        counter = q.group()[-1:]
+        if counter in _COUNTERS:
+            return _COUNTERS[counter]
     tail = re.search(r"(有哪些|是哪些|有几|有多少|是多少|are there|do we have)", body)
     if tail:
         behind = [w for w in words if w[1] <= tail.start()]
@@ -410,13 +131,9 @@ def _subject(reading: Reading, body: str) -> str | None:
             return behind[-1][2]
     if words:
         return _prefer(words, body)
+    if lx.SUM_WORDS.search(body) or lx.AVG_WORDS.search(body):
+        return "deal"  # money is about deals
     return None
-
-
-_POSSESSED = re.compile(
-    r"(?:有|没有|无|带|拥有)(?:过|了)?(?:一个|任何|一些|一单|\d+个)?\s*$|"
-    r"\b(?:with|have|has|having)\s+(?:an?|any|at least one|no|one or more)?\s*(?:open|active|won|lost)?\s*$"
-)
 
 
 def _prefer(words: list[tuple[int, int, str]], body: str) -> str:
@@ -430,23 +147,51 @@ def _prefer(words: list[tuple[int, int, str]], body: str) -> str:
     return first[2]
 
 
-def _result(reading: Reading, body: str, subject: str) -> tuple[str, Result | None]:
-    """The result kind (and, for some, the result itself) the question asks for."""
+def _asks_which(reading: Reading, entity: str) -> bool:
+    """Whether a which/哪些/谁 word governs an `entity` word (a list of those, not a count over them)."""
+    body = reading.body
+    if entity == "rep" and re.search(r"谁|\bwho\b", body):
+        return True
+    for q in lx.LIST_WORDS.finditer(body):
+        ahead = [w for w in _entity_words(reading) if q.end() - 2 <= w[0] <= q.end() + 24]
+        if ahead and ahead[0][2] == entity:
+            return True
+    return False
+
+
+# -- what to compute -------------------------------------------------------------------------------
+
+
+def _result(reading: Reading, subject: str) -> tuple[str, Result | None]:
+    """The subject and the result the question asks for (None: a ranking or comparison, built later)."""
+    body = reading.body
     if reading.has("prioritise") and (lx.CUT.search(body) or reading.has("travel")):
         cut = lx.CUT.search(body)
         pct = float(next(g for g in cut.groups() if g)) if cut else 20.0
         return "customer", PrioritiseResult(cut_pct=pct)
-    windows = reading.of("window")
-    if lx.COMPARE_WORDS.search(body) and (
+    windows = reading.of("window") + reading.of("dates")
+    comparing = lx.COMPARE_WORDS.search(body) and (
         len(windows) >= 2 or (windows and re.search(r"比|than|vs|versus|compared", body))
-    ):
-        return subject, None  # built with the conditions
-    top = lx.TOP_N.search(body)
-    if top or lx.MAX_WORDS.search(body) or lx.MIN_WORDS.search(body):
+    )
+    if comparing:
+        if subject == "rep" and not _asks_which(reading, "rep"):
+            subject = "activity"  # "how many more activities did the reps log": activities by reps
         return subject, None
+    if lx.TOP_N.search(body) or lx.MAX_WORDS.search(body) or lx.MIN_WORDS.search(body):
+        return subject, None
+    if reading.has("health_weight") and not reading.of("money") and re.search(r"多少|几|what|how much", body):
+        return "deal", (SumResult if reading.has("customer") or reading.has("deal") else AvgResult)(
+            field="health_weight"
+        )
     if lx.AVG_WORDS.search(body):
         return subject, AvgResult(field=_money_field(reading, subject))
     if lx.COUNT_WORDS.search(body) or re.search(r"赢了几|丢了几|签了几", body):
+        if (
+            subject == "rep"
+            and not _asks_which(reading, "rep")
+            and (reading.has("activity_word") or reading.has("kind"))
+        ):
+            subject = "activity"
         return subject, CountResult()
     if lx.SUM_WORDS.search(body):
         return subject, SumResult(field=_money_field(reading, subject))
@@ -456,111 +201,117 @@ def _result(reading: Reading, body: str, subject: str) -> tuple[str, Result | No
 def _money_field(reading: Reading, subject: str) -> str:
     if reading.has("weighted"):
         return "weighted_value"
-    if (
-        reading.has("budget_word")
-        and not reading.has("over_budget")
-        and not any(m.value[0] == "budget" for m in reading.of("money"))
-    ):
+    budget_threshold = any(m.value[0] == "budget" for m in reading.of("money"))
+    if reading.has("budget_word") and not reading.has("over_budget") and not budget_threshold:
         return "budget"
     return "amount" if subject == "deal" else "open_amount"
 
 
-def compose(reading: Reading, snap: PipelineSnapshot) -> Plan:
-    body = reading.text
-    subject = _subject(reading, body)
+def compose(reading: Reading, snap: PipelineSnapshot, rules: RiskRules) -> Plan:
+    subject = _subject(reading)
     if subject is None:
         raise Unanswerable("no subject: the question names no deals, customers, reps or activities")
-    subject, result = _result(reading, body, subject)
+    subject, result = _result(reading, subject)
     if isinstance(result, SumResult | AvgResult) and subject in ("customer", "rep"):
         subject = "deal"  # money is summed over deals
-        weighted = reading.has("weighted")
-        field_name = "weighted_value" if weighted else ("budget" if result.field == "budget" else "amount")
+        field_name = (
+            "weighted_value"
+            if reading.has("weighted")
+            else ("budget" if result.field == "budget" else "amount")
+        )
         result = SumResult(field=field_name) if isinstance(result, SumResult) else AvgResult(field=field_name)
-    conds = Conditions(reading, snap, subject)
+    conds = Conditions(reading, snap, subject, rules)
     conds.collect()
     if isinstance(result, PrioritiseResult):
         return Plan(entity="customer", where=conds.for_entity("customer"), result=result)
     if result is None:
-        return _ranked_or_compared(reading, body, subject, conds)
+        return _ranked_or_compared(reading, subject, conds)
     return Plan(entity=subject, where=conds.for_entity(subject), result=result)
 
 
-def _ranked_or_compared(reading: Reading, body: str, subject: str, conds: Conditions) -> Plan:
-    windows = reading.of("window")
+def _ranked_or_compared(reading: Reading, subject: str, conds: Conditions) -> Plan:
+    body = reading.body
+    windows = [m.value for m in reading.of("window")] + conds.date_windows()
     if lx.COMPARE_WORDS.search(body) and windows:
-        a, b = _two_windows(windows, body)
-        field_for = conds.window_field(subject)
+        a, b = _two_windows(windows)
+        less = bool(lx.LESS_WORDS.search(body)) and not lx.MORE_WORDS.search(body)
+        if subject in ("rep", "customer", "deal"):
+            where = conds.for_entity(subject, skip_windows=True, skip_related="activity")
+            where.append(
+                Trend(entity="activity", where=list(conds.activity), a=a, b=b, op="<" if less else ">")
+            )
+            return Plan(entity=subject, where=where)
+        field_for = "at"
         inner = conds.for_entity(subject, skip_windows=True)
         money = lx.SUM_WORDS.search(body) and not lx.COUNT_WORDS.search(body)
-        measure = "sum" if money else "count"
         result = CompareResult(
-            measure=measure,
+            measure="sum" if money else "count",
             field=_money_field(reading, subject) if money else None,
             a=[During(field=field_for, window=a)],
             b=[During(field=field_for, window=b)],
         )
         return Plan(entity=subject, where=inner, result=result)
     top = lx.TOP_N.search(body)
-    n = int(next(g for g in top.groups() if g)) if top else 1
+    n = 1
+    if top:
+        raw = next(g for g in top.groups() if g)
+        n = int(raw) if raw.isdigit() else lx.NUMBER_WORDS.get(raw, 1)
     order = "asc" if lx.MIN_WORDS.search(body) and not lx.MAX_WORDS.search(body) else "desc"
-    metric = conds.metric(subject, body)
+    metric = conds.metric(subject)
     where = conds.for_entity(subject, skip_related=metric.related)
     return Plan(entity=subject, where=where, result=TopResult(by=metric, n=n, order=order))
 
 
-def _two_windows(windows: list[Mention], body: str) -> tuple[Window, Window]:
-    first = windows[0].value
+def _two_windows(windows: list[Window]) -> tuple[Window, Window]:
+    """The two periods compared: both named, or one named and the period it is compared with."""
     if len(windows) >= 2:
-        return first, windows[1].value
-    # one window named: "比上周" compares the period before with the current one, "last 7 days vs
-    # the 7 days before" compares a window with the one just before it
-    w: Window = first
-    if w.period in ("last_week", "last_month", "last_quarter", "yesterday"):
-        current = {
-            "last_week": "this_week",
-            "last_month": "this_month",
-            "last_quarter": "this_quarter",
-            "yesterday": "today",
-        }[w.period]
-        return Window(period=current), w
+        first, second = windows[0], windows[1]
+        if first.last_hours and second.last_hours == first.last_hours and not second.shift_hours:
+            second = Window(last_hours=first.last_hours, shift_hours=first.last_hours)  # "the 7 days before"
+        return first, second
+    w = windows[0]
+    previous = {
+        "last_week": "this_week",
+        "last_month": "this_month",
+        "last_quarter": "this_quarter",
+        "yesterday": "today",
+    }
+    if w.period in previous:
+        return Window(period=previous[w.period]), w
     if w.last_hours is not None:
         return w, Window(last_hours=w.last_hours, shift_hours=w.last_hours)
-    previous = {
-        "this_week": "last_week",
-        "this_month": "last_month",
-        "this_quarter": "last_quarter",
-        "today": "yesterday",
-    }
-    return w, Window(period=previous.get(w.period or "", "last_month"))
+    following = {v: k for k, v in previous.items()}
+    return w, Window(period=following.get(w.period or "", "last_month"))
 
 
 class Conditions:
     """The conditions of a question, by the entity each naturally belongs to."""
 
-    def __init__(self, reading: Reading, snap: PipelineSnapshot, subject: str) -> None:
+    def __init__(self, reading: Reading, snap: PipelineSnapshot, subject: str, rules: RiskRules) -> None:
         self.reading = reading
         self.snap = snap
         self.subject = subject
+        self.rules = rules
         self.deal: list[Condition] = []
         self.customer: list[Condition] = []
         self.activity: list[Condition] = []
         self.activity_negated = False
-        self.owner: list[tuple[str, str]] = []  # (field, value): rep or team
+        self.owner: list[tuple[str, str]] = []  # (rep or team, value)
         self.actor: list[str] = []
         self.windows: list[Window] = []
-        self.window_target: str | None = None
+        self.stage_events: list[Stage] = []
 
-    # -- gathering ----------------------------------------------------------------------------------
+    # -- gathering ---------------------------------------------------------------------------------
 
     def collect(self) -> None:
         r = self.reading
-        body = r.text
+        body = r.body
         stale = r.of("stale")
         kinds = r.of("kind")
         roles = [m for m in r.of("role") if m.value != "sales"]
-        activity_words = r.of("activity_word")
-        # a "no visit" reads as a missing activity of that kind, not as a stale customer
-        if stale and (kinds or roles):
+        if stale and (
+            kinds or roles
+        ):  # "没有拜访", "no legal activity": a missing activity, not a stale customer
             near = [
                 k
                 for k in kinds + roles
@@ -570,31 +321,19 @@ class Conditions:
                 stale = []
                 for k in kinds + roles:
                     k.negated = True
-        for m in r.of("user"):
-            uid = self.snap.user_by_ext[m.value]
-            user = self.snap.users[uid]
-            follows = body[m.end : m.end + 8]
-            possessive = re.search(
-                r"^\s*(?:的|'s|s')?\s*(?:名下|手上|手里|负责|的客户|的商机|customers|accounts|clients|deals|pipeline|open)",
-                follows,
-            )
-            if user.role == "rep" and (
-                possessive or (self.subject != "activity" and not (kinds or activity_words))
-            ):
-                self.owner.append(("rep", m.value))
-            else:
-                self.actor.append(m.value)
-        for m in r.of("team"):
-            self.owner.append(("team", m.value))
+        self._people(kinds)
         customers = [m.value for m in r.of("customer")]
         if customers:
             self.customer.append(In(field="customer", values=customers))
         self._stage_conditions(stale)
         self._rule_conditions(stale)
-        for field_name, table in (("industry", "industry"), ("source_channel", "channel")):
-            values = sorted({m.value for m in r.of(table)})
+        for field_name, kind in (("industry", "industry"), ("source_channel", "channel")):
+            values = sorted({m.value for m in r.of(kind)})
             if values:
                 self.customer.append(In(field=field_name, values=values))
+        for m in r.of("contact_role"):
+            cond: Condition = In(field="contact_role", values=[m.value])
+            self.customer.append(Not(condition=cond) if m.negated else cond)
         for m in r.of("relationship"):
             op = (
                 "<"
@@ -618,42 +357,89 @@ class Conditions:
         self._activities(kinds, roles)
         self._windows(stale)
 
+    def _people(self, kinds: list[Mention]) -> None:
+        """A rep named as owner ("陈静名下", "Wang Lei's deals") or as the one who did something
+        ("王磊记的跟进", "did Wang Lei log"); other staff only ever as the one who did it."""
+        r = self.reading
+        activity_talk = bool(kinds or r.has("activity_word"))
+        for m in r.of("user"):
+            user = self.snap.users[self.snap.user_by_ext[m.value]]
+            follows = r.text[m.end : m.end + 10]
+            possessive = re.search(
+                r"^\s*(?:的|'s|s')?\s*(?:名下|手上|手里|负责|的客户|的商机|的单|customers|accounts|clients|deals|pipeline|open|book)",
+                follows,
+            )
+            if user.role == "rep" and (possessive or not activity_talk):
+                self.owner.append(("rep", m.value))
+            else:
+                self.actor.append(m.value)
+        for m in r.of("team"):
+            self.owner.append(("team", m.value))
+
     def _stage_conditions(self, stale: list[Mention]) -> None:
         r = self.reading
         stages = r.of("stage")
-        limits_pairs = self._limit_pairs(stages)
-        events = {Stage.WON, Stage.LOST}
-        has_window = r.has("window")
+        pairs = self._limit_pairs(stages)
+        dated = r.has("window") or r.has("dates")
+        activity_talk = r.has("kind") or r.has("activity_word")
         chosen: set[Stage] = set()
+        excluded: set[Stage] = set()
         for m in stages:
             stage, qualifier = m.value
-            if limits_pairs and stage in limits_pairs:
+            if pairs and stage in pairs:
                 continue
-            if stage in events and has_window and not r.has("kind") and not r.has("activity_word"):
-                continue  # "won this month" is an event in a window (see _windows)
+            if m.negated:
+                excluded.add(stage)
+                continue
+            if (
+                stage in (Stage.WON, Stage.LOST)
+                and dated
+                and not activity_talk
+                and not r.has("expected_close")
+            ):
+                self.stage_events.append(stage)  # "won this month": the stage was entered in the window
+                continue
             if stale and qualifier == ">=":
-                continue  # "意向以上...没跟进" sets the stale rule's minimum stage
+                continue  # "意向以上…没跟进" sets the stale rule's minimum stage
             if qualifier == ">=":
                 chosen |= {s for s in OPEN_STAGES if s.rank >= stage.rank}
             elif qualifier == "<=":
                 chosen |= {s for s in OPEN_STAGES if s.rank <= stage.rank}
             else:
                 chosen.add(stage)
+        if re.search(r"\bclosed\b(?! ?-?(?:won|lost))", r.body) and dated and not chosen:
+            self.stage_events = [Stage.WON, Stage.LOST]
+        if self.stage_events:
+            chosen |= set(self.stage_events)
         if not chosen and r.has("open") and not stale:
             chosen = set(OPEN_STAGES)
+        if excluded and not chosen:
+            chosen = set(Stage)
+        chosen -= excluded
         if chosen:
             self.deal.append(In(field="stage", values=[s.value for s in Stage if s in chosen]))
 
     def _limit_pairs(self, stages: list[Mention]) -> dict[Stage, float]:
-        """ "谈判15天、方案21天": a stage with its own number of days."""
+        """ "谈判15天、方案21天": stages each with their own number of days."""
         pairs: dict[Stage, float] = {}
-        body = self.reading.text
         for m in stages:
-            after = body[m.end : m.end + 6]
-            num = re.match(r"\s*(?:阶段)?\s*(?:超过|over|>)?\s*(\d+(?:\.\d+)?)\s*(?:天|日|days?)", after)
+            num = re.match(
+                r"\s*(?:阶段)?\s*(?:超过|over|>)?\s*(\d+(?:\.\d+)?)\s*(?:天|日|days?)",
+                self.reading.body[m.end : m.end + 8],
+            )
             if num:
                 pairs[m.value[0]] = float(num.group(1))
         return pairs if len(pairs) >= 2 else {}
+
+    def _stage_duration(self) -> tuple[float, list[Stage]] | None:
+        """A duration tied to a stage: "谈判阶段超过15天", "in proposal for 3+ weeks"."""
+        r = self.reading
+        for d in r.of("duration"):
+            for s in r.of("stage"):
+                gap = r.body[s.end : d.start]
+                if 0 <= d.start - s.end <= 14 and not CLAUSE.search(gap) and s.value[0].is_open:
+                    return d.value / 24, [s.value[0]]
+        return None
 
     def _rule_conditions(self, stale: list[Mention]) -> None:
         r = self.reading
@@ -661,25 +447,24 @@ class Conditions:
         stages = [m.value for m in r.of("stage")]
         if stale:
             params: dict[str, Any] = {}
-            windows = [w.value for w in r.of("window") if w.value.last_hours]
+            windows = [m.value for m in r.of("window") if m.value.last_hours]
             hours = durations[0].value if durations else (windows[0].last_hours if windows else None)
             if hours:
                 params["hours"] = hours
             at_least = [s for s, q in stages if q == ">="]
             if at_least:
                 params["min_stage"] = at_least[0]
-            elif hours:
-                params["min_stage"] = Stage.LEAD
+            elif hours and hours != self.rules.stale_customer.hours:
+                params["min_stage"] = Stage.LEAD  # a threshold of one's own: any open deal
             self.customer.append(Rule(rule="stale_customer", params=RuleParams(**params)))
         limits = self._limit_pairs(r.of("stage"))
-        stuck_words = r.has("stuck") or r.has("stage_limits")
-        stage_duration = (
-            durations and stages and not stale and not r.has("kind") and not r.has("activity_word")
-        )
-        if stuck_words or stage_duration or limits:
+        tied = None if stale else self._stage_duration()
+        if r.has("stuck") or r.has("stage_limits") or limits or tied:
             params = {}
             if limits:
                 params["limits"] = limits
+            elif tied:
+                params["days"], params["stages"] = tied
             elif durations and not stale:
                 params["days"] = durations[0].value / 24
                 named = [s for s, q in stages if s.is_open and q is None]
@@ -705,13 +490,10 @@ class Conditions:
         if not r.has("expected_close"):
             return
         close = r.of("expected_close")[0]
-        dates = sorted(
-            r.of("dates") + [m for m in r.of("window") if m.value.period],
-            key=lambda m: abs(m.start - close.start),
-        )
-        if not dates:
+        candidates = r.of("dates") + [m for m in r.of("window") if m.value.period]
+        if not candidates:
             return
-        m = dates[0]
+        m = min(candidates, key=lambda c: abs(c.start - close.start))
         r.mentions.remove(m)
         if m.kind == "window":
             self.deal.append(During(field="expected_close", window=m.value))
@@ -736,42 +518,47 @@ class Conditions:
         negated = [m for m in kinds + roles if m.negated] or [
             m for m in self.reading.of("activity_word") if m.negated
         ]
-        self.activity_negated = bool(negated)
+        self.activity_negated = bool(negated) or bool(self.reading.has("none_of") and (kinds or roles))
 
     def _windows(self, stale: list[Mention]) -> None:
         r = self.reading
         for m in r.of("window"):
-            w: Window = m.value
-            if stale and w.last_hours:
+            if stale and m.value.last_hours and not (self.activity or r.has("activity_word")):
                 continue  # the stale rule took it as its idle period
-            self.windows.append(w)
-        for m in r.of("dates"):
+            self.windows.append(m.value)
+        self.windows += self.date_windows()
+
+    def date_windows(self) -> list[Window]:
+        out = []
+        for m in self.reading.of("dates"):
             start, end, deadline, text = m.value
             if re.search(r"以来|since|from|after|之后|以后", text):
-                self.windows.append(Window(start=start))
+                out.append(Window(start=start))
             elif deadline or re.search(r"前|之前|以前|before|until|by\b", text):
-                self.windows.append(Window(end=end))
+                out.append(Window(end=end))
             else:
-                self.windows.append(Window(start=start, end=end))
+                out.append(Window(start=start, end=end))
+        return out
 
-    # -- assembling ------------------------------------------------------------------------------------
+    # -- assembling -------------------------------------------------------------------------------------
 
     def window_field(self, entity: str) -> str:
-        """Which date a window is about: activities when any are mentioned, else a stage event."""
+        """Which date a window is about: activities when any are talked about, else an event."""
         r = self.reading
         if self.activity or r.has("activity_word") or entity == "activity":
             return "at" if entity == "activity" else "activity"
-        events = [m.value[0] for m in r.of("stage") if m.value[0] in (Stage.WON, Stage.LOST)]
+        if r.has("first_contact"):
+            return "first_contact_at"
+        if self.stage_events:
+            return "entered_stage_at"
         entered = [m.value[0] for m in r.of("stage")]
-        if events and not r.has("entered"):
-            return f"{events[0].value}_at"
         if r.has("entered") and entered:
             return f"{entered[0].value}_at"
         if r.has("new_deals") or entity == "deal":
             return "opened_at"
         return "activity"
 
-    def _owner_conditions(self, entity: str) -> list[Condition]:
+    def _owner_conditions(self) -> list[Condition]:
         out: list[Condition] = []
         for field_name in ("rep", "team"):
             values = [v for f, v in self.owner if f == field_name]
@@ -780,10 +567,7 @@ class Conditions:
         return out
 
     def _activity_block(self, windows: list[Window]) -> list[Condition]:
-        block = list(self.activity)
-        for w in windows:
-            block.append(During(field="at", window=w))
-        return block
+        return list(self.activity) + [During(field="at", window=w) for w in windows]
 
     def for_entity(
         self, entity: str, *, skip_windows: bool = False, skip_related: str | None = None
@@ -793,42 +577,55 @@ class Conditions:
         target = self.window_field(entity)
         act_windows = windows if target in ("at", "activity") else []
         date_windows = [] if target in ("at", "activity") else windows
-        out: list[Condition] = []
-        owner = self._owner_conditions(entity)
+        owner = self._owner_conditions()
         activity_block = self._activity_block(act_windows)
-        has_activity = bool(self.activity) or bool(
-            act_windows and (self.reading.has("activity_word") or self.activity)
-        )
+        has_activity = bool(self.activity) or bool(act_windows and self.reading.has("activity_word"))
         if entity == "activity":
-            out += owner + self.activity + [During(field="at", window=w) for w in windows]
+            out: list[Condition] = owner + self.activity + [During(field="at", window=w) for w in windows]
             out += [c for c in self.customer if not isinstance(c, Rule)]
             if self.deal:
                 out.append(Related(entity="deal", where=self.deal))
             stale = [c for c in self.customer if isinstance(c, Rule)]
             if stale:
                 out.append(Related(entity="customer", where=stale))
+            if not self.reading.has("user") and re.search(
+                r"销售们|销售人员|\bsales ?reps\b|\bthe reps\b|\breps\b", self.reading.body
+            ):
+                out.append(Related(entity="rep", where=[]))  # logged by the sales reps
             return out
         if entity == "deal":
-            out += owner + self.customer + self.deal
-            out += [During(field=target, window=w) for w in date_windows]
+            out = owner + self.customer + self.deal + [During(field=target, window=w) for w in date_windows]
             if has_activity and skip_related != "activity":
                 out.append(self._related_activity(activity_block))
             return out
         if entity == "customer":
-            out += owner + self.customer
-            deal_block = self.deal + [During(field=target, window=w) for w in date_windows]
+            out = owner + self.customer
+            customer_dates = [
+                During(field=target, window=w) for w in date_windows if target == "first_contact_at"
+            ]
+            out += customer_dates
+            deal_block = self.deal + (
+                [] if customer_dates else [During(field=target, window=w) for w in date_windows]
+            )
             if deal_block and skip_related != "deal":
-                out.append(Related(entity="deal", where=deal_block))
+                out.append(self._related("deal", deal_block))
             if has_activity and skip_related != "activity":
                 out.append(self._related_activity(activity_block))
             return out
-        # reps: the salespeople themselves, and what they own or did
-        out += owner
+        out = owner  # reps: the salespeople themselves, and what they own or did
         if skip_related is None:
             related = self._rep_related(date_windows, activity_block, has_activity)
             if related is not None:
                 out.append(related)
         return out
+
+    def _none(self) -> bool:
+        return self.reading.has("none_of")
+
+    def _related(self, entity: str, where: list[Condition]) -> Related:
+        if self._none():
+            return Related(entity=entity, where=where, op="=", count=0)
+        return Related(entity=entity, where=where)
 
     def _related_activity(self, block: list[Condition]) -> Related:
         if self.activity_negated:
@@ -842,17 +639,18 @@ class Conditions:
             return self._related_activity(activity_block)
         target = self.window_field("deal")
         if self.deal or date_windows:
-            deal_block = (
-                list(self.customer) + self.deal + [During(field=target, window=w) for w in date_windows]
+            return self._related(
+                "deal",
+                list(self.customer) + self.deal + [During(field=target, window=w) for w in date_windows],
             )
-            return Related(entity="deal", where=deal_block)
         if self.customer:
-            return Related(entity="customer", where=self.customer)
+            return self._related("customer", self.customer)
         return None
 
-    def metric(self, subject: str, body: str) -> Metric:
+    def metric(self, subject: str) -> Metric:
         """What a top-N ranks by."""
         r = self.reading
+        body = r.body
         money = bool(lx.SUM_WORDS.search(body) or lx.AMOUNT_FIELD.search(body) or r.has("weighted"))
         money_field = (
             "weighted_value"
@@ -860,23 +658,18 @@ class Conditions:
             else ("budget" if r.has("budget_word") and not r.has("money") else "amount")
         )
         if subject == "rep":
-            target = self.window_field("deal")
             if self.activity or r.has("activity_word"):
-                return Metric(
-                    related="activity",
-                    where=self._activity_block(
-                        self.windows if self.window_field("rep") in ("at", "activity") else []
-                    ),
-                )
-            words = [m.group() for m in lx.ENTITY_WORDS["customer"].finditer(body)]
-            if words and not self.deal and not money:
-                return Metric(related="customer", where=self.customer)
+                windows = self.windows if self.window_field("rep") in ("at", "activity") else []
+                return Metric(related="activity", where=self._activity_block(windows))
+            customer_words = list(lx.ENTITY_WORDS["customer"].finditer(body))
             deal_where = (
-                list(self.customer) + self.deal + [During(field=target, window=w) for w in self.windows]
+                list(self.customer)
+                + self.deal
+                + [During(field=self.window_field("deal"), window=w) for w in self.windows]
             )
             if money:
                 return Metric(related="deal", where=deal_where, agg="sum", sum_field=money_field)
-            if words and self.customer and not self.deal:
+            if customer_words and not self.deal:
                 return Metric(related="customer", where=self.customer)
             return Metric(related="deal", where=deal_where)
         if subject == "customer":
@@ -888,5 +681,7 @@ class Conditions:
         if subject == "deal":
             if re.search(r"最久|最长|longest|oldest|停留", body) and not money:
                 return Metric(field="days_in_stage")
+            if r.has("health_weight") and not r.has("weighted"):
+                return Metric(field="health_weight")
             return Metric(field=money_field)
         return Metric(field="amount")

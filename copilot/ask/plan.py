@@ -22,9 +22,19 @@ Entity = Literal["deal", "customer", "rep", "activity"]
 # has its customer's industry and its owner's team).
 CATEGORY_FIELDS: dict[str, frozenset[str]] = {
     "deal": frozenset(
-        {"stage", "industry", "source_channel", "rep", "team", "customer", "deal", "lost_reason_category"}
+        {
+            "stage",
+            "industry",
+            "source_channel",
+            "rep",
+            "team",
+            "customer",
+            "deal",
+            "lost_reason_category",
+            "contact_role",
+        }
     ),
-    "customer": frozenset({"industry", "source_channel", "rep", "team", "customer"}),
+    "customer": frozenset({"industry", "source_channel", "rep", "team", "customer", "contact_role"}),
     "activity": frozenset(
         {"kind", "actor_role", "actor", "rep", "team", "customer", "deal", "industry", "source_channel"}
     ),
@@ -195,8 +205,20 @@ class Not(_P):
     condition: Condition
 
 
+class Trend(_P):
+    """Related records matching `where` counted in two windows compare: a rep who logged fewer
+    activities this week than last week (count in `a` op count in `b`)."""
+
+    kind: Literal["trend"] = "trend"
+    entity: Entity
+    where: list[Condition] = Field(default_factory=list, max_length=20)
+    a: Window
+    b: Window
+    op: Op = "<"
+
+
 Condition = Annotated[
-    In | Compare | During | DateCompare | Contains | Rule | Related | Not, Field(discriminator="kind")
+    In | Compare | During | DateCompare | Contains | Rule | Related | Not | Trend, Field(discriminator="kind")
 ]
 
 
@@ -287,6 +309,7 @@ class Plan(_P):
 
 Related.model_rebuild()
 Not.model_rebuild()
+Trend.model_rebuild()
 Metric.model_rebuild()
 CompareResult.model_rebuild()
 Plan.model_rebuild()

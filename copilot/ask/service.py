@@ -15,14 +15,15 @@ from copilot.ask.answer import render
 from copilot.ask.examples import closest
 from copilot.ask.execute import Executor
 from copilot.ask.llm import LLMPlanner
-from copilot.ask.parser import OfflinePlanner, Unanswerable, language
+from copilot.ask.parser import OfflinePlanner
 from copilot.ask.plan import Plan
+from copilot.ask.reading import Unanswerable, language
 from copilot.ask.validate import PlanInvalid, Scope, validate
 from copilot.clock import Clock
 from copilot.errors import InputTooLarge, InvalidInput
 from copilot.llm.structured import ModelUnavailable
 from copilot.pipeline.snapshot import PipelineSnapshot, SnapshotCache
-from copilot.policies import load_policy
+from copilot.policies import RiskRules, load_policy
 from copilot.risks.service import visible_customers, visible_reps
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class AskService:
         else:
             assert question is not None
             try:
-                chosen, used, note = self._plan(question, snap, as_of, engine)
+                chosen, used, note = self._plan(question, snap, as_of, engine, policy.risk_rules)
             except Unanswerable as exc:
                 return self._unanswerable(out, question, lang, exc.reason)
             out["engine"] = used
@@ -97,7 +98,7 @@ class AskService:
         return out
 
     def _plan(
-        self, question: str, snap: PipelineSnapshot, as_of: datetime, engine: str
+        self, question: str, snap: PipelineSnapshot, as_of: datetime, engine: str, rules: RiskRules
     ) -> tuple[Plan, str, str | None]:
         if engine not in ("auto", "offline", "llm"):
             raise InvalidInput("engine must be auto, offline or llm")
@@ -118,13 +119,13 @@ class AskService:
                 )
                 if engine == "llm":
                     raise InvalidInput(f"the model gave no valid plan: {exc.reason}") from exc
-                plan = self.offline.plan(question, snap, as_of, self.tz)
+                plan = self.offline.plan(question, snap, as_of, self.tz, rules)
                 return (
                     plan,
                     "offline",
                     f"the model gave no valid plan ({exc.reason}); the offline parser answered",
                 )
-        return self.offline.plan(question, snap, as_of, self.tz), "offline", None
+        return self.offline.plan(question, snap, as_of, self.tz, rules), "offline", None
 
     def _unanswerable(self, out: dict[str, Any], question: str, lang: str, reason: str) -> dict[str, Any]:
         out.update(

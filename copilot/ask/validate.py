@@ -25,6 +25,7 @@ from copilot.ask.plan import (
     Rule,
     SumResult,
     TopResult,
+    Trend,
 )
 from copilot.domain import Channel, Stage
 from copilot.errors import Forbidden, InvalidInput
@@ -41,6 +42,9 @@ INDUSTRIES = (
     "construction",
     "other",
 )
+
+
+CONTACT_ROLES = ("decision_maker", "influencer", "user", "procurement", "finance", "legal", "technical")
 
 
 class PlanInvalid(InvalidInput):
@@ -134,7 +138,7 @@ def _condition(entity: str, c: Condition, scope: Scope, problems: list[str], out
         applies = RULES[c.rule]
         if entity not in applies and not (entity == "customer" and "deal" in applies):
             problems.append(f"rule {c.rule!r} does not apply to {entity}s")
-    elif isinstance(c, Related):
+    elif isinstance(c, Related | Trend):
         if c.entity == entity:
             problems.append(f"a {entity} has no related {entity}s")
         _conditions(c.entity, c.where, scope, problems, outside)
@@ -155,6 +159,8 @@ def _values(field: str, values: list[str], scope: Scope, problems: list[str], ou
         known = INDUSTRIES
     elif field == "source_channel":
         known = [c.value for c in Channel]
+    elif field == "contact_role":
+        known = CONTACT_ROLES
     if known is not None:
         bad = [v for v in values if v not in set(known)]
         if bad:
