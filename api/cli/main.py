@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from api.cli import contracts, evals, risks
+from api.cli import ask, contracts, evals, risks
 from api.cli.core import app
 
 evals.register(app)
 contracts.register(app)
 risks.register(app)
+ask.register(app)
 
 __all__ = ["app"]
 

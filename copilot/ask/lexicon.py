@@ -70,7 +70,10 @@ COMPARE_WORDS = rx(
     r"compared (?:to|with)|\bversus\b|\bvs\.?\b|than (?:the )?(?:last|previous|prior|week before|month before)|than in the",
 )
 MORE_WORDS = rx(r"多了|增加|上升|多出|涨|比[^，,。？?]{0,12}(?:多|高)", r"\bmore\b|increase|\bup\b|\bgrew\b")
-LESS_WORDS = rx(r"少了|减少|下降|降低|少于|跌|比[^，,。？?]{0,12}(?:少|低)", r"\bfewer\b|\bless\b|decrease|\bdown\b|\bdropped\b")
+LESS_WORDS = rx(
+    r"少了|减少|下降|降低|少于|跌|比[^，,。？?]{0,12}(?:少|低)",
+    r"\bfewer\b|\bless\b|decrease|\bdown\b|\bdropped\b",
+)
 PRIORITISE = rx(
     r"优先(?:保|跟|投入|维护|照顾)|该保|保哪些|保住|重点保",
     r"prioriti[sz]e|\bprotect\b|\bkeep\b.{0,30}(?:customers|accounts)|which .{0,20}(?:to keep|to protect)",

@@ -92,8 +92,7 @@ class AskService:
         execution = Executor(snap, scope, policy, as_of, self.tz).run(chosen)
         out.update(render(chosen, execution, snap, lang, as_of))
         out["answerable"] = True
-        out["plan"] = chosen.model_dump(mode="json", exclude_defaults=True)
-        out["plan"]["entity"] = chosen.entity
+        out["plan"] = chosen.model_dump(mode="json", exclude_none=True)
         out["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
 

@@ -53,6 +53,9 @@ def compact_schema(model: type[BaseModel]) -> dict[str, Any]:
     """
     schema = model.model_json_schema()
     defs = schema.pop("$defs", {})
+    # A recursive type (a condition inside a condition) cannot be inlined: its definitions stay
+    # under $defs and are referenced; every other type is inlined.
+    keep = _recursive_defs(defs)
 
     def walk(node: Any) -> Any:
         if isinstance(node, list):
@@ -60,7 +63,8 @@ def compact_schema(model: type[BaseModel]) -> dict[str, Any]:
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
-            return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
+            name = node["$ref"].rsplit("/", 1)[-1]
+            return {"$ref": f"#/$defs/{name}"} if name in keep else walk(defs[name])
         out = {k: walk(v) for k, v in node.items() if k not in ("title", "description", "default")}
         options = out.get("anyOf")
         if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
@@ -77,7 +81,36 @@ def compact_schema(model: type[BaseModel]) -> dict[str, Any]:
         return out
 
     result: dict[str, Any] = walk(schema)
+    if keep:
+        result["$defs"] = {name: walk(defs[name]) for name in sorted(keep)}
     return result
+
+
+def _recursive_defs(defs: dict[str, Any]) -> set[str]:
+    """The definitions that (directly or not) refer to themselves, and those they refer to."""
+
+    def refs(node: Any) -> set[str]:
+        if isinstance(node, list):
+            return set().union(*(refs(x) for x in node)) if node else set()
+        if not isinstance(node, dict):
+            return set()
+        found = {node["$ref"].rsplit("/", 1)[-1]} if "$ref" in node else set()
+        return found.union(*(refs(v) for v in node.values())) if node else found
+
+    edges = {name: refs(body) for name, body in defs.items()}
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(edges.get(start, ()))
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo.extend(edges.get(n, ()))
+        return seen
+
+    cyclic = {name for name in defs if name in reach(name)}
+    return cyclic.union(*(reach(name) for name in cyclic)) if cyclic else set()
 
 
 def _messages(turns: list[ChatTurn]) -> list[BaseMessage]:
