@@ -84,9 +84,11 @@ class Executor:
         mask = np.zeros(len(acts), dtype=bool)
         mask[:upto] = visible[acts.customer[:upto]] if upto else False
         self.activity_base = mask
-        self.deal_base = {
-            d for c in scope.customers for d in snap.customers[c].deals if snap.deals[d].exists(as_of)
-        }
+        existing = snap.existing_deals(as_of)
+        everyone = len(scope.customers) == len(snap.customers)
+        self.deal_base = set(
+            existing if everyone else (d for d in existing if snap.deals[d].customer in scope.customers)
+        )
         self.customer_base = set(scope.customers)
         self.rep_base = set(scope.reps)
         self.evidence: dict[tuple[str, Any], list[RecordRef]] = {}

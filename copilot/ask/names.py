@@ -64,6 +64,7 @@ class NameIndex:
     """Every alias of the organization's names, longest first."""
 
     aliases: list[tuple[str, str, str]]  # (alias, kind, value)
+    _by_first: dict[str, list[tuple[str, str, str]]] | None = None
 
     @classmethod
     def build(cls, snap: PipelineSnapshot) -> NameIndex:
@@ -105,21 +106,29 @@ class NameIndex:
 
     def find(self, text: str) -> list[NameHit]:
         """Non-overlapping hits, longest alias first; Latin aliases must stand as whole words."""
-        hits: list[NameHit] = []
-        taken = [False] * len(text)
-        for alias, kind, value in self.aliases:
-            start = 0
-            while (i := text.find(alias, start)) >= 0:
+        if self._by_first is None:
+            by_first: dict[str, list[tuple[str, str, str]]] = {}
+            for entry in self.aliases:  # longest first, kept in that order per first character
+                by_first.setdefault(entry[0][0], []).append(entry)
+            self._by_first = by_first
+        candidates: list[tuple[int, int, str, str]] = []
+        for i, ch in enumerate(text):
+            for alias, kind, value in self._by_first.get(ch, ()):
                 end = i + len(alias)
-                start = i + 1
+                if not text.startswith(alias, i):
+                    continue
                 if alias.isascii() and (
                     (i > 0 and text[i - 1].isalnum())
                     or (end < len(text) and text[end].isalnum() and text[end] != "s")
                 ):
                     continue
-                if any(taken[i:end]):
-                    continue
-                for k in range(i, end):
-                    taken[k] = True
-                hits.append(NameHit(i, end, kind, value))
+                candidates.append((i, end, kind, value))
+        hits: list[NameHit] = []
+        taken = [False] * len(text)
+        for i, end, kind, value in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
+            if any(taken[i:end]):
+                continue
+            for k in range(i, end):
+                taken[k] = True
+            hits.append(NameHit(i, end, kind, value))
         return sorted(hits, key=lambda h: h.start)

@@ -20,7 +20,6 @@ from copilot.domain import Stage
 from copilot.nlp.amounts import find_amounts
 from copilot.nlp.times import find_times
 from copilot.pipeline.snapshot import PipelineSnapshot
-from copilot.risks.scores import lost_reason_category
 
 CLAUSE = re.compile(r"[，,。？?；;！!]")
 
@@ -377,7 +376,7 @@ def _stages(reading: Reading, body: str) -> None:
 def _lost_categories(reading: Reading, body: str, snap: PipelineSnapshot) -> None:
     """Lost-reason categories are the organization's own labels ("竞品", "预算冻结"): a label named in
     the question, or a competitor named in any words, selects that category."""
-    labels = sorted({lost_reason_category(d.lost_reason) for d in snap.deals if d.lost_reason})
+    labels = snap.lost_categories
     for label in labels:
         low = normalise(label)
         i = body.find(low)

@@ -9,6 +9,7 @@ exists from its own time on.
 
 from __future__ import annotations
 
+import gc
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -78,10 +79,7 @@ class CustomerRow:
     first_contact_at: datetime | None
     contacts: list[ContactRow] = field(default_factory=list)
     deals: list[int] = field(default_factory=list)  # deal indexes
-
-    @property
-    def has_decision_maker(self) -> bool:
-        return any(c.role == "decision_maker" for c in self.contacts)
+    has_decision_maker: bool = False  # set once the contacts are loaded
 
 
 @dataclass
@@ -99,10 +97,18 @@ class DealRow:
     created_at: datetime
     history: list[tuple[Stage, datetime]] = field(default_factory=list)  # oldest first
     _times: list[datetime] = field(default_factory=list)
+    # the last lookup, as one tuple (assigned atomically): a request asks about one as_of many times
+    _memo: tuple[datetime | None, int] = (None, -1)
 
     def _entry(self, as_of: datetime) -> int:
         """Index of the last history entry at or before `as_of` (-1: the deal does not exist yet)."""
-        return bisect_right(self._times, as_of) - 1
+        memo = self._memo
+        if memo[0] is as_of:
+            return memo[1]
+        times = self._times
+        index = len(times) - 1 if times and as_of >= times[-1] else bisect_right(times, as_of) - 1
+        self._memo = (as_of, index)
+        return index
 
     def exists(self, as_of: datetime) -> bool:
         return self._entry(as_of) >= 0
@@ -206,6 +212,10 @@ class PipelineSnapshot:
     letters_by_deal: dict[int, list[LetterRow]] = field(default_factory=dict)
     deals_by_owner: dict[int | None, list[int]] = field(default_factory=dict)
     _last_index: np.ndarray | None = None  # each customer's latest activity, all time
+    _last_memo: tuple[datetime, np.ndarray] | None = None
+    _open_memo: tuple[datetime, list[tuple[int, Stage]]] | None = None
+    _exist_memo: tuple[datetime, list[int]] | None = None
+    _lost: list[str] | None = None
 
     def __post_init__(self) -> None:
         self.customer_by_ext = {c.ext: c.idx for c in self.customers}
@@ -240,10 +250,44 @@ class PipelineSnapshot:
 
     def last_activity(self, as_of: datetime) -> np.ndarray:
         """Each customer's latest activity time at or before `as_of` (epoch seconds; -1 for none)."""
+        memo = self._last_memo
+        if memo is not None and memo[0] == as_of:
+            return memo[1]
         index = self.last_index(as_of)
-        if not len(self.activities):
-            return index
-        return np.where(index >= 0, self.activities.at[np.maximum(index, 0)], -1)
+        last = (
+            np.where(index >= 0, self.activities.at[np.maximum(index, 0)], -1)
+            if len(self.activities)
+            else index
+        )
+        self._last_memo = (as_of, last)
+        return last
+
+    @property
+    def lost_categories(self) -> list[str]:
+        """The organization's lost-reason categories ("竞品", "预算冻结"), from its lost deals."""
+        if self._lost is None:
+            from copilot.risks.scores import lost_reason_category
+
+            self._lost = sorted({lost_reason_category(d.lost_reason) for d in self.deals if d.lost_reason})
+        return self._lost
+
+    def existing_deals(self, as_of: datetime) -> list[int]:
+        """Every deal that exists as of `as_of` (its first stage entry is at or before it)."""
+        memo = self._exist_memo
+        if memo is not None and memo[0] == as_of:
+            return memo[1]
+        found = [d.idx for d in self.deals if d.exists(as_of)]
+        self._exist_memo = (as_of, found)
+        return found
+
+    def open_deals(self, as_of: datetime) -> list[tuple[int, Stage]]:
+        """Every deal open as of `as_of`, with its stage then (computed once per as_of)."""
+        memo = self._open_memo
+        if memo is not None and memo[0] == as_of:
+            return memo[1]
+        found = [(d.idx, s) for d in self.deals if (s := d.stage_at(as_of)) is not None and s.is_open]
+        self._open_memo = (as_of, found)
+        return found
 
     def complete_letter(self, deal: int, as_of: datetime) -> LetterRow | None:
         """The deal's first complete confirmation letter dated at or before `as_of`."""
@@ -319,7 +363,9 @@ def load_snapshot(
         .where(_by_org(Contact, org_id))
         .order_by(Contact.id)
     ):
-        customers[by_id[ct.customer_id]].contacts.append(ContactRow(ct.name, ct.title, ct.role))
+        holder = customers[by_id[ct.customer_id]]
+        holder.contacts.append(ContactRow(ct.name, ct.title, ct.role))
+        holder.has_decision_maker = holder.has_decision_maker or ct.role == "decision_maker"
     deals: list[DealRow] = []
     deal_by_id: dict[int, int] = {}
     for dl in session.execute(
@@ -497,4 +543,8 @@ class SnapshotCache:
                 return current
             snapshot = load_snapshot(session, org_id, letter_cache=self._letters)
             self._snapshots[org_id] = snapshot
+            # Hundreds of thousands of long-lived objects: leave them out of the cyclic garbage
+            # collector's full passes, which otherwise add 100+ ms pauses to requests at random.
+            gc.collect()
+            gc.freeze()
             return snapshot

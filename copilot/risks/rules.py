@@ -59,17 +59,15 @@ def stale_customers(
     last_index = snap.last_index(as_of)
     last = snap.last_activity(as_of)
     cutoff = to_epoch(as_of - timedelta(hours=hours))
-    for c in sorted(visible):
+    candidates: dict[int, list[int]] = {}  # the idle customers' open deals at min_stage or later
+    everyone = len(visible) == len(snap.customers)
+    for d, stage in snap.open_deals(as_of):
+        c = snap.deals[d].customer
+        if stage.rank >= min_stage.rank and last[c] <= cutoff and (everyone or c in visible):
+            candidates.setdefault(c, []).append(d)
+    for c in sorted(candidates):
         customer = snap.customers[c]
-        open_deals = [
-            d
-            for d in customer.deals
-            if (stage := snap.deals[d].stage_at(as_of)) is not None
-            and stage.is_open
-            and stage.rank >= min_stage.rank
-        ]
-        if not open_deals or last[c] > cutoff:
-            continue
+        open_deals = candidates[c]
         records = [RecordRef("customer", customer.ext)]
         records += [
             RecordRef("deal", snap.deals[d].ext, note=snap.deals[d].stage_at(as_of)) for d in open_deals
@@ -102,11 +100,10 @@ def stale_customers(
 def _open_deals(
     snap: PipelineSnapshot, as_of: datetime, visible: Collection[int]
 ) -> Iterator[tuple[int, Stage]]:
-    for c in sorted(visible):
-        for d in snap.customers[c].deals:
-            stage = snap.deals[d].stage_at(as_of)
-            if stage is not None and stage.is_open:
-                yield d, stage
+    everyone = len(visible) == len(snap.customers)
+    for d, stage in snap.open_deals(as_of):
+        if everyone or snap.deals[d].customer in visible:
+            yield d, stage
 
 
 def stuck_deals(
@@ -146,16 +143,16 @@ def missing_decision_makers(
         customer = snap.customers[deal.customer]
         if stage.rank < min_stage.rank or customer.has_decision_maker:
             continue
-        contacts = [f"{x.name} ({x.title or '-'}, {x.role or '-'})" for x in customer.contacts]
+        roles = [x.role or "-" for x in customer.contacts]
         yield Risk(
             "missing_decision_maker",
             deal.customer,
             d,
             deal.opened_at(),
-            {"stage": stage.value, "contacts": contacts},
+            {"stage": stage.value, "contact_roles": roles},
             (
                 RecordRef("deal", deal.ext),
-                RecordRef("customer", customer.ext, note="contacts: " + ("; ".join(contacts) or "none")),
+                RecordRef("customer", customer.ext, note="contact roles: " + (", ".join(roles) or "none")),
             ),
         )
 

@@ -7,10 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.runtime import Runtime
+from benchmarks.letter_photos import LETTER_LINES, letter_photo, scanned_pdf
 from copilot.policies import update_policy
 from copilot.store.models import Activity, Document
 from tests.conftest import NOW, Org, auth
-from tests.letters.photos import LETTER_LINES, letter_photo, scanned_pdf
 
 INCOMPLETE = "确认函：付款方式：月结60天。交付周期：合同签订后20个工作日内交货。"
 COMPLETE = INCOMPLETE + "验收标准：按技术协议验收，连续72小时试运行无故障视为合格。"

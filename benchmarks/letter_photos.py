@@ -1,4 +1,4 @@
-"""Photos and scans of letters drawn for tests, with the CJK font the dev dependencies install."""
+"""Photos and scans of confirmation letters, drawn with the CJK font the dev dependencies install."""
 
 from __future__ import annotations
 
