@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -184,3 +185,14 @@ class FollowUpFields:
     provenance: dict[str, str] = field(default_factory=dict)
     # set by engines that call a model or fall back; None for the plain offline engine
     run: EngineRun | None = None
+
+
+_REASON_HEAD = re.compile(r"^\s*([^：:，,。;；]{1,24})\s*[：:]")
+
+
+def lost_reason_category(reason: str | None) -> str:
+    """The reason's category: the label before its colon ("竞品：华为中标" -> 竞品), else the reason."""
+    if not reason or not reason.strip():
+        return "未填写 / not given"
+    match = _REASON_HEAD.match(reason)
+    return match.group(1).strip() if match else reason.strip()[:24]

@@ -37,12 +37,12 @@ from copilot.ask.plan import (
     Window,
 )
 from copilot.ask.validate import Scope
-from copilot.domain import Stage
+from copilot.domain import Stage, lost_reason_category
 from copilot.pipeline.snapshot import ACTIVITY_KINDS, ACTOR_ROLES, PipelineSnapshot, from_epoch, to_epoch
 from copilot.policies import Policy
 from copilot.risks import rules as risk_rules
 from copilot.risks.rules import RecordRef, Risk
-from copilot.risks.scores import deal_health, lost_reason_category
+from copilot.risks.scores import deal_health
 
 Elements = Any  # set[int] for deals/customers/reps, a boolean np.ndarray for activities
 

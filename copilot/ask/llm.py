@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from copilot.ask.plan import Plan
+from copilot.domain import lost_reason_category
 from copilot.llm.chat import ChatModel, ChatTurn
 from copilot.llm.structured import CallStats, StructuredCaller
 from copilot.pipeline.snapshot import PipelineSnapshot
 from copilot.prompting import Prompt
-from copilot.risks.scores import lost_reason_category
 
 
 class LLMPlanner:

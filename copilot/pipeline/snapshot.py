@@ -22,7 +22,7 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from copilot.domain import Stage
+from copilot.domain import Stage, lost_reason_category
 from copilot.letters.elements import read_letter
 from copilot.store.models import (
     Activity,
@@ -266,8 +266,6 @@ class PipelineSnapshot:
     def lost_categories(self) -> list[str]:
         """The organization's lost-reason categories ("竞品", "预算冻结"), from its lost deals."""
         if self._lost is None:
-            from copilot.risks.scores import lost_reason_category
-
             self._lost = sorted({lost_reason_category(d.lost_reason) for d in self.deals if d.lost_reason})
         return self._lost
 

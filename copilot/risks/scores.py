@@ -3,13 +3,12 @@ the weighted pipeline value, and lost-reason breakdowns."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from copilot.domain import Stage
+from copilot.domain import Stage, lost_reason_category
 from copilot.pipeline.snapshot import PipelineSnapshot
 from copilot.policies import HealthWeights
 
@@ -93,17 +92,6 @@ def weighted_pipeline(
         "deals": [r.as_dict(snap) for r in sorted(rows, key=lambda r: -r.weighted_value)],
         "weights": weights.model_dump(mode="json"),
     }
-
-
-_REASON_HEAD = re.compile(r"^\s*([^：:，,。;；]{1,24})\s*[：:]")
-
-
-def lost_reason_category(reason: str | None) -> str:
-    """The reason's category: the label before its colon ("竞品：华为中标" -> 竞品), else the reason."""
-    if not reason or not reason.strip():
-        return "未填写 / not given"
-    match = _REASON_HEAD.match(reason)
-    return match.group(1).strip() if match else reason.strip()[:24]
 
 
 def lost_reasons(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from copilot.domain import lost_reason_category
 from copilot.policies import FunnelSettings, HealthWeights, RiskRules
 from copilot.risks.funnel import funnel_report
-from copilot.risks.scores import deal_health, lost_reason_category, lost_reasons
+from copilot.risks.scores import deal_health, lost_reasons
 from tests.risks.builders import AS_OF, TZ, ago, deal, pipeline, snapshot_of
 
 
