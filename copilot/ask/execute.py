@@ -238,11 +238,26 @@ class Executor:
                 return (self.as_of - entered).total_seconds() / 86400 if entered else None
             if name == "relationship_years":
                 return snap.customers[deal.customer].relationship_years
+            if name == "over_budget":  # how far the amount is above the budget
+                return (
+                    deal.amount - deal.budget if deal.amount is not None and deal.budget is not None else None
+                )
+            if name == "weight_uplift":  # what the health weighting adds to the amount
+                health = deal_health(snap, e, self.policy.health)
+                return health.weighted_value - health.amount
+            if name == "days_to_close":
+                if deal.expected_close is None:
+                    return None
+                return float((deal.expected_close - self.as_of.astimezone(self.tz).date()).days)
+            if name == "contacts":
+                return float(len(snap.customers[deal.customer].contacts))
             return None
         if entity == "customer":
             customer = snap.customers[e]
             if name == "relationship_years":
                 return customer.relationship_years
+            if name == "contacts":
+                return float(len(customer.contacts))
             open_deals = [
                 d
                 for d in customer.deals
@@ -348,6 +363,10 @@ class Executor:
             return np.isin(acts.actor, [snap.user_by_ext[v] for v in values if v in snap.user_by_ext])
         if name == "deal":
             return np.isin(acts.deal, [snap.deal_by_ext[v] for v in values if v in snap.deal_by_ext])
+        if name == "team":  # a team's activities are the ones its members did
+            teams = {v.casefold() for v in values}
+            members = [u.id for u in snap.users.values() if u.team is not None and u.team.casefold() in teams]
+            return np.isin(acts.actor, members)
         # customer-level fields: through each activity's customer
         getter = self._customer_field(name)
         wanted = {v.casefold() for v in values}

@@ -22,7 +22,7 @@ ENTITY_WORDS: dict[str, re.Pattern[str]] = {
         r"销售(?:人员|员|代表|同事|们)?(?!额|线索|阶段|机会|跟进|漏斗|金额)",
         r"业务员|客户经理(?!.{0,2}参与)|业务代表|销售经理",
         r"\breps?\b|sales ?(?:people|persons?|reps?|staff|team members?)|salespeople|salesperson|\bsellers?\b",
-        r"account executives?|\bae\b|\bowners?\b",
+        r"account executives?|\baes?\b|\bowners?\b",
     ),
     "customer": rx(
         r"客户(?!经理|预算|方|的?(?:决策人|预算|联系人))|客户公司|甲方|(?<![一二三四五六七八九十\d])家(?:客户|公司)?(?![庭里])",
@@ -45,23 +45,24 @@ LIST_WORDS = rx(
     r"\bwhich\b|\bwhat\b|\blist\b|\bshow\b|\bwho\b|\bname\b",
 )
 COUNT_WORDS = rx(
-    r"多少(?:个|家|单|条|次|位|笔|项)|(?<!哪)几(?:个|家|单|条|次|位|笔|项)|数量|多少(?=(?:商机|客户|活动|记录|拜访|电话|会议|项目|订单))",
-    r"how many|number of|\bcount\b|how often",
+    r"多少(?:个|家|单|条|次|位|笔|项)|(?<!哪)几(?:个|家|单|条|次|位|笔|项)|数量|次数|条数|笔数|个数|家数|总数|多少(?=(?:商机|客户|活动|记录|拜访|电话|会议|项目|订单))",
+    r"how many|number of|\bcount of\b|\bthe count\b|how often",
 )
 SUM_WORDS = rx(
-    r"总额|总金额|合计|总共|加起来|一共|总计|总和|总值|多少钱|盘子|体量|规模|(?<!平均)金额(?:是|有)?多少|值多少|多大",
-    r"\btotal\b|\bsum\b|how much|\bcombined\b|\baggregate\b|value of|what(?:'s| is) .{0,40} worth",
+    r"总额|总金额|合计|总共|加起来|一共|总计|总和|总值|多少钱|盘子|体量|规模|营收|业绩|成交额|签约额|销售额|(?<!平均)金额(?:是|有)?多少|值多少|多大",
+    r"\btotal\b|\bsum\b|how much|\bcombined\b|\baggregate\b|value of|what(?:'s| is) .{0,40} worth|\bacv\b|\btcv\b|\bbookings\b|\brevenue\b",
 )
 AVG_WORDS = rx(r"平均|均值|均价|人均|单均", r"\baverage\b|\bmean\b|\bavg\b|\btypical\b")
 MAX_WORDS = rx(
-    r"最多|最高|最大|最长|最久|最贵|排名第一|第一名|排第一|排在第一|排在最前|排名最前",
-    r"(?<!at )\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\blongest\b|\bgreatest\b|\btop\b",
+    r"最多|最高|最大|最长|最久|最贵|最晚|排名第一|第一名|排第一|排在第一|排在最前|排名最前",
+    r"(?<!at )\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\blongest\b|\bgreatest\b|\btop\b(?! of)",
 )
 MIN_WORDS = rx(
-    r"最少|最低|最小|最短|最便宜|垫底", r"(?<!at )\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bbottom\b"
+    r"最少|最低|最小|最短|最便宜|垫底|最早",
+    r"(?<!at )\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bbottom\b",
 )
 TOP_N = rx(
-    r"(?<![目之以提事面日年月从])前\s*(\d+)\s*(?:名|个|家|位|大|单|笔|条)(?![天日周月年小])",
+    r"(?<![目之以提事面日年月从])前\s*(\d+)\s*(?:名|个|家|位|大|单|笔|条)(?![天日周月年小])|(?:最大|最高|最多|最小|最少|最早|最晚|最久)的\s*(\d+)\s*(?:个|家|位|单|笔|条|项)",
     r"\btop\s*(\d+|two|three|four|five|ten)\b|\b(\d+|two|three|four|five|ten)\s+(?:of\s+)?(?:\S+\s+){0,7}?(?:biggest|largest|highest|most|lowest|smallest)\b",
 )
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
@@ -91,13 +92,14 @@ STAGES: dict[str, re.Pattern[str]] = {
     "proposal": rx(
         r"方案(?!工程师|同事|负责人|团队|部|经理|支持)|报价阶段", r"\bproposals?\b|\bquot(?:e|ing) stage\b"
     ),
-    "negotiation": rx(r"谈判|商务谈判|议价", r"\bnegotiat\w*"),
+    "negotiation": rx(r"谈判|商务谈判|议价|谈价|砍价|压价|谈条款|谈合同|磨价格", r"\bnegotiat\w*"),
     "won": rx(
-        r"赢单|已赢|赢了|赢下|成交|签约(?!流程)|签单|签下|拿下|中标|签了",
+        r"赢单|已赢|赢了|赢下|成交|签约(?!流程)|签单|签下|拿下|中标|签了|落袋|搞定|拿单",
         r"\bwon\b|\bwins?\b|closed[- ]won|\bsigned\b|\bclosed\b(?! ?-?lost)",
     ),
     "lost": rx(
-        r"丢单|丢了|输单|输了|输给|流失|黄了|没签成|丢掉", r"\blost\b|closed[- ]lost|\blosses\b|\blose\b"
+        r"丢单|丢了|输单|输了|输给|流失|黄了|没签成|丢掉|飞了|飞单",
+        r"\blost\b|closed[- ]lost|\blosses\b|\blose\b",
     ),
 }
 AT_LEAST = rx(
@@ -110,7 +112,7 @@ AT_MOST = rx(
     r"^\s*(?:stage)?\s*(?:or (?:earlier|before|lower|below)|and (?:below|earlier)|or less)",
 )
 OPEN = rx(
-    r"进行中|未结|在跟|未关闭|没关闭|在途|未成交|还没签|跟进中|活跃|开放|在手",
+    r"进行中|未结|在跟|未关闭|没关闭|在途|未成交|还没签|跟进中|活跃|开放|在手|盘子",
     r"\bopen\b|\bactive\b|in progress|\bongoing\b|\blive\b|\bin[- ]flight\b|not (?:yet )?(?:closed|won)|\bpipeline\b",
 )
 
@@ -118,8 +120,8 @@ OPEN = rx(
 STALE = rx(
     r"没(?:有)?(?:人)?跟(?:进|踪)?|未跟进|无跟进|没(?:有)?联系|未联系|没动静|没有动静|没(?:有)?互动|没(?:有)?沟通|没(?:有)?(?:任何)?(?:活动|动作|记录|触达)|"
     r"没碰|没理|晾|冷落|沉默|失联|没消息|没回访|没去|静默|没管|没(?:有)?人(?:跟|联系|碰|理|管|问|去|拜访)|"
-    r"(?:一点|任何)?动静(?:都|也)?没(?:有)?|没(?:有)?(?:任何)?[^，,。？?]{0,4}?(?:跟进|联系|沟通)(?:记录)?|未(?:有)?(?:任何)?(?:跟进|联系)",
-    r"no follow[- ]?ups?|not (?:been )?followed[- ]up|without (?:a )?follow[- ]?up|no (?:contact|activity|activities|touch(?:es)?|touchpoints?)|"
+    r"(?:一点|任何)?动静(?:都|也)?没(?:有)?|没(?:有)?(?:任何|一点)?(?:动静|音讯|消息|往来)|搁着|冷掉|没走动|没(?:有)?(?:任何)?[^，,。？?]{0,4}?(?:跟进|联系|沟通)(?:记录)?|未(?:有)?(?:任何)?(?:跟进|联系)",
+    r"no follow[- ]?ups?|not (?:been )?followed[- ]up|without (?:a )?follow[- ]?up|(?:no|zero) (?:touchpoints?|contacts?|activity|activities|touch(?:es)?)\b|"
     r"not (?:been )?(?:contacted|touched|called|visited)|(?:haven'?t|hasn'?t|have not|has not|nobody has|no one has)\s+(?:been\s+)?"
     r"(?:contacted|touched|called|reached|talked|spoken|followed|heard)|gone (?:quiet|cold|dark|silent)|\bsilent\b|\bidle\b|"
     r"\buntouched\b|\bneglected\b|\bstale\b|\bdormant\b|\bquiet\b|no one (?:has )?(?:talked|spoken|contacted|touched|called)|"
@@ -162,7 +164,9 @@ KINDS: dict[str, re.Pattern[str]] = {
     "meeting": rx(r"会议|开会|会面|碰头|会谈", r"\bmeetings?\b|\bmet\b"),
     "email": rx(r"邮件|电邮", r"\be-?mails?\b|\bmailed\b"),
     "chat": rx(r"微信|聊天|企微|消息", r"\bchats?\b|\bmessages?\b|\bwechat\b|\bim\b"),
-    "quote": rx(r"(?<!阶段)报价(?!阶段|单)", r"\bquotes?\b(?! stage)"),
+    "quote": rx(
+        r"报出去|报了价|(?:发|出|给|做)(?:了)?(?:个|份)?报价|报价(?:单|记录|活动)", r"\bquotes?\b(?! stage)"
+    ),
     "note": rx(r"备注|笔记|纪要", r"\bnotes?\b"),
 }
 ACTIVITY = rx(
@@ -280,7 +284,7 @@ ENTERED = rx(
 )
 FIRST_CONTACT = rx(
     r"首次(?:接触|联系|拜访|沟通)|第一次(?:接触|联系|沟通)|初次(?:接触|联系)|新(?:认识|接触)的客户",
-    r"first (?:contacted|contact|touched|met|engaged)|new (?:customers|accounts|logos|clients)",
+    r"first (?:made |make |making )?(?:contacted|contact|touched|met|engaged)|initial contact|new (?:customers|accounts|logos|clients)",
 )
 HEALTH_WEIGHT = rx(r"健康(?:度)?(?:权重|系数)|权重", r"health weights?|\bweights?\b(?!ed)")
 CONTACT_WORD = rx(r"联系人|对接人|对口|窗口|负责人|在档|角色", r"\bcontacts?\b|on file|\bperson\b|\bpeople\b")
@@ -301,7 +305,7 @@ CONTACT_ROLES: dict[str, re.Pattern[str]] = {
     "influencer": rx(r"影响者|影响人|推荐人|内线", r"\binfluencers?\b|\bchampions?\b"),
 }
 RELATIONSHIP = rx(
-    r"合作(?:了|满|超过)?\s*(\d+(?:\.\d+)?)\s*年(?:以上|及以上|多)?|(\d+(?:\.\d+)?)\s*年(?:以上|及以上)?(?:的)?(?:老)?(?:合作|关系|老客户)",
+    r"合作(?:年限|时间|关系)?(?:在|有|满|超过|了)?\s*(\d+(?:\.\d+)?)\s*年(?:以上|及以上|多)?|(\d+(?:\.\d+)?)\s*年(?:以上|及以上)?(?:的)?(?:老)?(?:合作|关系|老客户)",
     r"(\d+(?:\.\d+)?)\+?\s*(?:or more )?years?(?: or more)? (?:of )?(?:relationship|with us|partnership|working together|customer)|relationship of (\d+)\+? years",
 )
 WEIGHTED = rx(r"健康度|加权|权重", r"health[- ]?weighted|\bweighted\b|health weight|\bhealth\b")
@@ -334,7 +338,7 @@ NEGATED_AFTER = rx(
 )
 NEGATION = rx(
     r"没有任何|没有|没|无|未|缺少|缺|还没|尚未|从未|零|不曾",
-    r"\bno\b|\bnot\b|\bwithout\b|\black\w*|\bmissing\b|haven'?t|hasn'?t|\bnever\b|\bzero\b|don'?t have|doesn'?t have|yet to|\bnone\b|did not|didn'?t",
+    r"\bno\b|\bnot\b|\bwithout\b|\black\w*|\bmissing\b|haven'?t|hasn'?t|\bnever\b|\bzero\b|(?:don'?t|doesn'?t|do not|does not) (?:yet )?have|not yet have|yet to|\bnone\b|did not|didn'?t",
 )
 POSITIVE_HAVE = rx(
     r"已经有|已有|有了|拿到|收到|具备|齐全|完整",
@@ -373,3 +377,26 @@ UNSUPPORTED = rx(
     r"\bprofit\w*|\bmargins?\b|satisfaction|\bnps\b|receivables?|\bforecast\w*|\bpredict\w*|\bprobabilit\w*|\blikel(?:y|ihood)\b|\bwhy\b|"
     r"\bweather\b|stock price|exchange rate|\bsalar\w+|\bcommissions?\b|\binventory\b|\bchurn rate\b",
 )
+
+INCLUDED = rx(
+    r"(?:含|包括|包含|连同)(?:了)?\s*$|^\s*(?:也算|也包括|也计入|在内|都算)",
+    r"(?:including|include|includes|incl\.?)\s*$|^\s*(?:count|included|too|as well|also count)",
+)
+EXCLUDED = rx(
+    r"(?:不含|不包括|除了|除去|排除|去掉)\s*$|^\s*(?:不算|除外|以外|之外)",
+    r"(?:excluding|exclude|except|other than|besides|not counting)\s*$|^\s*(?:excluded|not included|aside)",
+)
+NON_SALES = rx(r"非销售|销售以外|销售之外|除销售外", r"non-?sales|other than sales|not sales")
+OVER_BY = rx(
+    r"超(?:出去|出|了|过)?多少|多出(?:去)?多少|超支多少",
+    r"how much over|by how much|how far over|the overage",
+)
+UPLIFT = rx(
+    r"加权(?:后)?(?:比|较)(?:原始|原来|实际|原)?(?:金额)?多|加权.{0,6}多出",
+    r"add(?:s|ed)? on top|uplift|on top of (?:the |their )?raw",
+)
+ONE_CONTACT = rx(
+    r"只(?:有|留了?)?\s*(?:1|一)\s*个联系人|就\s*(?:1|一)\s*个联系人|唯一(?:的)?联系人",
+    r"(?:only|just) (?:a single|one|1) contact|single contact",
+)
+NEXT_DAYS = rx(r"(?:未来|接下来|之后|后面)\s*$", r"(?:next|coming|following)\s*$")

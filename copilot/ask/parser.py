@@ -11,7 +11,7 @@ visit in 7 days").
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from copilot.ask import lexicon as lx
@@ -119,12 +119,18 @@ def _subject(reading: Reading) -> str | None:
         clause = CLAUSE.search(body, q.end())
         limit = min(clause.start() if clause else len(body), q.end() + (24 if reading.lang == "zh" else 48))
         ahead = [w for w in words if q.end() - 2 <= w[0] < limit]
+        right_after = [w for w in ahead if w[0] == q.end()]
+        head = _chinese_head(reading, words, q.end(), clause.start() if clause else len(body))
+        if head is not None and not right_after:
+            return head
         if ahead:
             return _prefer(ahead, body)
+        if q.group() in ("次数", "条数"):
+            return "activity"
         counter = q.group()[-1:]
         if counter in _COUNTERS:
             return _COUNTERS[counter]
-    tail = re.search(r"(有哪些|是哪些|有几|有多少|是多少|are there|do we have)", body)
+    tail = re.search(r"(有哪些|是哪些|有几|有多少|是多少|的?数量|的?次数|的?条数|are there|do we have)", body)
     if tail:
         behind = [w for w in words if w[1] <= tail.start()]
         if behind:
@@ -133,6 +139,21 @@ def _subject(reading: Reading) -> str | None:
         return _prefer(words, body)
     if lx.SUM_WORDS.search(body) or lx.AVG_WORDS.search(body):
         return "deal"  # money is about deals
+    return None
+
+
+def _chinese_head(reading: Reading, words: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+    """In Chinese the noun a phrase is about comes last: "列出…商机、但…没有任何跟进活动的客户" is
+    about the customers. The entity word closing the clause after "的" is the head."""
+    if reading.lang != "zh":
+        return None
+    body = reading.body
+    for w in reversed([w for w in words if start <= w[0] < end]):
+        rest = body[w[1] : end]
+        if body[max(0, w[0] - 1) : w[0]] == "的" and re.fullmatch(
+            r"\s*(?:人员|们)?\s*(?:有哪些|是哪些|都有谁|有几(?:个|家|位)?|的?数量|数|吗|呢|。)?\s*", rest
+        ):
+            return w[2]
     return None
 
 
@@ -170,13 +191,18 @@ def _result(reading: Reading, subject: str) -> tuple[str, Result | None]:
         pct = float(next(g for g in cut.groups() if g)) if cut else 20.0
         return "customer", PrioritiseResult(cut_pct=pct)
     windows = reading.of("window") + reading.of("dates")
+    owners = len(reading.of("team")) + len(reading.of("user"))
     comparing = lx.COMPARE_WORDS.search(body) and (
-        len(windows) >= 2 or (windows and re.search(r"比|than|vs|versus|compared", body))
+        len(windows) >= 2 or ((windows or owners >= 2) and re.search(r"比|than|vs|versus|compared", body))
     )
     if comparing:
         if subject == "rep" and not _asks_which(reading, "rep"):
             subject = "activity"  # "how many more activities did the reps log": activities by reps
         return subject, None
+    if reading.has("over_by") and reading.has("over_budget"):
+        return "deal", SumResult(field="over_budget")
+    if reading.has("uplift"):
+        return "deal", SumResult(field="weight_uplift")
     if lx.TOP_N.search(body) or lx.MAX_WORDS.search(body) or lx.MIN_WORDS.search(body):
         return subject, None
     if reading.has("health_weight") and not reading.of("money") and re.search(r"多少|几|what|how much", body):
@@ -232,21 +258,35 @@ def compose(reading: Reading, snap: PipelineSnapshot, rules: RiskRules) -> Plan:
 def _ranked_or_compared(reading: Reading, subject: str, conds: Conditions) -> Plan:
     body = reading.body
     windows = [m.value for m in reading.of("window")] + conds.date_windows()
+    money = bool(lx.SUM_WORDS.search(body) or lx.AMOUNT_FIELD.search(body)) and not lx.COUNT_WORDS.search(
+        body
+    )
+    measure = "sum" if money else "count"
+    money_field = _money_field(reading, subject) if money else None
+    if lx.COMPARE_WORDS.search(body) and len(conds.owner) >= 2:
+        # two teams or reps compared: "华东一组比华南组多几条"
+        (fa, va), (fb, vb) = conds.owner[:2]
+        conds.owner = conds.owner[2:]
+        result = CompareResult(
+            measure=measure, field=money_field, a=[In(field=fa, values=[va])], b=[In(field=fb, values=[vb])]
+        )
+        return Plan(entity=subject, where=conds.for_entity(subject), result=result)
     if lx.COMPARE_WORDS.search(body) and windows:
         a, b = _two_windows(windows)
         less = bool(lx.LESS_WORDS.search(body)) and not lx.MORE_WORDS.search(body)
-        if subject in ("rep", "customer", "deal"):
+        if subject in ("rep", "customer", "deal") and _asks_which(reading, subject):
             where = conds.for_entity(subject, skip_windows=True, skip_related="activity")
             where.append(
                 Trend(entity="activity", where=list(conds.activity), a=a, b=b, op="<" if less else ">")
             )
             return Plan(entity=subject, where=where)
-        field_for = "at"
+        field_for = "at" if subject == "activity" else conds.window_field(subject)
+        if field_for == "activity":
+            subject, field_for = "activity", "at"
         inner = conds.for_entity(subject, skip_windows=True)
-        money = lx.SUM_WORDS.search(body) and not lx.COUNT_WORDS.search(body)
         result = CompareResult(
-            measure="sum" if money else "count",
-            field=_money_field(reading, subject) if money else None,
+            measure=measure,
+            field=money_field,
             a=[During(field=field_for, window=a)],
             b=[During(field=field_for, window=b)],
         )
@@ -334,6 +374,8 @@ class Conditions:
         for m in r.of("contact_role"):
             cond: Condition = In(field="contact_role", values=[m.value])
             self.customer.append(Not(condition=cond) if m.negated else cond)
+        if r.has("one_contact"):
+            self.customer.append(Compare(field="contacts", op="=", value=1))
         for m in r.of("relationship"):
             op = (
                 "<"
@@ -348,9 +390,13 @@ class Conditions:
             self.deal.append(Compare(field="amount", op=">", other_field="budget"))
         elif r.has("within_budget"):
             self.deal.append(Compare(field="amount", op="<=", other_field="budget"))
-        lost = sorted({m.value for m in r.of("lost_category")})
-        if lost:
-            self.deal.append(In(field="lost_reason_category", values=lost))
+        lost = sorted({m.value for m in r.of("lost_category") if not m.negated})
+        not_lost = sorted({m.value for m in r.of("lost_category") if m.negated})
+        if not_lost:
+            self.deal.append(Not(condition=In(field="lost_reason_category", values=not_lost)))
+        if lost or not_lost:
+            if lost:
+                self.deal.append(In(field="lost_reason_category", values=lost))
             if not any(isinstance(c, In) and c.field == "stage" for c in self.deal):
                 self.deal.append(In(field="stage", values=["lost"]))
         self._expected_close()
@@ -411,7 +457,7 @@ class Conditions:
             self.stage_events = [Stage.WON, Stage.LOST]
         if self.stage_events:
             chosen |= set(self.stage_events)
-        if not chosen and r.has("open") and not stale:
+        if not chosen and (r.has("open") or r.has("weighted")) and not stale:  # weighted value: open deals
             chosen = set(OPEN_STAGES)
         if excluded and not chosen:
             chosen = set(Stage)
@@ -422,6 +468,11 @@ class Conditions:
     def _limit_pairs(self, stages: list[Mention]) -> dict[Stage, float]:
         """ "谈判15天、方案21天": stages each with their own number of days."""
         pairs: dict[Stage, float] = {}
+        for num_en in re.finditer(
+            r"(\d+(?:\.\d+)?)\s*(?:days?\s*)?(?:in|for|at)\s+(?:the\s+)?(negotiation|proposal|intent|lead)",
+            self.reading.body,
+        ):
+            pairs[Stage(num_en.group(2))] = float(num_en.group(1))
         for m in stages:
             num = re.match(
                 r"\s*(?:阶段)?\s*(?:超过|over|>)?\s*(\d+(?:\.\d+)?)\s*(?:天|日|days?)",
@@ -491,6 +542,15 @@ class Conditions:
             return
         close = r.of("expected_close")[0]
         candidates = r.of("dates") + [m for m in r.of("window") if m.value.period]
+        ahead = [d for d in r.of("duration") if lx.NEXT_DAYS.search(r.body[max(0, d.start - 16) : d.start])]
+        if not candidates and ahead and r.as_of is not None:  # "expected to close within the next 10 days"
+            today = r.as_of.date()
+            self.deal.append(DateCompare(field="expected_close", op=">=", value=today))
+            self.deal.append(
+                DateCompare(field="expected_close", op="<=", value=today + timedelta(hours=ahead[0].value))
+            )
+            r.mentions.remove(ahead[0])
+            return
         if not candidates:
             return
         m = min(candidates, key=lambda c: abs(c.start - close.start))
@@ -498,7 +558,7 @@ class Conditions:
         if m.kind == "window":
             self.deal.append(During(field="expected_close", window=m.value))
             return
-        start, end, deadline, text = m.value
+        start, end, deadline, text, _ = m.value
         if deadline or re.search(r"前|之前|以前|before|by\b|no later", text):
             self.deal.append(DateCompare(field="expected_close", op="<=", value=end))
         elif re.search(r"后|之后|以后|after|from", text):
@@ -518,7 +578,10 @@ class Conditions:
         negated = [m for m in kinds + roles if m.negated] or [
             m for m in self.reading.of("activity_word") if m.negated
         ]
-        self.activity_negated = bool(negated) or bool(self.reading.has("none_of") and (kinds or roles))
+        none_of = self.reading.has("none_of")
+        self.activity_negated = bool(negated) or (
+            none_of and bool(kinds or roles or self.reading.has("activity_word"))
+        )
 
     def _windows(self, stale: list[Mention]) -> None:
         r = self.reading
@@ -531,8 +594,10 @@ class Conditions:
     def date_windows(self) -> list[Window]:
         out = []
         for m in self.reading.of("dates"):
-            start, end, deadline, text = m.value
-            if re.search(r"以来|since|from|after|之后|以后", text):
+            start, end, deadline, text, before = m.value
+            if re.search(r"on or after\s*$", before):
+                out.append(Window(start=start - timedelta(days=1) if re.match(r"after", text) else start))
+            elif re.search(r"以来|since|from|after|之后|以后|起", before[-4:] + text):
                 out.append(Window(start=start))
             elif deadline or re.search(r"前|之前|以前|before|until|by\b", text):
                 out.append(Window(end=end))
@@ -679,6 +744,14 @@ class Conditions:
                 return Metric(field="days_since_activity")
             return Metric(field="weighted_value" if r.has("weighted") else "open_amount")
         if subject == "deal":
+            if r.has("expected_close") and re.search(
+                r"最早|最晚|earliest|latest|soonest|first to close", body
+            ):
+                if not any(isinstance(c, In) and c.field == "stage" for c in self.deal):
+                    self.deal.append(
+                        In(field="stage", values=[s.value for s in OPEN_STAGES])
+                    )  # still to close
+                return Metric(field="days_to_close")
             if re.search(r"最久|最长|longest|oldest|停留", body) and not money:
                 return Metric(field="days_in_stage")
             if r.has("health_weight") and not r.has("weighted"):

@@ -42,10 +42,28 @@ CATEGORY_FIELDS: dict[str, frozenset[str]] = {
 }
 NUMBER_FIELDS: dict[str, frozenset[str]] = {
     "deal": frozenset(
-        {"amount", "budget", "health_weight", "weighted_value", "days_in_stage", "relationship_years"}
+        {
+            "amount",
+            "budget",
+            "health_weight",
+            "weighted_value",
+            "days_in_stage",
+            "relationship_years",
+            "over_budget",
+            "weight_uplift",
+            "days_to_close",
+            "contacts",
+        }
     ),
     "customer": frozenset(
-        {"relationship_years", "days_since_activity", "open_amount", "weighted_value", "open_deals"}
+        {
+            "relationship_years",
+            "days_since_activity",
+            "open_amount",
+            "weighted_value",
+            "open_deals",
+            "contacts",
+        }
     ),
     "activity": frozenset(),
     "rep": frozenset(),

@@ -47,6 +47,7 @@ class Reading:
 
     text: str
     lang: str
+    as_of: datetime | None = None
     body: str = ""  # the text with the organization's names masked out
     mentions: list[Mention] = field(default_factory=list)
 
@@ -89,12 +90,16 @@ _CONCEPTS = (
     ("first_contact", lx.FIRST_CONTACT),
     ("health_weight", lx.HEALTH_WEIGHT),
     ("none_of", lx.NONE_OF),
+    ("non_sales", lx.NON_SALES),
+    ("over_by", lx.OVER_BY),
+    ("uplift", lx.UPLIFT),
+    ("one_contact", lx.ONE_CONTACT),
 )
 
 
 def read(question: str, snap: PipelineSnapshot, names: NameIndex, as_of: datetime, tz: tzinfo) -> Reading:
     text = normalise(question)
-    reading = Reading(text, language(question))
+    reading = Reading(text, language(question), as_of)
     unsupported = lx.UNSUPPORTED.search(text)
     if unsupported:
         raise Unanswerable(f"unsupported measure: {unsupported.group()}")
@@ -127,8 +132,21 @@ def read(question: str, snap: PipelineSnapshot, names: NameIndex, as_of: datetim
         for m in reading.mentions
         if not (m.kind == "stage" and any(c.start <= m.start < c.end for c in closes))
     ]
+    stale = reading.of("stale")
+    reading.mentions = [  # "zero touchpoints", "一点动静都没有": part of the stale phrase
+        m
+        for m in reading.mentions
+        if not (m.kind == "none_of" and any(x.start <= m.start and m.end <= x.end for x in stale))
+    ]
+    hw = reading.of("health_weight")
+    reading.mentions = [
+        m
+        for m in reading.mentions
+        if not (m.kind == "weighted" and any(x.start <= m.start < x.end for x in hw))
+    ]
     _resolve_overlaps(reading)
     _negations(reading, body)
+    _stage_scope(reading, body)
     return reading
 
 
@@ -142,18 +160,45 @@ def _channels(reading: Reading, body: str) -> None:
             reading.add(m.start(), m.end(), "channel", value)
 
 
+_ROLE_WORDS = {
+    "legal": re.compile(r"法务|律师|\blegal\b", re.IGNORECASE),
+    "finance": re.compile(r"财务|\bfinance\b|\bcfo\b", re.IGNORECASE),
+    "procurement": re.compile(r"采购|procurement|purchasing", re.IGNORECASE),
+    "technical": re.compile(r"技术|工程师|\btechnical\b|\bengineers?\b|\bit\b", re.IGNORECASE),
+}
+
+
 def _contacts(reading: Reading, body: str) -> None:
-    if not lx.CONTACT_WORD.search(body):
+    """A role named with a contact word in the same clause is a contact's role ("联系人中包含法务人员",
+    "a legal contact on file"), not someone who worked on the deal."""
+    words = list(lx.CONTACT_WORD.finditer(body))
+    if not words:
         return
+    found: set[tuple[int, str]] = set()
     for value, pattern in lx.CONTACT_ROLES.items():
         for m in pattern.finditer(body):
+            found.add((m.start(), value))
             reading.add(m.start(), m.end(), "contact_role", value)
+    for value, pattern in _ROLE_WORDS.items():
+        for m in pattern.finditer(body):
+            same_clause = any(
+                abs(w.start() - m.start()) <= 14
+                and not CLAUSE.search(body[min(w.start(), m.start()) : max(w.end(), m.end())])
+                for w in words
+            )
+            if same_clause and (m.start(), value) not in found:
+                reading.add(m.start(), m.end(), "contact_role", value)
 
 
 def _roles(reading: Reading, body: str) -> None:
     """Legal and finance as the people who worked on a deal (finance next to legal is a role, not
     the finance industry)."""
     contacts = reading.of("contact_role")
+    reading.mentions = [
+        m
+        for m in reading.mentions
+        if not (m.kind == "role" and any(c.start <= m.start < c.end for c in contacts))
+    ]
     for pattern, role in ((lx.LEGAL, "legal"), (lx.FINANCE_ROLE, "finance")):
         for m in pattern.finditer(body):
             if not any(c.start <= m.start() < c.end for c in contacts):
@@ -165,6 +210,15 @@ def _roles(reading: Reading, body: str) -> None:
         ]
         fin = body.find("finance", near.start())
         reading.add(fin, fin + 7, "role", "finance")
+    roles = [m for m in reading.mentions if m.kind == "role"]
+    for ind in [x for x in reading.mentions if x.kind == "industry" and x.value == "finance"]:
+        if body[ind.start : ind.end].isascii() and any(abs(r.start - ind.start) <= 24 for r in roles):
+            reading.mentions.remove(ind)  # "pre-sales, legal, delivery, finance": a list of roles
+            reading.add(ind.start, ind.end, "role", "finance")
+    if lx.NON_SALES.search(body):
+        reading.mentions = [m for m in reading.mentions if m.kind != "role"]
+        for role in ("solution", "legal", "delivery", "finance", "manager"):
+            reading.add(0, 0, "role", role)
 
 
 def _resolve_overlaps(reading: Reading) -> None:
@@ -198,6 +252,16 @@ def _negations(reading: Reading, body: str) -> None:
     """A concept is negated by a negation word before it in its clause, or a negative right after
     ("确认函还没拿全", "decision-maker contact is missing")."""
     for m in reading.mentions:
+        if m.kind == "lost_category" and m.end > m.start:
+            near = body[max(0, m.start - 16) : m.start]
+            m.negated = bool(
+                lx.EXCLUDED.search(near)
+                or re.search(
+                    r"(?:不是|非|not|other than|except|excluding)\s*(?:an?\s+|the\s+|因为|由于)?$", near
+                )
+                or re.match(r"^\s*(?:以外|之外)", body[m.end : m.end + 4])
+            )
+            continue
         if m.kind not in (
             "kind",
             "role",
@@ -209,18 +273,27 @@ def _negations(reading: Reading, body: str) -> None:
         ):
             continue
         clause_start = max((c.end() for c in CLAUSE.finditer(body, 0, m.start)), default=0)
-        reach = {"letter": 24, "stage": 3}.get(m.kind, 10)
+        reach = {"letter": 32, "stage": 3}.get(m.kind, 10)
         before = body[max(clause_start, m.start - reach) : m.start]
         after = body[m.end : m.end + 12]
         if m.kind == "stage":
             m.negated = bool(
                 re.search(r"(?:没|未|不|没有|还没|尚未)(?:有)?$|\bnot\s+(?:yet\s+)?$|\bnon-?$", before)
             )
-        elif lx.NEGATION.search(before) or (
-            m.kind in ("letter", "decision_maker") and lx.NEGATED_AFTER.search(after)
+        elif (
+            (m.kind in ("kind", "role") and _NOT_AFTER.search(body[m.end : m.end + 30]))
+            or lx.NEGATION.search(before)
+            or (m.kind in ("letter", "decision_maker") and lx.NEGATED_AFTER.search(after))
         ):
             m.negated = True
 
+
+_NOT_AFTER = re.compile(
+    r"^[^，,。？?]{0,30}?(?:\b(?:not|never|haven'?t|hasn'?t|has not|have not)\b[^，,。？?]{0,12}?"
+    r"(?:in touch|contact\w*|visit\w*|call\w*|reach\w*|involved|engaged)|"
+    r"没(?:有)?(?:联系|跟进|拜访|去|碰|参与)过?)",
+    re.IGNORECASE,
+)
 
 _UNIT_HOURS = {
     "小时": 1,
@@ -272,7 +345,8 @@ def _windows(reading: Reading, body: str, as_of: datetime, tz: tzinfo) -> None:
             continue
         if re.search(r"(?:到|至|截至|截止)?今天为止|so far|to date", t.text):
             continue
-        reading.add(t.start, t.end, "dates", (t.span.start, t.span.end, t.span.deadline, t.text))
+        text, before = t.text + body[t.end : t.end + 3], body[max(0, t.start - 14) : t.start]
+        reading.add(t.start, t.end, "dates", (t.span.start, t.span.end, t.span.deadline, text, before))
 
 
 def _amounts(reading: Reading, body: str) -> None:
@@ -364,7 +438,7 @@ def _comparator(before: str, after: str) -> str | None:
 def _stages(reading: Reading, body: str) -> None:
     for stage, pattern in lx.STAGES.items():
         for m in pattern.finditer(body):
-            after, before = body[m.end() : m.end() + 10], body[max(0, m.start() - 16) : m.start()]
+            after, before = body[m.end() : m.end() + 20], body[max(0, m.start() - 16) : m.start()]
             qualifier = None
             if lx.AT_LEAST.search(after) or lx.AT_LEAST_BEFORE.search(before):
                 qualifier = ">="
@@ -397,3 +471,27 @@ def _lost_categories(reading: Reading, body: str, snap: PipelineSnapshot) -> Non
                 for label in labels:
                     if re.search(label_rx, label, re.IGNORECASE):
                         reading.add(0, 0, "lost_category", label)
+
+
+def _stage_scope(reading: Reading, body: str) -> None:
+    """ "含线索阶段 / leads included" names a stage only to include it; "leads excluded / 不含线索"
+    excludes it; "尚未赢单或丢单" negates both stages."""
+    stages = sorted(reading.of("stage"), key=lambda m: m.start)
+    for i, m in enumerate(stages):
+        before, after = body[max(0, m.start - 12) : m.start], body[m.end : m.end + 14]
+        if lx.EXCLUDED.search(before) or re.match(
+            r"^\s*(?:阶段)?\s*(?:不算|除外|以外|之外|excluded|not included|aside)", after
+        ):
+            m.negated = True
+            m.value = (m.value[0], None)
+        elif lx.INCLUDED.search(before) or re.match(
+            r"^\s*(?:阶段)?\s*(?:也算|也包括|在内|都算|count|included|too|as well)", after
+        ):
+            m.kind = "stage_included"
+        joined = (
+            re.fullmatch(r"\s*(?:或|和|或者|也|、|/|or|nor|and)\s*(?:已)?", body[stages[i - 1].end : m.start])
+            if i
+            else None
+        )
+        if joined and stages[i - 1].negated:
+            m.negated = True
