@@ -42,9 +42,15 @@ eval: $(STAMP)
 	$(BIN)/copilot eval search evaluators/data/search-dev.jsonl --out var/preds/search.jsonl
 	$(BIN)/copilot eval search evaluators/data/search-dev2.jsonl --out var/preds/search2.jsonl
 	$(BIN)/copilot eval search evaluators/data/search-dev3.jsonl --out var/preds/search3.jsonl
+	$(BIN)/copilot eval ask $(EVAL)/dev/ask.jsonl --out var/preds/ask-dev.jsonl
+	$(BIN)/copilot eval ask evaluators/data/ask-blind1.jsonl --out var/preds/ask-blind1.jsonl
+	$(BIN)/copilot eval ask evaluators/data/ask-blind2.jsonl --out var/preds/ask-blind2.jsonl
+	$(BIN)/copilot eval ask evaluators/data/ask-holdout.jsonl --out var/preds/ask-holdout.jsonl
 
 bench: $(STAMP)
 	$(BIN)/copilot bench ingest -n 3000
+	$(BIN)/python -m benchmarks.ask_http
+	$(BIN)/python -m benchmarks.letters
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -46,3 +46,23 @@ def test_plans_errors_and_refusals(client: TestClient, acme: Org, globex: Org) -
         client, globex.keys["admin"], {"plan": {"entity": "deal", "result": {"kind": "count"}}}
     )
     assert status == 200 and body["result"] == {"count": 2}
+
+
+def test_answers_follow_new_records_at_once(client: TestClient, acme: Org) -> None:
+    """The pipeline snapshot behind questions and risks is rebuilt when the organization's data changes."""
+    body = {"question": "今天一共有多少条活动记录？", "as_of": "2026-05-20T18:00:00"}
+    _, before = _ask(client, acme.keys["admin"], body)
+    r = client.post(
+        "/v1/followups",
+        headers=auth(acme.keys["r1"]),
+        json={
+            "customer_id": "c1",
+            "reference_time": "2026-05-20T09:00:00+08:00",
+            "input": {"kind": "dictation", "text": "今天给孙厂长打电话 约了下周二上门演示"},
+        },
+    )
+    assert r.status_code == 201
+    _, after = _ask(client, acme.keys["admin"], body)
+    assert after["result"]["count"] == before["result"]["count"] + 1
+    risks = client.get("/v1/risks", headers=auth(acme.keys["admin"]), params={"customer_id": "c1"}).json()
+    assert "stale_customer" not in risks["counts"]  # c1 was just contacted
