@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from copilot.access import create_organization
-from copilot.domain import Channel, Stage
+from copilot.domain import CONTACT_ROLES, INDUSTRIES, Channel, Stage
 from copilot.store.models import (
     Activity,
     Contact,
@@ -28,17 +28,6 @@ from copilot.store.models import (
     User,
 )
 
-INDUSTRIES = (
-    "finance",
-    "manufacturing",
-    "saas",
-    "retail",
-    "healthcare",
-    "education",
-    "energy",
-    "construction",
-    "other",
-)
 TEAMS = ("华东一组", "华东二组", "华南组", "华北组", "西南组", "International")
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -91,7 +80,6 @@ SUFFIX = (
     "教育科技有限公司",
     "建设集团",
 )
-CONTACT_ROLES = ("decision_maker", "influencer", "user", "procurement", "finance", "legal", "technical")
 KINDS = ("call", "visit", "chat", "email", "meeting", "note", "quote")
 LETTER = (
     "确认函：付款方式：合同签订后预付30%，验收后付70%。交付周期：合同签订后30个工作日内交货。"

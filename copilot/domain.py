@@ -36,6 +36,28 @@ _STAGE_RANK = {
 }
 
 
+INDUSTRIES: tuple[str, ...] = (
+    "finance",
+    "manufacturing",
+    "saas",
+    "retail",
+    "healthcare",
+    "education",
+    "energy",
+    "construction",
+    "other",
+)
+CONTACT_ROLES: tuple[str, ...] = (
+    "decision_maker",
+    "influencer",
+    "user",
+    "procurement",
+    "finance",
+    "legal",
+    "technical",
+)
+
+
 class Channel(StrEnum):
     WEBSITE = "website"
     TRADE_SHOW = "trade_show"

@@ -71,3 +71,12 @@ class ExtractionFailed(CopilotError):
 
     status = 502
     code = "extraction_failed"
+
+
+def invalid(exc: Exception, message: str, cls: type[InvalidInput] = InvalidInput) -> InvalidInput:
+    """A pydantic ValidationError as the product's error: `message` names where the first problem is
+    ({where} and {msg} are filled in), and every problem goes in the detail."""
+    errors = exc.errors(include_url=False, include_context=False)  # type: ignore[attr-defined]
+    first = errors[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return cls(message.format(where=where or "root", msg=first["msg"]), detail=errors)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.orm import Session
 
 from copilot.domain import Stage
-from copilot.errors import InvalidInput
+from copilot.errors import InvalidInput, invalid
 from copilot.store.models import OrgPolicy
 
 
@@ -148,12 +148,7 @@ def _validated(data: dict[str, Any]) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(
-            f"policy setting {where}: {first['msg']}",
-            detail=exc.errors(include_url=False, include_context=False),
-        ) from exc
+        raise invalid(exc, "policy setting {where}: {msg}") from exc
 
 
 def load_policy(session: Session, org_id: int) -> Policy:

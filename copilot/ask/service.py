@@ -20,7 +20,7 @@ from copilot.ask.plan import Plan
 from copilot.ask.reading import Unanswerable, language
 from copilot.ask.validate import PlanInvalid, Scope, validate
 from copilot.clock import Clock
-from copilot.errors import InputTooLarge, InvalidInput
+from copilot.errors import InputTooLarge, InvalidInput, invalid
 from copilot.llm.structured import ModelUnavailable
 from copilot.pipeline.snapshot import PipelineSnapshot, SnapshotCache
 from copilot.policies import RiskRules, load_policy
@@ -148,9 +148,4 @@ def _parse_plan(data: dict[str, Any]) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PlanInvalid(
-            f"the plan is invalid at {where or 'plan'}: {first['msg']}",
-            detail=exc.errors(include_url=False, include_context=False),
-        ) from exc
+        raise invalid(exc, "the plan is invalid at {where}: {msg}", PlanInvalid) from exc

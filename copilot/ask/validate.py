@@ -27,24 +27,9 @@ from copilot.ask.plan import (
     TopResult,
     Trend,
 )
-from copilot.domain import Channel, Stage
+from copilot.domain import CONTACT_ROLES, INDUSTRIES, Channel, Stage
 from copilot.errors import Forbidden, InvalidInput
 from copilot.pipeline.snapshot import ACTIVITY_KINDS, ACTOR_ROLES, PipelineSnapshot
-
-INDUSTRIES = (
-    "finance",
-    "manufacturing",
-    "saas",
-    "retail",
-    "healthcare",
-    "education",
-    "energy",
-    "construction",
-    "other",
-)
-
-
-CONTACT_ROLES = ("decision_maker", "influencer", "user", "procurement", "finance", "legal", "technical")
 
 
 class PlanInvalid(InvalidInput):
