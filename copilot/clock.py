@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 
@@ -27,3 +27,10 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.at
+
+
+def in_zone(value: datetime | None, tz: tzinfo) -> datetime | None:
+    """A time given without an offset means the team's time zone; one with an offset is kept."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=tz)

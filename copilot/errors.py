@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class CopilotError(Exception):
     """Base of every error the product raises on purpose."""
@@ -73,10 +75,10 @@ class ExtractionFailed(CopilotError):
     code = "extraction_failed"
 
 
-def invalid(exc: Exception, message: str, cls: type[InvalidInput] = InvalidInput) -> InvalidInput:
+def invalid(exc: ValidationError, message: str, cls: type[InvalidInput] = InvalidInput) -> InvalidInput:
     """A pydantic ValidationError as the product's error: `message` names where the first problem is
     ({where} and {msg} are filled in), and every problem goes in the detail."""
-    errors = exc.errors(include_url=False, include_context=False)  # type: ignore[attr-defined]
+    errors = exc.errors(include_url=False, include_context=False)
     first = errors[0]
     where = ".".join(str(p) for p in first["loc"])
     return cls(message.format(where=where or "root", msg=first["msg"]), detail=errors)

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.common import DEMO_ORG, cli_principal, console, fail, open_runtime
-from copilot.errors import CopilotError
+from api.cli.common import DEMO_ORG, cli_principal, command_runtime, console
+from copilot.clock import in_zone
 
 
 def ask(
@@ -22,16 +22,9 @@ def ask(
     json_out: Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON.")] = False,
 ) -> None:
     """Answer a question about the pipeline: the sentence, the plan, and the records behind it."""
-    runtime = open_runtime()
-    try:
-        when = (
-            as_of.replace(tzinfo=runtime.settings.tz) if as_of is not None and as_of.tzinfo is None else as_of
-        )
+    with command_runtime() as runtime:
+        when = in_zone(as_of, runtime.settings.tz)
         answer = runtime.ask.ask(cli_principal(runtime, org, rep), question, as_of=when, engine=engine)
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     if json_out:
         console.print_json(json.dumps(answer, ensure_ascii=False, default=str))
         return

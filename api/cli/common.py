@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -22,6 +24,18 @@ DEMO_ORG = "demo"
 
 def open_runtime() -> Runtime:
     return build_runtime(get_settings())
+
+
+@contextmanager
+def command_runtime() -> Iterator[Runtime]:
+    """The runtime for one command: a product error ends the command with its message; it is closed."""
+    runtime = open_runtime()
+    try:
+        yield runtime
+    except CopilotError as exc:
+        raise fail(exc) from exc
+    finally:
+        runtime.close()
 
 
 def fail(exc: CopilotError) -> typer.Exit:

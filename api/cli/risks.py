@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli.common import DEMO_ORG, cli_principal, console, fail, open_runtime
-from copilot.errors import CopilotError
+from api.cli.common import DEMO_ORG, cli_principal, command_runtime, console
+from copilot.clock import in_zone
 from copilot.policies import parse_assignments
 
 policy_app = typer.Typer(
@@ -26,10 +26,6 @@ OrgOpt = Annotated[str, typer.Option(help="Organization slug.")]
 RepOpt = Annotated[str | None, typer.Option(help="Act as this rep (default: as an admin).")]
 AsOfOpt = Annotated[datetime | None, typer.Option(help="As of this time (ISO); default now.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _aware(value: datetime | None, tz: Any) -> datetime | None:
-    return value.replace(tzinfo=tz) if value is not None and value.tzinfo is None else value
 
 
 def _print_json(data: Any) -> None:
@@ -48,21 +44,16 @@ def risks(
     json_out: JsonOpt = False,
 ) -> None:
     """List pipeline risks: each names its rule, the records behind it and since when."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         result = runtime.risks.risks(
             cli_principal(runtime, org, rep),
             rule=rule,
             rep_id=rep_id,
             team=team,
             customer_id=customer,
-            as_of=_aware(as_of, runtime.settings.tz),
+            as_of=in_zone(as_of, runtime.settings.tz),
             limit=limit,
         )
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     if json_out:
         _print_json(result)
         return
@@ -84,13 +75,8 @@ def risks(
 @policy_app.command("show")
 def policy_show(org: OrgOpt = DEMO_ORG) -> None:
     """Print the organization's policy (defaults plus its own changes)."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         _print_json(runtime.risks.policy(cli_principal(runtime, org, None)).model_dump(mode="json"))
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
 
 
 @policy_app.command("set")
@@ -101,13 +87,8 @@ def policy_set(
     org: OrgOpt = DEMO_ORG,
 ) -> None:
     """Change settings; the whole policy is validated before anything is stored."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         policy = runtime.risks.update_policy(cli_principal(runtime, org, None), parse_assignments(settings))
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     _print_json(policy.model_dump(mode="json"))
 
 
@@ -120,18 +101,13 @@ def scores_pipeline(
     json_out: JsonOpt = False,
 ) -> None:
     """The open deals' health-weighted value, deal by deal with its factors."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         result = runtime.risks.weighted_pipeline(
             cli_principal(runtime, org, None),
             team=team,
             rep_id=rep_id,
-            as_of=_aware(as_of, runtime.settings.tz),
+            as_of=in_zone(as_of, runtime.settings.tz),
         )
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     if json_out:
         _print_json(result)
         return
@@ -159,15 +135,10 @@ def scores_funnel(
     day: Annotated[datetime | None, typer.Option(help="The day (YYYY-MM-DD); default today.")] = None,
 ) -> None:
     """Per rep, the stage funnel against the day before, drops flagged with the stalled customers."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         result = runtime.risks.funnel(
             cli_principal(runtime, org, None), rep_id=rep_id, day=day.date() if day else None
         )
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     _print_json(result)
 
 
@@ -178,16 +149,11 @@ def scores_lost(
     as_of: AsOfOpt = None,
 ) -> None:
     """Lost deals grouped by reason category."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         tz = runtime.settings.tz
         result = runtime.risks.lost_reasons(
-            cli_principal(runtime, org, None), since=_aware(since, tz), as_of=_aware(as_of, tz)
+            cli_principal(runtime, org, None), since=in_zone(since, tz), as_of=in_zone(as_of, tz)
         )
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     _print_json(result)
 
 
@@ -202,8 +168,7 @@ def letter_add(
     rep: RepOpt = None,
 ) -> None:
     """Store a customer confirmation letter and show the three elements found (with quotes)."""
-    runtime = open_runtime()
-    try:
+    with command_runtime() as runtime:
         result = runtime.letters.add(
             cli_principal(runtime, org, rep),
             deal,
@@ -211,10 +176,6 @@ def letter_add(
             data=file.read_bytes() if file is not None else None,
             filename=file.name if file is not None else None,
         )
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    finally:
-        runtime.close()
     result.pop("text", None)
     _print_json(result)
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep, RuntimeDep
+from copilot.clock import in_zone
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
@@ -33,9 +34,7 @@ async def ask(body: AskRequest, principal: PrincipalDep, runtime: RuntimeDep) ->
     """The answer in the question's language, FORMAT.md's `ask` form (`result`), the typed plan and the
     records behind every id and number (`drilldown`); an honest refusal with the closest supported
     questions when it cannot be answered. Always within the caller's scope."""
-    as_of = body.as_of
-    if as_of is not None and as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=runtime.settings.tz)
+    as_of = in_zone(body.as_of, runtime.settings.tz)
     return await run_in_threadpool(
         runtime.ask.ask, principal, body.question, plan=body.plan, as_of=as_of, engine=body.engine
     )

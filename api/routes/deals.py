@@ -44,6 +44,16 @@ class Acknowledgement(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
+async def _read_upload(file: UploadFile, limit: int, *, too_large: str, empty: str) -> bytes:
+    """An uploaded file's bytes, read no further than one byte past `limit`; empty or too large is refused."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLarge(f"the file is over the {limit:,}-byte limit: {too_large}")
+    if not data:
+        raise InvalidInput(f"the uploaded file is empty; {empty}")
+    return data
+
+
 @router.patch("/{deal_id}")
 def update_deal(deal_id: str, body: StageUpdate, principal: PrincipalDep, runtime: RuntimeDep) -> DealPublic:
     """Move a deal to a stage; `won` is refused (409) while contract differences are unacknowledged."""
@@ -84,12 +94,12 @@ async def upload_contract(
     file: Annotated[UploadFile, File(description="The contract PDF.")],
 ) -> dict[str, Any]:
     """Parse a contract PDF, extract the 12 fields with evidence and diff them against the requirements."""
-    limit = runtime.settings.contract_max_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise InputTooLarge(f"the PDF is over the {limit:,}-byte limit: split it or compress it")
-    if not data:
-        raise InvalidInput("the uploaded file is empty; attach the contract PDF as 'file'")
+    data = await _read_upload(
+        file,
+        runtime.settings.contract_max_bytes,
+        too_large="split it or compress it",
+        empty="attach the contract PDF as 'file'",
+    )
     return await run_in_threadpool(runtime.contracts.upload, principal, deal_id, data, file.filename)
 
 
@@ -122,12 +132,12 @@ async def upload_confirmation_letter(
     stored but does not open the negotiation gate. A file that cannot be read changes nothing."""
     data = None
     if file is not None:
-        limit = runtime.settings.letter_max_bytes
-        data = await file.read(limit + 1)
-        if len(data) > limit:
-            raise InputTooLarge(f"the file is over the {limit:,}-byte limit: send a smaller photo or PDF")
-        if not data:
-            raise InvalidInput("the uploaded file is empty; attach the letter as 'file' or send 'text'")
+        data = await _read_upload(
+            file,
+            runtime.settings.letter_max_bytes,
+            too_large="send a smaller photo or PDF",
+            empty="attach the letter as 'file' or send 'text'",
+        )
     return await run_in_threadpool(
         runtime.letters.add,
         principal,

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query
 
 from api.deps import PrincipalDep, RuntimeDep
+from copilot.clock import in_zone
 from copilot.policies import RULE_NAMES
 
 router = APIRouter(prefix="/v1", tags=["risks and scores"])
@@ -18,12 +19,6 @@ AsOf = Annotated[
         description="Evaluate as of this time (ISO; without an offset, the team's time zone). Default: now."
     ),
 ]
-
-
-def _aware(value: datetime | None, runtime: RuntimeDep) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=runtime.settings.tz)
 
 
 @router.get("/risks")
@@ -47,7 +42,7 @@ def list_risks(
         rep_id=rep_id,
         team=team,
         customer_id=customer_id,
-        as_of=_aware(as_of, runtime),
+        as_of=in_zone(as_of, runtime.settings.tz),
         limit=limit,
         offset=offset,
         lang=lang,
@@ -87,7 +82,11 @@ def weighted_pipeline(
 ) -> dict[str, Any]:
     """The open deals' health-weighted value, each deal with the health factors that applied."""
     return runtime.risks.weighted_pipeline(
-        principal, rep_id=rep_id, team=team, customer_id=customer_id, as_of=_aware(as_of, runtime)
+        principal,
+        rep_id=rep_id,
+        team=team,
+        customer_id=customer_id,
+        as_of=in_zone(as_of, runtime.settings.tz),
     )
 
 
@@ -110,4 +109,6 @@ def lost_reasons(
     as_of: AsOf = None,
 ) -> dict[str, Any]:
     """Lost deals grouped by reason category, with counts, amounts and the deals."""
-    return runtime.risks.lost_reasons(principal, since=_aware(since, runtime), as_of=_aware(as_of, runtime))
+    return runtime.risks.lost_reasons(
+        principal, since=in_zone(since, runtime.settings.tz), as_of=in_zone(as_of, runtime.settings.tz)
+    )

@@ -222,7 +222,6 @@ INDUSTRIES: dict[str, re.Pattern[str]] = {
         r"建筑|建工|施工|基建|地产|建设", r"\bconstruction\b|\bbuilding\b|\breal estate\b|\bcontractors?\b"
     ),
 }
-INDUSTRY_CONTEXT = rx(r"行业|领域|类|板块", r"\bindustr(?:y|ies)\b|\bsector\b|\bvertical\b")
 
 CHANNELS: dict[str, re.Pattern[str]] = {
     "trade_show": rx(r"展会|博览会|展览", r"trade ?shows?|\bexpos?\b|\bexhibitions?\b|\bfairs?\b"),
@@ -315,19 +314,6 @@ AMOUNT_FIELD = rx(
 )
 
 # -- comparisons, negation, windows ------------------------------------------------------------------
-GT = rx(
-    r"超过|大于|高于|多于|超出|以上|过(?=\d)|≥|>|不少于|不低于|至少|起码|及以上|或以上|以上的",
-    r"\bover\b|\babove\b|more than|greater than|at least|or more|and up|\bexceed\w*|\bbigger than|\blarger than|\+",
-)
-GE_MARK = rx(
-    r"不少于|不低于|至少|起码|及以上|或以上|以上|≥|满",
-    r"at least|or more|and up|\+|or above|and above|minimum",
-)
-LT = rx(
-    r"低于|小于|不到|少于|以下|以内|不足|不超过|至多|≤|<",
-    r"\bunder\b|\bbelow\b|less than|fewer than|at most|or less|\bsmaller than|no more than|up to",
-)
-LE_MARK = rx(r"以下|以内|不超过|至多|≤", r"at most|or less|no more than|up to")
 NONE_OF = rx(
     r"(?:一个|一家|一条|一次|1个|1家|1条|1次|1单|任何)[^，,。？?]{0,16}(?:都|也)(?:没有|没|无)|零个",
     r"\bno\s+(?:\w+\s+){0,2}(?:customers|accounts|clients|deals|activities|visits)\b|\bnone\b|\bzero\b|not (?:a single|one|any)",
@@ -339,13 +325,6 @@ NEGATED_AFTER = rx(
 NEGATION = rx(
     r"没有任何|没有|没|无|未|缺少|缺|还没|尚未|从未|零|不曾",
     r"\bno\b|\bnot\b|\bwithout\b|\black\w*|\bmissing\b|haven'?t|hasn'?t|\bnever\b|\bzero\b|(?:don'?t|doesn'?t|do not|does not) (?:yet )?have|not yet have|yet to|\bnone\b|did not|didn'?t",
-)
-POSITIVE_HAVE = rx(
-    r"已经有|已有|有了|拿到|收到|具备|齐全|完整",
-    r"already have|already has|\bhave\b|\bhas\b|\bwith\b|\breceived\b|\bgot\b",
-)
-AT_LEAST_ONE = rx(
-    r"至少(?:有)?(?:1|一)|有(?:过)?(?:1|一)(?:个|家|条|次)", r"at least (?:one|1)|\bany\b|one or more"
 )
 WINDOW_BEFORE = rx(
     r"(?:过去|最近|近|这|前|上)\s*$",

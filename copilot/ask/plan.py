@@ -10,7 +10,7 @@ every plan by the executor.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -331,8 +331,3 @@ Trend.model_rebuild()
 Metric.model_rebuild()
 CompareResult.model_rebuild()
 Plan.model_rebuild()
-
-
-def plan_schema() -> dict[str, Any]:
-    """The plan's JSON schema (for a model's structured output)."""
-    return Plan.model_json_schema()

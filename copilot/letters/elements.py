@@ -137,8 +137,3 @@ def read_letter(text: str) -> LetterReading:
                 continue
             found[name] = Element(name, clause, start, end)
     return LetterReading(found, tuple(n for n in ELEMENTS if n in deferred and n not in found))
-
-
-def is_complete(text: str) -> bool:
-    """Whether the letter states all three elements."""
-    return read_letter(text).complete

@@ -163,7 +163,7 @@ class LetterService:
             session.flush()
             owner = session.get(User, customer.owner_id) if customer.owner_id else None
             view = letter_view(doc, reading, deal)
-            view["gate"] = self._gate(session, deal)
+            view["gate"] = self._gate(session, deal, letter_readings(session, deal))
             search_doc = SearchDoc(
                 org_id=principal.org_id,
                 record_id=doc.external_id,
@@ -181,12 +181,19 @@ class LetterService:
         """Every confirmation letter on the deal (uploaded or imported), each with its elements."""
         with self.sessions() as session:
             deal = get_deal(session, principal, deal_id)
-            letters = [letter_view(doc, reading, deal) for doc, reading in letter_readings(session, deal)]
-            return {"deal_id": deal.external_id, "letters": letters, "gate": self._gate(session, deal)}
+            readings = letter_readings(session, deal)
+            letters = [letter_view(doc, reading, deal) for doc, reading in readings]
+            return {
+                "deal_id": deal.external_id,
+                "letters": letters,
+                "gate": self._gate(session, deal, readings),
+            }
 
-    def _gate(self, session: Session, deal: Deal) -> dict[str, Any]:
+    def _gate(
+        self, session: Session, deal: Deal, readings: Sequence[tuple[Document, LetterReading]]
+    ) -> dict[str, Any]:
         enabled = load_policy(session, deal.org_id).negotiation_gate.enabled
-        complete = [doc.external_id for doc, reading in letter_readings(session, deal) if reading.complete]
+        complete = [doc.external_id for doc, reading in readings if reading.complete]
         return {"enabled": enabled, "open": (not enabled) or bool(complete), "complete_letters": complete}
 
     def _submit(self, doc: SearchDoc) -> None:
