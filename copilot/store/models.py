@@ -338,3 +338,177 @@ class ContractDiff(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     contract: Mapped[Contract] = relationship(back_populates="diffs")
+
+
+# -- Integrations, the daily rhythm and collaboration ------------------------------------------
+# These tables do not feed the pipeline snapshot: their writes leave the data version alone
+# (`copilot.store.versioning`), so sending a message never reloads an organization's read model.
+
+
+class CustomerNews(Base):
+    """An item about the customer pushed by an integration: a press release, a tender, a post."""
+
+    __tablename__ = "customer_news"
+    __table_args__ = (UniqueConstraint("org_id", "external_id"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(32))  # press_release, tender_notice, website, other
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    category: Mapped[str] = mapped_column(String(32))  # expansion, tender, competitor, award, other
+    published_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Webhook(Base):
+    """Where an organization's briefs, patrols and alerts are delivered."""
+
+    __tablename__ = "webhooks"
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # wecom, signed_json
+    url: Mapped[str] = mapped_column(String(1000))
+    secret: Mapped[str | None] = mapped_column(String(200))  # the signing key (signed_json)
+    jobs: Mapped[list[Any]] = mapped_column(JSON)  # brief, patrol, alerts, funnel
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """One message to one webhook. Nothing is sent except through here: retried with backoff,
+    claimed under a lease so that two processes never send it twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("org_id", "webhook_id", "dedupe_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    job: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # pending, sent, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    """A scheduled job's run for one slot; the unique key makes a slot run once across processes."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("org_id", "job", "slot"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    job: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[datetime]
+    trigger: Mapped[str] = mapped_column(String(16))  # schedule, catch_up, manual
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingMinutes(Base):
+    """Three-party minutes of a customer meeting: three blocks, each owned by one role."""
+
+    __tablename__ = "meeting_minutes"
+    __table_args__ = (UniqueConstraint("org_id", "external_id"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    meeting_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+    blocks: Mapped[list[MinutesBlock]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesBlock.id"
+    )
+
+
+class MinutesBlock(Base):
+    __tablename__ = "minutes_blocks"
+    __table_args__ = (UniqueConstraint("minutes_id", "block"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("meeting_minutes.id", ondelete="CASCADE"))
+    block: Mapped[str] = mapped_column(String(32))  # objections, constraints, resource_gaps
+    owner_role: Mapped[str] = mapped_column(String(16))  # sales, solution, delivery
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str | None] = mapped_column(Text)
+    filled_at: Mapped[datetime | None]
+    filled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    flagged_at: Mapped[datetime | None]  # when it was reported still empty past its deadline
+
+    minutes: Mapped[MeetingMinutes] = relationship(back_populates="blocks")
+
+
+class Ticket(Base):
+    """A cross-role request: a rep asks solution, legal or delivery for something by a deadline."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("org_id", "external_id"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assignee_role: Mapped[str] = mapped_column(String(16))  # solution, legal, delivery
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    request: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(Text)
+
+
+class Kickoff(Base):
+    """Kick-off preparation after a deal is won: participants, goals, first deliverables."""
+
+    __tablename__ = "kickoffs"
+    __table_args__ = (UniqueConstraint("org_id", "deal_id"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    won_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    participants: Mapped[list[Any]] = mapped_column(JSON)
+    goals: Mapped[str | None] = mapped_column(Text)
+    deliverables: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]

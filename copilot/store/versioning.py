@@ -2,7 +2,8 @@
 
 Read models built from a whole organization (the pipeline snapshot behind risks, scores and
 questions) compare the version with the one they were built at, so they never serve stale data
-and never have to be told about each write path.
+and never have to be told about each write path. Tables that do not feed those read models (the
+outbox, scheduled runs, collaboration records) say so with `snapshot_data = False`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ def _bump(session: Session, _context: Any) -> None:
     org_ids = {
         org_id
         for obj in (*session.new, *session.dirty, *session.deleted)
-        if not isinstance(obj, Organization) and (org_id := getattr(obj, "org_id", None)) is not None
+        if not isinstance(obj, Organization)
+        and getattr(type(obj), "snapshot_data", True)
+        and (org_id := getattr(obj, "org_id", None)) is not None
     }
     if org_ids:
         session.connection().execute(
