@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import ask, customers, deals, followups, risks, search
+from api.routes import ask, customers, deals, followups, risks, search, suggestions
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
 
@@ -74,4 +74,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(risks.router)
     app.include_router(ask.router)
+    app.include_router(suggestions.router)
     return app

@@ -28,6 +28,7 @@ from copilot.risks.service import RiskService
 from copilot.search.service import SearchService
 from copilot.store.database import make_engine, make_session_factory
 from copilot.store.migrate import upgrade
+from copilot.suggest.service import SuggestionService
 from evaluators.quality import judge_quality
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Runtime:
     risks: RiskService
     ask: AskService
     snapshots: SnapshotCache
+    suggestions: SuggestionService
     transcriber: Transcriber | None = None
 
     def close(self) -> None:
@@ -116,6 +118,7 @@ def build_runtime(
         risks=RiskService(sessions, clock, snapshots, settings.tz),
         ask=AskService(sessions, clock, snapshots, settings.tz, build_ask_planner(settings)),
         snapshots=snapshots,
+        suggestions=SuggestionService(sessions, clock, snapshots, settings.tz),
         transcriber=build_transcriber(settings),
     )
 

@@ -7,7 +7,7 @@ changed; reading merges that over the defaults, and every change is validated as
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.orm import Session
@@ -125,8 +125,40 @@ class FunnelSettings(_Part):
     drop_points: float = Field(10, gt=0, le=100)
 
 
+_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class Rhythm(_Part):
+    """When the daily jobs run, in the team's time zone (default: the service's)."""
+
+    enabled: bool = True
+    timezone: str | None = None
+    brief_time: str = Field("08:30", pattern=_HHMM)
+    alerts_time: str = Field("09:00", pattern=_HHMM)
+    patrol_weekday: int = Field(4, ge=0, le=6)  # Monday 0 ... Friday 4
+    patrol_time: str = Field("15:00", pattern=_HHMM)
+    patrol_hours: float = Field(72, gt=0, le=24 * 90)
+    minutes_hours: float = Field(2, gt=0, le=24 * 14)  # a minutes block is overdue this long after the meeting
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Asia/Shanghai") from exc
+        return value
+
+
 class Policy(_Part):
     """Everything an organization can define for itself."""
+
+    language: Literal["zh", "en"] = "zh"  # the language of suggestions, briefs and alerts
+    rhythm: Rhythm = Field(default_factory=Rhythm)
 
     risk_rules: RiskRules = Field(default_factory=RiskRules)
     negotiation_gate: NegotiationGate = Field(default_factory=NegotiationGate)

@@ -9,7 +9,7 @@ from copilot.errors import InvalidInput
 from evaluators.cases import predict_all, read_cases, write_predictions
 from evaluators.suites.base import Case, Prediction, Suite
 
-SUITES = ("followups", "times", "amounts", "contracts", "search", "ask")
+SUITES = ("followups", "times", "amounts", "contracts", "search", "ask", "suggest")
 
 
 def get_suite(name: str) -> Suite:
@@ -38,6 +38,10 @@ def get_suite(name: str) -> Suite:
         from evaluators.suites.ask import AskSuite
 
         return AskSuite()
+    if name == "suggest":
+        from evaluators.suites.suggest import SuggestSuite
+
+        return SuggestSuite()
     raise InvalidInput(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
 
 
