@@ -9,9 +9,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
-from api.routes import ask, customers, deals, followups, risks, search, suggestions
+from api.routes import ask, collab, customers, deals, followups, rhythm, risks, search, suggestions
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
+from copilot.rhythm.service import Scheduler
 
 UPLOAD_SUFFIXES = ("/audio", "/contracts", "/confirmation-letters")
 
@@ -24,9 +25,20 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.runtime is None:
             app.state.runtime = build_runtime(get_settings())
+        runtime: Runtime = app.state.runtime
+        # the scheduler runs in a served process only (an app handed a runtime, as in tests, has none)
+        scheduler = (
+            Scheduler(runtime.rhythm, runtime.settings.scheduler_interval_s)
+            if owned and runtime.settings.scheduler
+            else None
+        )
+        if scheduler is not None:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            scheduler.stop()
         if owned:
-            app.state.runtime.close()
+            runtime.close()
 
     app = FastAPI(
         title="Sales Copilot",
@@ -74,5 +86,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(risks.router)
     app.include_router(ask.router)
+    app.include_router(collab.router)
     app.include_router(suggestions.router)
+    app.include_router(rhythm.router)
     return app

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     llm_max_prompt_tokens: int = Field(3000, ge=500)
     llm_tokenizer: Literal["o200k_base", "cl100k_base"] = "o200k_base"
     transcription_model: str = "whisper-1"
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The service's address as people reach it, for links in messages.",
+    )
+    scheduler: bool = Field(
+        True, description="Run the daily jobs and deliver the outbox inside `copilot serve`."
+    )
+    scheduler_interval_s: float = Field(30.0, ge=1, le=3600)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "info"

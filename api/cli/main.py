@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from api.cli import ask, contracts, evals, risks
+from api.cli import ask, collab, contracts, evals, rhythm, risks
 from api.cli.core import app
 
 evals.register(app)
 contracts.register(app)
 risks.register(app)
 ask.register(app)
+collab.register(app)
+rhythm.register(app)
 
 __all__ = ["app"]
 
