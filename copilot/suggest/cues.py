@@ -29,6 +29,7 @@ class CueKind(StrEnum):
     IN_USE = "in_use"
     FEEDBACK_PLANNED = "feedback_planned"
     INQUIRY = "inquiry"
+    NEED_CONFIRMED = "need_confirmed"
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ OBJECTION = any_of(
     r"太(贵|高|慢|复杂|大|小)",
     r"不认可",
     r"不接受",
-    r"(要求|希望|请|让我们|需要)(重新)?(调整|修改|改|优化|重做)",
+    r"(要求|希望|请|让我们|需要)[^，,。；;]{0,8}(调整|修改|改动|优化|重做)",
     r"不理想",
     r"不太?合适",
     r"顾虑",
@@ -205,6 +206,15 @@ OBJECTION = any_of(
     r"\bpushed back on\b",
 )
 # our own side's revision already made ("revised the layout per their comments")
+# asking for a different option is asking for a revised proposal
+ALTERNATIVE = any_of(
+    r"(便宜|低价|低配|简化|经济)(一点|一些|些)?的?(方案|选项|型号|版本|配置)",
+    r"(替代|备选|其他|另一套|另一个)(方案|选项|型号)",
+    r"换(个|一个|一款)(型号|品牌|方案)",
+    r"降配",
+    r"\b(cheaper|lower[- ]cost|less expensive|simpler|smaller|alternative|another|different)( [\w-]+){0,3} (option|model|version|configuration|package|setup|design)s?\b",
+    r"\b(options?|alternatives?) (that|which) (cost|costs) less\b",
+)
 REVISED = any_of(
     r"根据.{0,10}(意见|反馈|要求).{0,4}(修改|调整|更新|优化)",
     r"已(经)?(修改|调整|更新|优化|重新)",
@@ -221,6 +231,8 @@ CHANGE = any_of(
     r"从.{0,12}(增加|减少|改|调整|扩|提高|降低)(到|为|成)",
     r"(增加|减少|扩大|提高|降低|改|调整)(到|为|成)\s*\d",
     r"新增",
+    r"把.{1,20}(加入|加进|加到|纳入|去掉|删掉|拿掉|换成|改成|改为)",
+    r"\b(add|include|remove|drop)\b.{1,40}\b(to|from|in) (the )?(scope|proposal|order|quote|solution|project)\b",
     r"追加",
     r"加上",
     r"多加",
@@ -453,94 +465,35 @@ INQUIRY = any_of(
     r"\bwant(s|ed)? to know\b",
     r"\bcurious\b",
 )
+NEED_CONFIRMED = any_of(
+    r"(客户|对方|他们)?(已经?|都)?确认(了)?(需要|要|采购|购买|增购|需求)",
+    r"需求(已经?|都)?(内部)?(确认|定下来|敲定)",
+    r"(发来|给了|提供了).{0,12}(清单|明细|数量|点位)",
+    r"\b(confirmed|finali[sz]ed|signed off on) (the |their )?(need|needs|requirements?|scope|quantities|list)\b",
+    r"\b(requirements?|scope|needs) (are|is|were|was) (now )?(confirmed|final|agreed)\b",
+)
+# our side reporting that it already sent something
+SENT = any_of(
+    r"已(经)?(发|提交|寄|分享|转|报)",
+    r"已(经)?把.{1,20}(发|寄|提交|转|交)",
+    r"发(了|出了|过去了)",
+    r"(发送|提交|寄出|分享|附上)了",
+    r"(发|寄)出",
+    r"\bsent\b",
+    r"\bsubmitted\b",
+    r"\bemailed\b",
+    r"\bforwarded\b",
+    r"\battached\b",
+    r"\bshared\b",
+)
 NEGATED = any_of(
     r"不需要", r"暂时不用", r"先不", r"不用了", r"\bno need\b", r"\bdon't need\b", r"\bnot (yet )?needed\b"
 )
 
 # words too common to be what a customer keeps asking about
 GENERIC_TERMS = frozenset(
-    {
-        "客户",
-        "我们",
-        "他们",
-        "你们",
-        "公司",
-        "问题",
-        "情况",
-        "时候",
-        "这个",
-        "那个",
-        "一下",
-        "什么",
-        "怎么",
-        "可以",
-        "是否",
-        "需要",
-        "了解",
-        "咨询",
-        "询问",
-        "关心",
-        "关注",
-        "沟通",
-        "电话",
-        "微信",
-        "企业微信",
-        "邮件",
-        "跟进",
-        "今天",
-        "明天",
-        "下周",
-        "上周",
-        "产品",
-        "项目",
-        "方案",
-        "报价",
-        "价格",
-        "合同",
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "for",
-        "on",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "with",
-        "about",
-        "what",
-        "how",
-        "when",
-        "which",
-        "can",
-        "could",
-        "would",
-        "should",
-        "does",
-        "do",
-        "did",
-        "they",
-        "them",
-        "we",
-        "our",
-        "you",
-        "your",
-        "it",
-        "this",
-        "that",
-        "customer",
-        "client",
-        "asked",
-        "ask",
-        "question",
-        "questions",
-    }
+    "客户 我们 他们 你们 公司 问题 情况 时候 这个 那个 一下 什么 怎么 可以 是否 需要 了解 咨询 询问 关心 关注 沟通 电话 微信 企业微信 邮件 跟进 今天 明天 下周 上周 产品 项目 方案 报价 价格 合同".split()  # noqa: SIM905
+    + "a an the and or of to in for on is are was were be with about what how when which can could would should does do did they them we our you your it this that customer client asked ask question questions answered answer proposal quote meeting video call email sent follow up".split()  # noqa: SIM905
 )
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?|[^\n]+")
@@ -568,12 +521,15 @@ def read_cues(text: str) -> list[Cue]:
 def _kinds(s: str) -> list[CueKind]:
     found: list[CueKind] = []
     negated = bool(NEGATED.search(s))
-    if QUOTE.search(s) and REQUEST.search(s) and not negated:
+    done = bool(SENT.search(s))  # "sent the quote": an answer, not a request
+    if QUOTE.search(s) and REQUEST.search(s) and not negated and not done:
         found.append(CueKind.QUOTE_REQUEST)
-    if MATERIAL.search(s) and REQUEST.search(s) and not negated:
+    if MATERIAL.search(s) and REQUEST.search(s) and not negated and not done:
         found.append(CueKind.MATERIAL_REQUEST)
     revised = bool(REVISED.search(s))
-    if PROPOSAL.search(s) and OBJECTION.search(s) and not revised:
+    if (
+        (PROPOSAL.search(s) and OBJECTION.search(s)) or (ALTERNATIVE.search(s) and REQUEST.search(s))
+    ) and not revised:
         found.append(CueKind.PROPOSAL_OBJECTION)
     if CHANGE.search(s) and not revised:
         found.append(CueKind.REQUIREMENT_CHANGE)
@@ -595,6 +551,8 @@ def _kinds(s: str) -> list[CueKind]:
         found.append(CueKind.COMPETITOR_NEWS)
     if not tender and not competitor and GOOD_NEWS.search(s) and NEWS_MARK.search(s):
         found.append(CueKind.GOOD_NEWS)
+    if NEED_CONFIRMED.search(s) and not negated:
+        found.append(CueKind.NEED_CONFIRMED)
     if IN_USE.search(s):
         found.append(CueKind.IN_USE)
     if FEEDBACK.search(s):

@@ -28,10 +28,12 @@ from copilot.suggest.cues import (
     PROPOSAL,
     QUOTE,
     REVISED,
+    SENT,
     Cue,
     CueKind,
     any_of,
     read_cues,
+    sentences,
 )
 
 ACTION_TYPES: tuple[str, ...] = (
@@ -51,20 +53,6 @@ ACTION_TYPES: tuple[str, ...] = (
     "collect_feedback",
 )
 
-SENT = any_of(
-    r"发(了|送|出|过去|给)",
-    r"已(发|提交|寄|分享|转)",
-    r"提交",
-    r"附上",
-    r"寄出",
-    r"分享了",
-    r"\bsent\b",
-    r"\bsubmitted\b",
-    r"\bshared\b",
-    r"\bemailed\b",
-    r"\battached\b",
-    r"\bforwarded\b",
-)
 CONGRATS = any_of(r"祝贺", r"恭喜", r"道贺", r"贺电", r"贺信", r"\bcongrat")
 LEGAL_WORD = any_of(r"法务", r"律师", r"\blegal\b", r"\blawyers?\b", r"\bcounsel\b")
 
@@ -124,6 +112,8 @@ class Settings:
     feedback_window_days: int = 60
     prereview_days: int = 7
     inquiry_days: int = 60
+    lead_idle_days: int = 7  # a lead nobody has touched for this long gets a call
+    new_lead_days: int = 7  # a lead this new gets the product material unless it was sent
 
 
 DEFAULTS = Settings()
@@ -306,6 +296,49 @@ def rule_stale(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
     )
 
 
+def rule_lead_cadence(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
+    """Leads: a new one gets the product material; one left idle gets a call before it goes cold."""
+    leads = [d for d, s in ctx.open if s is Stage.LEAD]
+    if not leads or len(leads) != len(ctx.open):
+        return
+    d = leads[-1]
+    opened = ctx.snap.deals[d].opened_at()
+    if ctx.as_of - opened <= timedelta(days=cfg.new_lead_days) and not ctx.after(
+        opened - timedelta(seconds=1), _material_given
+    ):
+        yield Suggestion(
+            "send_material",
+            "rule",
+            "new_lead",
+            ctx.c,
+            d,
+            ctx.today,
+            {"opened_at": opened.isoformat()},
+            [_deal_ev(ctx, d, "new lead")] + [_evidence(r) for r in ctx.records[-2:] if r.type == "activity"],
+        )
+    idle = ctx.as_of - ctx.last_at if ctx.last_at else None
+    if idle is not None and timedelta(days=cfg.lead_idle_days) <= idle < timedelta(days=cfg.dormant_days):
+        last = next((r for r in reversed(ctx.records) if r.type == "activity"), None)
+        yield Suggestion(
+            "follow_up_call",
+            "rule",
+            "lead_idle",
+            ctx.c,
+            d,
+            ctx.today,
+            {
+                "idle_hours": round(idle.total_seconds() / 3600, 1),
+                "hours": cfg.lead_idle_days * 24,
+                "stage": "lead",
+            },
+            [_deal_ev(ctx, d, "lead")] + ([_evidence(last)] if last else []),
+        )
+
+
+def _material_given(r: Record) -> bool:
+    return r.type == "activity" and (r.kind in ("email", "document") or (_material_sent(r)))
+
+
 def rule_confirmation_letter(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
     if not ctx.policy.risk_rules.missing_confirmation_letter.enabled:
         return
@@ -393,6 +426,24 @@ def rule_requirement_change(ctx: Context, cfg: Settings) -> Iterable[Suggestion]
     record, cue = change
     if ctx.after(record.at, lambda r: r.role == "solution"):
         return
+    d = ctx.deal_of(record)
+    stage = ctx.snap.deals[d].stage_at(ctx.as_of) if d is not None else None
+    if (
+        stage is not None
+        and stage.rank >= Stage.PROPOSAL.rank
+        and not ctx.after(record.at, _proposal_revised)
+    ):
+        # the proposal on the table answers the old requirements
+        yield Suggestion(
+            "revise_proposal",
+            "history",
+            "requirement_change",
+            ctx.c,
+            d,
+            ctx.due(3, record.at),
+            {"changed_at": record.at.isoformat()},
+            [_evidence(record, cue.quote)],
+        )
     yield Suggestion(
         "sync_requirement_change",
         "history",
@@ -417,8 +468,16 @@ def rule_kickoff(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
         won = _won_at(ctx, d)
         if won is None or ctx.as_of - won > timedelta(days=cfg.kickoff_window_days):
             continue
-        if any(r.at > won for r, _ in ctx.cues(CueKind.IN_USE, cfg.kickoff_window_days)):
-            continue  # already delivered: the kick-off is behind it
+        behind = any(
+            r.at > won
+            and (
+                r.role == "delivery"
+                or any(c.kind in (CueKind.IN_USE, CueKind.FEEDBACK_PLANNED) for c in r.cues)
+            )
+            for r in ctx.records
+        )
+        if behind:
+            continue  # delivery has started or usage is being followed up: the kick-off is behind it
         yield Suggestion(
             "kickoff_preparation",
             "rule",
@@ -519,6 +578,66 @@ def rule_requests(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
         )
 
 
+def rule_quote_due(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
+    """An intent deal whose need the customer has confirmed, with no quote since it opened."""
+    for d, stage in ctx.open:
+        if stage is not Stage.INTENT:
+            continue
+        opened = ctx.snap.deals[d].opened_at()
+        found = [(r, c) for r, c in ctx.cues(CueKind.NEED_CONFIRMED, cfg.request_days) if r.at >= opened]
+        if not found or ctx.after(opened - timedelta(seconds=1), _quote_sent):
+            continue
+        record, cue = found[-1]
+        yield Suggestion(
+            "send_quote",
+            "history",
+            "need_confirmed",
+            ctx.c,
+            d,
+            ctx.due(2, record.at),
+            {"confirmed_at": record.at.isoformat()},
+            [_deal_ev(ctx, d, "intent"), _evidence(record, cue.quote)],
+        )
+        return
+
+
+ARRIVES = any_of(
+    r"(来|到|回|过来|回来)(站|厂|公司|现场|门店|医院|学校|工地|园区|这边|这里|本地|基地|总部)",
+    r"在(站|厂|公司|现场|门店|本地)里?",
+    r"\b(will be|is coming|comes|arrives?|visiting|in town|on site|at the (site|plant|office|store))\b",
+)
+
+
+def rule_decision_maker_visit(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
+    """The decision maker will be on the customer's site on a stated day: be there to meet them."""
+    if not ctx.open:
+        return
+    names = [x.name for x in ctx.customer.contacts if x.role == "decision_maker" and len(x.name) >= 2]
+    if not names:
+        return
+    start = ctx.since(cfg.request_days)
+    for r in reversed(ctx.records):
+        if r.at < start or r.type != "activity":
+            break
+        for sentence in sentences(r.text):
+            if not any(n in sentence for n in names) or not ARRIVES.search(sentence):
+                continue
+            stated = ctx.stated_date(r, sentence)
+            if stated is None or stated < ctx.today or ctx.after(r.at, lambda x: x.kind == "visit"):
+                continue
+            yield Suggestion(
+                "visit",
+                "history",
+                "decision_maker_on_site",
+                ctx.c,
+                ctx.deal_of(r),
+                stated,
+                {"on_site": stated.isoformat()},
+                [_evidence(r, sentence)],
+            )
+            return
+
+
 def rule_news(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
     kinds = {
         CueKind.GOOD_NEWS: ("congratulate", "good_news"),
@@ -607,7 +726,11 @@ def rule_inquiry_topic(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
 
     inquiries = ctx.cues(CueKind.INQUIRY, cfg.inquiry_days)
     by_record: dict[str, tuple[Record, str, set[str]]] = {}
+    seen: set[str] = set()
     for r, cue in inquiries:
+        if cue.quote in seen:  # a note template repeated is not the customer asking again
+            continue
+        seen.add(cue.quote)
         terms = {t for t in bm25_tokens(cue.quote) if _topic_term(t)}
         prev = by_record.get(r.ext)
         by_record[r.ext] = (r, cue.quote if prev is None else prev[1], terms | (prev[2] if prev else set()))
@@ -633,8 +756,21 @@ def rule_inquiry_topic(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
     )
 
 
+_GENERIC_STEMS: set[str] = set()
+
+
 def _topic_term(t: str) -> bool:
-    return len(t) >= 2 and t not in GENERIC_TERMS and not t.isdigit() and not CONTRACT.fullmatch(t)
+    if not _GENERIC_STEMS:
+        from retrieval.tokenize import stem
+
+        _GENERIC_STEMS.update(stem(w) for w in GENERIC_TERMS)
+    return (
+        len(t) >= 2
+        and t not in GENERIC_TERMS
+        and t not in _GENERIC_STEMS
+        and not t.isdigit()
+        and not CONTRACT.fullmatch(t)
+    )
 
 
 RULES: tuple[Callable[[Context, Settings], Iterable[Suggestion]], ...] = (
@@ -645,9 +781,12 @@ RULES: tuple[Callable[[Context, Settings], Iterable[Suggestion]], ...] = (
     rule_requirement_change,
     rule_escalate,
     rule_stale,
+    rule_lead_cadence,
     rule_reengage,
     rule_news,
     rule_requests,
+    rule_quote_due,
+    rule_decision_maker_visit,
     rule_feedback,
     rule_inquiry_topic,
 )

@@ -36,6 +36,42 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Call {customer} today about {deal}",
         "A {stage} customer with no activity for {idle_hours} hours (limit {hours})",
     ),
+    "follow_up_call:lead_idle": (
+        "给{customer}打电话跟进，别让线索冷掉",
+        "线索已{idle_hours}小时没有任何跟进{quote_zh}",
+        "Call {customer} before the lead goes cold",
+        "A lead with no activity for {idle_hours} hours{quote_en}",
+    ),
+    "follow_up_call": (
+        "给{customer}打电话跟进",
+        "{quote_zh}",
+        "Call {customer}",
+        "{quote_en}",
+    ),
+    "send_material:new_lead": (
+        "给{customer}发送产品介绍和同类案例",
+        "新线索，还没有发过任何资料",
+        "Send {customer} the product overview and similar cases",
+        "A new lead that has not received any material yet",
+    ),
+    "send_quote:need_confirmed": (
+        "给{customer}发正式报价",
+        "客户已确认需求，还没有报价{quote_zh}",
+        "Send {customer} a formal quote",
+        "The customer confirmed the need and has no quote yet{quote_en}",
+    ),
+    "visit:decision_maker_on_site": (
+        "安排上门拜访{customer}，与决策人当面沟通",
+        "决策人将在现场{quote_zh}",
+        "Visit {customer} to meet the decision maker in person",
+        "The decision maker will be on site{quote_en}",
+    ),
+    "revise_proposal:requirement_change": (
+        "按客户的新需求修改{deal}的方案和报价",
+        "方案提交后客户需求有变{quote_zh}",
+        "Revise the proposal and quote for {deal} to the new requirements",
+        "The customer changed the requirements after the proposal{quote_en}",
+    ),
     "follow_up_call:tender_news": (
         "给{customer}打电话，了解招标安排并准备投标",
         "客户动态{quote_zh}",
