@@ -138,7 +138,6 @@ class Rhythm(_Part):
     patrol_weekday: int = Field(4, ge=0, le=6)  # Monday 0 ... Friday 4
     patrol_time: str = Field("15:00", pattern=_HHMM)
     patrol_hours: float = Field(72, gt=0, le=24 * 90)
-    minutes_hours: float = Field(2, gt=0, le=24 * 14)  # a minutes block is overdue this long after the meeting
 
     @field_validator("timezone")
     @classmethod

@@ -241,11 +241,13 @@ class RhythmService:
         now = now or self.clock.now()
         with self.sessions() as session:
             hooks = session.execute(
-                select(Webhook.org_id, Webhook.jobs).where(Webhook.enabled.is_(True))
+                select(Webhook.org_id, Webhook.jobs, Webhook.created_at).where(Webhook.enabled.is_(True))
             ).all()
-            wanted: dict[int, set[str]] = {}
-            for org_id, hook_jobs in hooks:
-                wanted.setdefault(org_id, set()).update(hook_jobs)
+            wanted: dict[int, dict[str, datetime]] = {}  # org -> job -> since when it has a target
+            for org_id, hook_jobs, created in hooks:
+                for job in hook_jobs:
+                    since = wanted.setdefault(org_id, {}).get(job)
+                    wanted[org_id][job] = created if since is None else min(since, created)
             plans: list[tuple[int, str, datetime]] = []
             for org_id, org_jobs in sorted(wanted.items()):
                 policy = load_policy(session, org_id)
@@ -264,7 +266,8 @@ class RhythmService:
                         )
                     )
                     slot = due_slot(schedule, now, tz, done)
-                    if slot is not None:
+                    # a slot from before the job had anywhere to go is not caught up
+                    if slot is not None and slot >= org_jobs[schedule.job]:
                         plans.append((org_id, schedule.job, slot))
         runs = []
         for org_id, job, slot in plans:
