@@ -85,11 +85,12 @@ def new_quality_leads(
     for c, ext, at, quality, fields in latest.values():
         customer = snap.customers[c]
         first = customer.first_contact_at
-        if first is None or first < start or not (quality.get("verdict") or {}).get("high_quality"):
-            continue
-        item = out.setdefault(
-            c, {**_customer_ref(snap, c), "first_contact_at": first.isoformat(), "records": []}
+        new = fields.get("first_contact_date") == start.date().isoformat() or (
+            first is not None and first >= start
         )
+        if not new or not (quality.get("verdict") or {}).get("high_quality"):
+            continue
+        item = out.setdefault(c, {**_customer_ref(snap, c), "records": []})
         item["records"].append(
             {"type": "activity", "id": ext, "at": at.isoformat(), "note": fields.get("summary") or None}
         )
@@ -312,15 +313,19 @@ def _histories(
             .where(Activity.org_id == snap.org_id, Activity.customer_id.in_(chunk), Activity.at <= as_of)
             .order_by(Activity.at)
         ):
-            names = [s.get("signal") if isinstance(s, dict) else str(s) for s in signals or []]
-            out.setdefault(ids[cid], {})["signals"] = sorted({n for n in names if n})
+            heard = [s.get("signal") if isinstance(s, dict) else str(s) for s in signals or []]
+            out.setdefault(ids[cid], {})["signals"] = sorted({n for n in heard if n})
     for c in customers:
         recent = last.get(c, [])[-2:]
         kinds = counts.get(c, Counter())
-        summary = "；".join(
-            f"{at.date().isoformat()} {kind}：{_clip(text, 40)}" for _, at, kind, text in reversed(recent)
+        zh = lang != "en"
+        names: dict[str, str] = KIND_ZH if zh else {}
+        summary = ("；" if zh else "; ").join(
+            f"{at.astimezone(tz).date().isoformat()} {names.get(kind, kind)}：{_clip(text, 40)}"
+            for _, at, kind, text in reversed(recent)
         )
-        tally = "，".join(f"{k}×{n}" for k, n in kinds.most_common()) or "近30天无记录"
+        tally = ("，" if zh else ", ").join(f"{names.get(k, k)}×{n}" for k, n in kinds.most_common())
+        tally = tally or ("近30天无记录" if zh else "nothing in 30 days")
         entry = out.setdefault(c, {})
         entry["summary"] = f"{tally}。{summary}" if summary else tally
         entry["records"] = [
