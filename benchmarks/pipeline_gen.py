@@ -107,6 +107,26 @@ def _stage(rng: random.Random) -> Stage:
     return Stage.LOST
 
 
+# what reps write, so that reading records (suggestions, search) costs what it does in use
+NOTES: tuple[str, ...] = (
+    "跟进",
+    "电话沟通：确认客户需求和使用场景。",
+    "客户说请尽快把正式报价和价格明细发过来，下周上会。",
+    "上门拜访：沟通价格和折扣，客户对交付周期有顾虑。",
+    "客户想先看看产品白皮书和同类案例，再决定要不要约演示。",
+    "客户反馈方案节拍达不到要求，对方案不满意，要求调整。",
+    "客户通知数量从120台增加到150台，希望按新需求调整方案。",
+    "客户法务对违约金和付款条款提出修改意见，希望双方法务一起过一遍合同。",
+    "已把报价单发给客户采购，等内部审批。",
+    "微信沟通：客户问能耗参数和节能效果怎么测？",
+    "Call: they asked for a formal quote and the price breakdown by Friday.",
+    "Email: sent the revised proposal with a cheaper option.",
+    "邮件跟进：与客户对接人确认需求清单。",
+    "客户新闻：客户新工厂正式投产，当地媒体做了报道。",
+    "交付部：安装调试完成，客户已签署验收单。",
+)
+
+
 def load_generated(
     session: Session,
     slug: str,
@@ -297,7 +317,7 @@ def load_generated(
                 "actor_role": role,
                 "at": at,
                 "kind": rng.choice(KINDS),
-                "text": "跟进",
+                "text": rng.choice(NOTES),
                 "status": "imported",
                 "created_at": now,
             }

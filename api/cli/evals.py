@@ -17,9 +17,7 @@ console = Console()
 
 
 def eval_cmd(
-    suite: Annotated[
-        str, typer.Argument(help="followups, times, amounts, contracts, search, ask, suggest.")
-    ],
+    suite: Annotated[str, typer.Argument(help="followups, times, amounts, contracts, search, ask, suggest.")],
     cases: Annotated[Path, typer.Argument(help="A cases file (JSON Lines).", exists=True, dir_okay=False)],
     out: Annotated[Path | None, typer.Option("--out", help="Write the predictions here.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,

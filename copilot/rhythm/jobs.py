@@ -20,11 +20,12 @@ from collections.abc import Collection
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.domain import Stage
-from copilot.pipeline.snapshot import PipelineSnapshot
+from copilot.pipeline.snapshot import ACTIVITY_KINDS, PipelineSnapshot, from_epoch, to_epoch
 from copilot.policies import Policy
 from copilot.risks.funnel import funnel_report
 from copilot.risks.rules import evaluate, stale_customers, stuck_deals
@@ -290,27 +291,57 @@ def _histories(
     """Per customer: activity counts by kind in the last 30 days, the last notes, the last signals."""
     if not customers:
         return {}
-    ids = {snap.customers[c].id: c for c in customers}
-    start = as_of - timedelta(days=30)
-    out: dict[int, dict[str, Any]] = {}
+    acts = snap.activities
+    wanted = np.fromiter(sorted(customers), dtype=np.int32)
+    upto = acts.span(None, as_of).stop
+    # the customers' activities up to as_of, from the snapshot's arrays (time order)
+    mine = np.flatnonzero(np.isin(acts.customer[:upto], wanted))
+    window = to_epoch(as_of - timedelta(days=30))
     counts: dict[int, Counter[str]] = {}
-    last: dict[int, list[tuple[str, datetime, str, str]]] = {}
+    picked: dict[int, list[int]] = {}
+    for i in mine[::-1]:  # newest first
+        c = int(acts.customer[i])
+        if int(acts.at[i]) >= window:
+            kind = ACTIVITY_KINDS[acts.kind[i]] if acts.kind[i] >= 0 else "other"
+            counts.setdefault(c, Counter())[kind] += 1
+        chosen = picked.setdefault(c, [])
+        if len(chosen) < 2:
+            chosen.append(int(i))
+    texts: dict[str, str] = {}
+    exts = [acts.ext[i] for chosen in picked.values() for i in chosen]
+    for start_at in range(0, len(exts), 500):
+        part = exts[start_at : start_at + 500]
+        rows = session.execute(
+            select(Activity.external_id, Activity.text).where(
+                Activity.org_id == snap.org_id, Activity.external_id.in_(part)
+            )
+        )
+        texts.update((str(ext), str(text)) for ext, text in rows)
+    last: dict[int, list[tuple[str, datetime, str, str]]] = {
+        c: [
+            (
+                acts.ext[i],
+                from_epoch(int(acts.at[i])),
+                ACTIVITY_KINDS[acts.kind[i]] if acts.kind[i] >= 0 else "other",
+                texts.get(acts.ext[i], ""),
+            )
+            for i in reversed(chosen)
+        ]
+        for c, chosen in picked.items()
+    }
+    out: dict[int, dict[str, Any]] = {}
+    ids = {snap.customers[c].id: c for c in customers}
     for chunk_start in range(0, len(ids), 500):
         chunk = list(ids)[chunk_start : chunk_start + 500]
-        for cid, ext, at, kind, text in session.execute(
-            select(Activity.customer_id, Activity.external_id, Activity.at, Activity.kind, Activity.text)
-            .where(Activity.org_id == snap.org_id, Activity.customer_id.in_(chunk), Activity.at <= as_of)
-            .where(Activity.at >= as_of - timedelta(days=180))
-            .order_by(Activity.at)
-        ):
-            c = ids[cid]
-            if at >= start:
-                counts.setdefault(c, Counter())[kind] += 1
-            last.setdefault(c, []).append((ext, at, kind, text))
-        for cid, _ext, signals in session.execute(
-            select(Activity.customer_id, Activity.external_id, Extraction.signals)
-            .join(Extraction, Extraction.activity_id == Activity.id)
-            .where(Activity.org_id == snap.org_id, Activity.customer_id.in_(chunk), Activity.at <= as_of)
+        for cid, signals in session.execute(
+            select(Activity.customer_id, Extraction.signals)
+            .join(Activity, Extraction.activity_id == Activity.id)
+            .where(
+                Extraction.org_id == snap.org_id,
+                Activity.customer_id.in_(chunk),
+                Activity.at <= as_of,
+                Activity.at >= as_of - timedelta(days=90),
+            )
             .order_by(Activity.at)
         ):
             heard = [s.get("signal") if isinstance(s, dict) else str(s) for s in signals or []]
