@@ -46,10 +46,14 @@ eval: $(STAMP)
 	$(BIN)/copilot eval ask evaluators/data/ask-blind1.jsonl --out var/preds/ask-blind1.jsonl
 	$(BIN)/copilot eval ask evaluators/data/ask-blind2.jsonl --out var/preds/ask-blind2.jsonl
 	$(BIN)/copilot eval ask evaluators/data/ask-holdout.jsonl --out var/preds/ask-holdout.jsonl
+	$(BIN)/copilot eval suggest $(EVAL)/dev/suggest.jsonl --out var/preds/suggest-dev.jsonl
+	$(BIN)/copilot eval suggest evaluators/data/suggest-blind1.jsonl --out var/preds/suggest-blind1.jsonl
+	$(BIN)/copilot eval suggest evaluators/data/suggest-holdout.jsonl --out var/preds/suggest-holdout.jsonl
 
 bench: $(STAMP)
 	$(BIN)/copilot bench ingest -n 3000
 	$(BIN)/python -m benchmarks.ask_http
+	$(BIN)/python -m benchmarks.rhythm_http
 	$(BIN)/python -m benchmarks.letters
 
 clean:
