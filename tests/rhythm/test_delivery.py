@@ -169,3 +169,26 @@ def test_webhooks_and_the_outbox_are_for_admins_and_their_own_organization(
     assert client.post("/v1/webhooks", headers=auth(acme.keys["admin"]), json=unsigned).status_code == 422
     jobs = {**body, "jobs": ["weather"]}
     assert client.post("/v1/webhooks", headers=auth(acme.keys["admin"]), json=jobs).status_code == 422
+
+
+def test_the_scheduler_thread_runs_due_jobs_and_delivers_them(
+    client: TestClient, runtime: Runtime, acme: Org
+) -> None:
+    from copilot.rhythm.service import Scheduler
+
+    with wecom_receiver() as wecom:
+        _hook(client, acme, wecom.url)
+        # the webhook was made at 10:00; the next morning's 08:30 brief and 09:00 alerts are due
+        _clock(runtime).at = NOW + timedelta(hours=23)
+        scheduler = Scheduler(runtime.rhythm, interval_s=0.05)
+        scheduler.start()
+        try:
+            for _ in range(100):
+                if wecom.accepted:
+                    break
+                threading.Event().wait(0.05)
+        finally:
+            scheduler.stop()
+        assert not scheduler.is_alive()
+        cards = [r.body for r in wecom.accepted if r.body["msgtype"] == "template_card"]
+        assert cards and all("商机超期" in c["template_card"]["main_title"]["title"] for c in cards)
