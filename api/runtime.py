@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.search_backend import RetrievalBackend
 from copilot.ask.service import AskService
 from copilot.clock import Clock, SystemClock
+from copilot.collab.minutes import overdue_minutes_blocks
+from copilot.collab.service import CollabService
 from copilot.config import Settings
 from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
 from copilot.contracts.service import ContractLimits, ContractService
@@ -24,6 +26,7 @@ from copilot.llm.transcribe import Transcriber
 from copilot.pipeline.deals import DealService
 from copilot.pipeline.requirements import RequirementService
 from copilot.pipeline.snapshot import SnapshotCache
+from copilot.rhythm.service import RhythmService
 from copilot.risks.service import RiskService
 from copilot.search.service import SearchService
 from copilot.store.database import make_engine, make_session_factory
@@ -53,7 +56,9 @@ class Runtime:
     risks: RiskService
     ask: AskService
     snapshots: SnapshotCache
+    collab: CollabService
     suggestions: SuggestionService
+    rhythm: RhythmService
     transcriber: Transcriber | None = None
 
     def close(self) -> None:
@@ -118,7 +123,16 @@ def build_runtime(
         risks=RiskService(sessions, clock, snapshots, settings.tz),
         ask=AskService(sessions, clock, snapshots, settings.tz, build_ask_planner(settings)),
         snapshots=snapshots,
+        collab=CollabService(sessions, clock, settings.tz),
         suggestions=SuggestionService(sessions, clock, snapshots, settings.tz),
+        rhythm=RhythmService(
+            sessions,
+            clock,
+            snapshots,
+            settings.tz,
+            settings.public_url,
+            minutes_source=overdue_minutes_blocks,
+        ),
         transcriber=build_transcriber(settings),
     )
 

@@ -154,6 +154,18 @@ class CustomerFile(BaseModel):
         default_factory=list, description="Each deal's latest contract: fields, evidence, differences."
     )
     risks: list[RiskPublic] = Field(default_factory=list)
+    minutes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Three-party meeting minutes: id, title, status, due time, overdue, open blocks.",
+    )
+    tickets: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Cross-role tickets: id, title, role asked, status, due time, overdue.",
+    )
+    kickoffs: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Kick-off preparation of won deals: deal, status, due time, overdue, missing parts.",
+    )
 
 
 class RiskPublic(BaseModel):

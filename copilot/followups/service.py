@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
+from copilot.collab.minutes import minutes_for_meeting
 from copilot.config import Settings
 from copilot.domain import Channel, CustomerContext, FollowUpFields, InputKind, Interaction, Stage
 from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -82,6 +83,8 @@ class FollowUpService:
             activity, customer, deal = self._store_raw(session, principal, request, interaction)
             if activity.status != "received":  # an idempotent resubmission
                 return followup_public(session, activity)
+            if activity.kind == "meeting":  # a customer meeting opens its three-party minutes
+                minutes_for_meeting(session, activity, customer, deal, now=self.clock.now())
             session.commit()
             # searchable at once, whatever extraction makes of it; indexing runs off this path
             self._submit_for_search(

@@ -8,6 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from copilot.access import Principal, scope_customers
+from copilot.collab.kickoffs import compact_kickoffs, sync_kickoffs
+from copilot.collab.minutes import compact_minutes
+from copilot.collab.tickets import compact_tickets
 from copilot.errors import NotFound
 from copilot.pipeline.views import customer_file
 from copilot.schemas import CustomerFile
@@ -19,7 +22,14 @@ def read_customer_file(
 ) -> CustomerFile:
     """The customer's digital file, if the principal may see the customer."""
     with sessions() as session:
-        return customer_file(session, principal, get_customer(session, principal, customer_id), now=now)
+        customer = get_customer(session, principal, customer_id)
+        if sync_kickoffs(session, principal.org_id, now, customer_ids=[customer.id]):
+            session.commit()  # a won deal's kick-off preparation, created on first sight
+        out = customer_file(session, principal, customer, now=now)
+        out.minutes = compact_minutes(session, customer, now)
+        out.tickets = compact_tickets(session, customer, now)
+        out.kickoffs = compact_kickoffs(session, customer, now)
+        return out
 
 
 def get_customer(

@@ -163,9 +163,9 @@ def minutes_card(block: dict[str, Any], org_name: str, link: str, lang: str = "z
                 "desc": str(block.get("customer") or "")[:30],
             },
             "sub_title_text": (
-                f"{block.get('owner') or '—'}，会议已过去 {block.get('hours_overdue', 0):g} 小时，请补写“{name}”。"
+                f"{block.get('owner') or '—'}，会议已过去 {block.get('hours_since_meeting', 0):g} 小时，请补写“{name}”。"
                 if zh
-                else f"{block.get('owner') or '—'}: the meeting was {block.get('hours_overdue', 0):g} hours ago; please fill in {name}."
+                else f"{block.get('owner') or '—'}: the meeting was {block.get('hours_since_meeting', 0):g} hours ago; please fill in {name}."
             ),
             "jump_list": [{"type": 1, "url": link, "title": "打开纪要" if zh else "Open the minutes"}],
             "card_action": {"type": 1, "url": link},

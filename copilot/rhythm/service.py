@@ -230,7 +230,7 @@ class RhythmService:
                 session,
                 org_id,
                 "alerts",
-                f"minutes:{block.get('block_id')}",
+                f"minutes:{block.get('minutes_id')}:{block.get('block')}",
                 _card_payload("minutes_block_overdue", org.slug, block, card),
                 now=now,
             )
