@@ -59,6 +59,46 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def start_service(
+    url: str, workdir: Path, key: str, **env_extra: str
+) -> tuple[subprocess.Popen[bytes], httpx.Client]:
+    """The real service on a free port in its own process (hashing embedder), and a client for it
+    once it answers."""
+    port = _free_port()
+    env = dict(
+        os.environ,
+        COPILOT_DATABASE_URL=url,
+        COPILOT_DATA_DIR=str(workdir),
+        COPILOT_EMBEDDERS='["hashing"]',
+        COPILOT_SCHEDULER="false",
+        **env_extra,
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}, timeout=120
+    )
+    for _ in range(300):
+        try:
+            if client.get("/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return server, client
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -106,33 +146,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         _, key = create_api_key(session, org, AccessRole.ADMIN, now=org.created_at)
     engine.dispose()
-    port = _free_port()
-    env = dict(
-        os.environ, COPILOT_DATABASE_URL=url, COPILOT_DATA_DIR=str(workdir), COPILOT_EMBEDDERS='["hashing"]'
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    server, client = start_service(url, workdir, key)
     try:
-        base = f"http://127.0.0.1:{port}"
-        client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60)
-        for _ in range(200):
-            try:
-                if client.get("/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         questions = _questions(names, ("华东一组",))
         started = time.perf_counter()
         first = client.post("/v1/ask", json={"question": questions[0]})

@@ -10,19 +10,15 @@ list, the whole brief and patrol for the organization, and composing the brief i
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 
-from benchmarks.ask_http import _free_port, _pct, _rss_mb
+from benchmarks.ask_http import _pct, _rss_mb, start_service
 from benchmarks.pipeline_gen import load_generated
 from copilot.access import AccessRole, create_api_key
 from copilot.store.database import make_engine, make_session_factory
@@ -69,38 +65,8 @@ def main(argv: list[str] | None = None) -> None:
         customers = list(session.scalars(select(Customer.external_id).where(Customer.org_id == org.id)))
         _, key = create_api_key(session, org, AccessRole.ADMIN, now=org.created_at)
     engine.dispose()
-    port = _free_port()
-    env = dict(
-        os.environ,
-        COPILOT_DATABASE_URL=url,
-        COPILOT_DATA_DIR=str(workdir),
-        COPILOT_EMBEDDERS='["hashing"]',
-        COPILOT_SCHEDULER="false",
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    server, client = start_service(url, workdir, key)
     try:
-        client = httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}, timeout=120
-        )
-        for _ in range(300):
-            try:
-                if client.get("/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         rng = random.Random(3)
         sample = rng.sample(customers, min(args.customers, len(customers)))
         started = time.perf_counter()

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from copilot.access import AccessRole, Principal, create_organization
+from copilot.access import Principal
 from copilot.clock import FixedClock
 from copilot.config import Settings
-from copilot.errors import InvalidInput
-from copilot.pipeline.importer import import_pipeline
 from copilot.pipeline.snapshot import SnapshotCache
-from copilot.store.database import make_engine, make_session_factory
-from copilot.store.migrate import upgrade
 from copilot.suggest.service import SuggestionService
 from evaluators.suites.base import Case, Prediction
+from evaluators.suites.pipelines import case_pipeline, load_pipeline
 
 
 class SuggestSuite:
@@ -30,20 +26,10 @@ class SuggestSuite:
         self._orgs: dict[Path, tuple[SuggestionService, Principal]] = {}
 
     def _service(self, case: Case) -> tuple[SuggestionService, Principal]:
-        path = (Path(case.get("_base_dir", ".")) / str(case.get("pipeline", ""))).resolve()
+        path = case_pipeline(case)
         if path not in self._orgs:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                raise InvalidInput(f"cannot read pipeline {path}: {exc}") from exc
-            db = make_engine("sqlite://")
-            upgrade(db)
-            sessions = make_session_factory(db)
             now = datetime.fromisoformat(str(case["as_of"]))
-            with sessions.begin() as session:
-                org = create_organization(session, "eval", "eval", now=now)
-                import_pipeline(session, org.id, data, now=now)
-                principal = Principal(org_id=org.id, org_slug="eval", role=AccessRole.ADMIN, key_id=0)
+            sessions, principal = load_pipeline(path, now)
             service = SuggestionService(sessions, FixedClock(now), SnapshotCache(), Settings().tz)
             self._orgs[path] = (service, principal)
         return self._orgs[path]
