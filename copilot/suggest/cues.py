@@ -30,6 +30,7 @@ class CueKind(StrEnum):
     FEEDBACK_PLANNED = "feedback_planned"
     INQUIRY = "inquiry"
     NEED_CONFIRMED = "need_confirmed"
+    KICKOFF_HELD = "kickoff_held"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def any_of(*words: str) -> re.Pattern[str]:
 
 # -- topics -------------------------------------------------------------------------------------
 QUOTE = any_of(
+    r"价格报(过来|一下|给)",
+    r"报个?价(过来|给)",
     r"报价",
     r"报个价",
     r"报一下价",
@@ -117,6 +120,9 @@ CONTRACT = any_of(
     r"\bredlines?\b",
 )
 VISIT_PLACE = any_of(
+    r"\bcome (to|out to) (the|our|your)\b",
+    r"\bwalk (the|through)\b",
+    r"\bsite walk\b",
     r"现场",
     r"上门",
     r"到厂",
@@ -151,6 +157,9 @@ DECISION = any_of(
 
 # -- acts ---------------------------------------------------------------------------------------
 REQUEST = any_of(
+    r"给到",
+    r"提供(一下|给)",
+    r"报过来",
     r"请",
     r"麻烦",
     r"希望",
@@ -180,6 +189,9 @@ REQUEST = any_of(
     r"\bwaiting for\b",
 )
 OBJECTION = any_of(
+    r"(改|调整|修改|重做|重新做)(一下)?再(发|报|给)",
+    r"(得|要|需要)重(做|新做|新报|新出)",
+    r"\b(redo|rework) (the|our) (proposal|quote|offer)\b",
     r"不满意",
     r"达不到",
     r"不符合",
@@ -205,6 +217,21 @@ OBJECTION = any_of(
     r"\btoo (expensive|slow|complex|high|big)\b",
     r"\bpushed back on\b",
 )
+# asking for the deliverable again, changed: a revision request whatever the topic word
+REVISE_RESEND = any_of(
+    r"(改|调整|修改|重做|重新做)(一下)?(再|后)(发|报|给)",
+    r"(得|要|需要)重(做|新做|新报|新出)",
+    r"\b(revise|update|adjust|rework) (it|them|this|that)( and)? (re-?send|send it back|send (us|me) (a |the )?new)\b",
+    r"\bsend (us |me )?(a |an |the )?(revised|updated|new) (proposal|quote|version|offer)\b",
+)
+KICKOFF_HELD = any_of(
+    r"启动会",
+    r"开工会",
+    r"项目启动",
+    r"\bkick-?off (meeting )?(was |is )?(held|done|took place|happened|completed)\b",
+    r"\bkicked off\b",
+    r"\bheld the kick-?off\b",
+)
 # our own side's revision already made ("revised the layout per their comments")
 # asking for a different option is asking for a revised proposal
 ALTERNATIVE = any_of(
@@ -228,6 +255,12 @@ REVISED = any_of(
     r"\bsent (over )?the (new|revised)",
 )
 CHANGE = any_of(
+    r"也要(一起)?(接进来|加进来|加上|纳入|做进来|包进来)",
+    r"不在(SOW|合同|范围|合同范围)(里|内|之内)",
+    r"\b(outside|beyond|not in) (the )?(signed )?(SOW|scope|contract scope|contract)\b",
+    r"\b(asks?|asked|wants?) to add\b",
+    r"\bfold (that|this|it) into\b",
+    r"\badd(ed|ing)?\b.{1,60}\b(to|into) (the|this|our) (contract|scope|SOW|order|project)\b",
     r"从.{0,12}(增加|减少|改|调整|扩|提高|降低)(到|为|成)",
     r"(增加|减少|扩大|提高|降低|改|调整)(到|为|成)\s*\d",
     r"新增",
@@ -277,6 +310,12 @@ REVIEW = any_of(
     r"\blegal\b",
 )
 ESCALATE = any_of(
+    r"(找|要|请)(你们|贵司)(的)?(领导|老板|高层)",
+    r"协调不动",
+    r"超出(我的|我们的)?权限",
+    r"\b(my|our) (discount |pricing )?authority\b",
+    r"\bbeyond (my|our) authority\b",
+    r"\bsomeone who can (actually )?(commit|decide|sign)\b",
     r"(我方|你们|贵司|你们公司)(的)?(领导|老板|高层|总经理|总监|VP)",
     r"领导出面",
     r"高层(对接|见面|会面|沟通)",
@@ -375,7 +414,31 @@ GOOD_NEWS = any_of(
     r"\blaunch(ed|es)?\b",
     r"\bacquir(ed|es)\b",
 )
+# our side congratulating: an answer to news, not news
+CONGRATS = any_of(r"祝贺", r"恭喜", r"道贺", r"贺电", r"贺信", r"\bcongrat")
+# events that are news by themselves, reported or not
+BIG_NEWS = any_of(
+    r"开业",
+    r"投产",
+    r"上市",
+    r"挂牌",
+    r"融资",
+    r"中标",
+    r"获奖",
+    r"荣获",
+    r"落成",
+    r"揭牌",
+    r"新厂",
+    r"新工厂",
+    r"\bIPO\b",
+    r"\braised\b",
+    r"\bseries [A-E]\b",
+    r"\bwon (the|a|an) (tender|award|contract)\b",
+    r"\bnew (plant|factory|site|campus|resort|hotel|clinic|store)\b",
+)
 NEWS_MARK = any_of(
+    r"报了",
+    r"上了.{0,6}(新闻|头条|报纸|电视)",
     r"新闻",
     r"报道",
     r"官网",
@@ -527,8 +590,12 @@ def _kinds(s: str) -> list[CueKind]:
     if MATERIAL.search(s) and REQUEST.search(s) and not negated and not done:
         found.append(CueKind.MATERIAL_REQUEST)
     revised = bool(REVISED.search(s))
+    if KICKOFF_HELD.search(s):
+        found.append(CueKind.KICKOFF_HELD)
     if (
-        (PROPOSAL.search(s) and OBJECTION.search(s)) or (ALTERNATIVE.search(s) and REQUEST.search(s))
+        (PROPOSAL.search(s) and OBJECTION.search(s))
+        or (ALTERNATIVE.search(s) and REQUEST.search(s))
+        or REVISE_RESEND.search(s)
     ) and not revised:
         found.append(CueKind.PROPOSAL_OBJECTION)
     if CHANGE.search(s) and not revised:
@@ -549,7 +616,12 @@ def _kinds(s: str) -> list[CueKind]:
         found.append(CueKind.TENDER)
     if competitor:
         found.append(CueKind.COMPETITOR_NEWS)
-    if not tender and not competitor and GOOD_NEWS.search(s) and NEWS_MARK.search(s):
+    if (
+        not tender
+        and not competitor
+        and not CONGRATS.search(s)
+        and (BIG_NEWS.search(s) or (GOOD_NEWS.search(s) and NEWS_MARK.search(s)))
+    ):
         found.append(CueKind.GOOD_NEWS)
     if NEED_CONFIRMED.search(s) and not negated:
         found.append(CueKind.NEED_CONFIRMED)

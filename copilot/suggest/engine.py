@@ -22,6 +22,7 @@ from copilot.nlp.times import find_times
 from copilot.pipeline.snapshot import PipelineSnapshot, from_epoch
 from copilot.policies import Policy
 from copilot.suggest.cues import (
+    CONGRATS,
     CONTRACT,
     GENERIC_TERMS,
     MATERIAL,
@@ -53,7 +54,6 @@ ACTION_TYPES: tuple[str, ...] = (
     "collect_feedback",
 )
 
-CONGRATS = any_of(r"祝贺", r"恭喜", r"道贺", r"贺电", r"贺信", r"\bcongrat")
 LEGAL_WORD = any_of(r"法务", r"律师", r"\blegal\b", r"\blawyers?\b", r"\bcounsel\b")
 
 
@@ -155,6 +155,17 @@ class Context:
         self.open = [(d, s) for d, s in self.deals if s.is_open]
         last = int(snap.last_activity(as_of)[c])
         self.last_at = from_epoch(last) if last >= 0 else None
+        # the last time anyone was in touch with the customer (internal notes and files are not);
+        # with no record in the lookback window, the last activity of any kind stands in
+        contact = next(
+            (
+                r.at
+                for r in reversed(self.records)
+                if r.type == "activity" and r.kind not in ("note", "document")
+            ),
+            None,
+        )
+        self.last_contact_at = contact if contact is not None or self.records else self.last_at
 
     def since(self, days: int) -> datetime:
         return self.as_of - timedelta(days=days)
@@ -418,8 +429,8 @@ def rule_requirement_change(ctx: Context, cfg: Settings) -> Iterable[Suggestion]
             [_deal_ev(ctx, cf.deal), Evidence("requirement_confirmation", str(cf.id), cf.requested_at)],
         )
         return
-    if not ctx.open:
-        return
+    if not ctx.open and not any(stage is Stage.WON for _, stage in ctx.deals):
+        return  # a change order on a signed deal needs the same sign-off
     change = ctx.latest(CueKind.REQUIREMENT_CHANGE, cfg.request_days)
     if change is None:
         return
@@ -430,6 +441,7 @@ def rule_requirement_change(ctx: Context, cfg: Settings) -> Iterable[Suggestion]
     stage = ctx.snap.deals[d].stage_at(ctx.as_of) if d is not None else None
     if (
         stage is not None
+        and stage.is_open
         and stage.rank >= Stage.PROPOSAL.rank
         and not ctx.after(record.at, _proposal_revised)
     ):
@@ -470,9 +482,8 @@ def rule_kickoff(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
             continue
         behind = any(
             r.at > won
-            and (
-                r.role == "delivery"
-                or any(c.kind in (CueKind.IN_USE, CueKind.FEEDBACK_PLANNED) for c in r.cues)
+            and any(
+                c.kind in (CueKind.IN_USE, CueKind.FEEDBACK_PLANNED, CueKind.KICKOFF_HELD) for c in r.cues
             )
             for r in ctx.records
         )
@@ -491,9 +502,9 @@ def rule_kickoff(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
 
 
 def rule_reengage(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
-    if any(s.rank >= Stage.INTENT.rank for _, s in ctx.open):
-        return
-    if ctx.last_at is not None and ctx.as_of - ctx.last_at < timedelta(days=cfg.dormant_days):
+    """Nobody has been in touch for `dormant_days`, whatever stage the deals are at."""
+    last = ctx.last_contact_at
+    if last is not None and ctx.as_of - last < timedelta(days=cfg.dormant_days):
         return
     recent_win = any(
         s is Stage.WON and (w := _won_at(ctx, d)) is not None and ctx.as_of - w <= timedelta(days=90)
@@ -501,12 +512,12 @@ def rule_reengage(ctx: Context, cfg: Settings) -> Iterable[Suggestion]:
     )
     if recent_win:
         return
-    idle_days = round((ctx.as_of - ctx.last_at).total_seconds() / 86400) if ctx.last_at else None
-    ev = [Evidence("customer", ctx.customer.ext, ctx.last_at, f"no activity for {idle_days} days")]
+    idle_days = round((ctx.as_of - last).total_seconds() / 86400) if last else None
+    ev = [Evidence("customer", ctx.customer.ext, last, f"no contact for {idle_days} days")]
     ev += [_deal_ev(ctx, d, s.value) for d, s in ctx.deals[-2:]]
-    last = next((r for r in reversed(ctx.records) if r.type == "activity"), None)
-    if last:
-        ev.append(_evidence(last))
+    latest = next((r for r in reversed(ctx.records) if r.type == "activity"), None)
+    if latest:
+        ev.append(_evidence(latest))
     lost = [
         ctx.snap.deals[d].lost_reason
         for d, s in ctx.deals
