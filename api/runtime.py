@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -17,6 +18,7 @@ from copilot.config import Settings
 from copilot.contracts.fields import ContractExtractor, OfflineContractExtractor
 from copilot.contracts.service import ContractLimits, ContractService
 from copilot.documents.ocr import OcrEngine, RapidOcr
+from copilot.documents.reading import read_contract_pdf
 from copilot.extraction.offline import OfflineEngine
 from copilot.files import FileStore
 from copilot.followups.engine import FollowUpEngine
@@ -91,18 +93,20 @@ def build_runtime(
             "dim": settings.embedding_dim,
         },
     )
+    ocr = build_ocr(settings)
     followups = FollowUpService(sessions, engine, judge_quality, clock, settings, index=backend.submit)
     contracts = ContractService(
         sessions,
         build_contract_extractor(settings),
         clock,
         ContractLimits(max_pages=settings.contract_max_pages, max_bytes=settings.contract_max_bytes),
+        reader=partial(read_contract_pdf, ocr=ocr),
     )
     letters = LetterService(
         sessions,
         clock,
         FileStore(settings.data_dir / "files"),
-        build_ocr(settings),
+        ocr,
         LetterLimits(max_bytes=settings.letter_max_bytes, max_pages=settings.letter_max_pages),
         index=backend.submit,
     )

@@ -62,6 +62,7 @@ class ContractDocument:
     page_starts: tuple[int, ...]  # offset in `text` where each page's content begins
     source: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    reading: dict[str, Any] | None = None  # how a scan was read (OCR engine, seconds, confidence)
 
     @property
     def page_count(self) -> int:

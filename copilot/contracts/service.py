@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,11 +28,23 @@ class ContractLimits:
     max_bytes: int
 
 
+class PdfReader(Protocol):
+    """Bytes of a contract PDF -> its text: the text layer, or a scan read by OCR (`copilot.documents`)."""
+
+    def __call__(
+        self, data: bytes, /, *, max_pages: int, max_bytes: int, name: str | None
+    ) -> ContractDocument: ...
+
+
 def extract_document(
-    data: bytes, filename: str | None, extractor: ContractExtractor, limits: ContractLimits
+    data: bytes,
+    filename: str | None,
+    extractor: ContractExtractor,
+    limits: ContractLimits,
+    reader: PdfReader = read_pdf,
 ) -> tuple[ContractDocument, ContractFields]:
     """Parse a PDF and extract its 12 fields; bad PDFs raise clear InvalidInput errors."""
-    document = read_pdf(data, max_pages=limits.max_pages, max_bytes=limits.max_bytes, name=filename)
+    document = reader(data, max_pages=limits.max_pages, max_bytes=limits.max_bytes, name=filename)
     return document, extractor.extract(document)
 
 
@@ -82,17 +94,19 @@ class ContractService:
         extractor: ContractExtractor,
         clock: Clock,
         limits: ContractLimits,
+        reader: PdfReader = read_pdf,
     ) -> None:
         self.sessions = sessions
         self.extractor = extractor
         self.clock = clock
         self.limits = limits
+        self.reader = reader
 
     def upload(self, principal: Principal, deal_id: str, data: bytes, filename: str | None) -> dict[str, Any]:
         """Parse, extract and diff a contract for the deal; a bad file changes nothing stored."""
         with self.sessions() as session:
             get_deal(session, principal, deal_id)  # scope check before any parsing work
-        document, fields = extract_document(data, filename, self.extractor, self.limits)
+        document, fields = extract_document(data, filename, self.extractor, self.limits, self.reader)
         now = self.clock.now()
         with self.sessions.begin() as session:
             deal = get_deal(session, principal, deal_id)
@@ -106,6 +120,9 @@ class ContractService:
                 at=now,
                 text=document.text,
                 filename=filename,
+                source="scanned_pdf" if document.reading else "pdf",
+                content_type="application/pdf",
+                reading=document.reading,
                 created_at=now,
             )
             session.add(doc)

@@ -39,6 +39,7 @@ class OcrLine:
     confidence: float
     top: float  # the line's vertical position, for reading order
     left: float
+    right: float = 0.0  # where the line ends (0: unknown), for unwrapping paragraphs
 
 
 class OcrEngine(Protocol):
@@ -128,6 +129,7 @@ class RapidOcr:
                 confidence=float(score),
                 top=min(p[1] for p in box),
                 left=min(p[0] for p in box),
+                right=max(p[0] for p in box),
             )
             for box, text, score in (result or [])
         ]

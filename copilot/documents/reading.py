@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from copilot.contracts.errors import NeedsOcr, NotAPdf, PdfTooLarge
-from copilot.contracts.pdf import read_pdf
+from copilot.contracts.pdf import ContractDocument, Line, build_document, read_pdf
 from copilot.documents.ocr import BadImage, OcrEngine, image_kind, ocr_images, open_image
 from copilot.errors import InputTooLarge, InvalidInput
 
@@ -69,7 +70,42 @@ def _require(ocr: OcrEngine | None) -> OcrEngine:
     return ocr
 
 
-def _scanned_pdf(data: bytes, ocr: OcrEngine, max_pages: int) -> ReadDocument:
+def read_contract_pdf(
+    data: bytes, *, ocr: OcrEngine | None, max_pages: int, max_bytes: int, name: str | None
+) -> ContractDocument:
+    """A contract PDF's text layer; a scan (no text layer) is read page by page with OCR, its lines
+    kept with their extents so that wrapped clauses join up as in a text PDF."""
+    try:
+        return read_pdf(data, max_pages=max_pages, max_bytes=max_bytes, name=name)
+    except NeedsOcr:
+        if ocr is None:
+            raise
+    started = time.perf_counter()
+    pages: list[list[Line]] = []
+    confidences: list[float] = []
+    for image in _render(data, max_pages):
+        lines = ocr.read(image)
+        confidences.extend(ln.confidence for ln in lines)
+        pages.append([_ocr_line(ln.text, ln.left, ln.right) for ln in lines if ln.text.strip()])
+    if not any(pages):
+        raise InvalidInput("no text could be read from the scanned PDF, even with OCR; send a clearer scan")
+    seconds = round(time.perf_counter() - started, 3)
+    mean = round(sum(confidences) / len(confidences), 3) if confidences else 0.0
+    note = f"read by OCR ({ocr.name}): {len(confidences)} lines, mean confidence {mean:.2f}"
+    document = build_document(pages, source=name, warnings=[note])
+    reading = {"engine": ocr.name, "seconds": seconds, "lines": len(confidences), "mean_confidence": mean}
+    return replace(document, reading=reading)
+
+
+def _ocr_line(text: str, left: float, right: float) -> Line:
+    text = text.strip()
+    width = max(right - left, 0.0)
+    cjk = bool(text) and ord(text[0]) > 0x2E80
+    first = 1 if cjk else len(text.split(" ")[0]) + 1
+    return Line(text, left, right if right > left else 0.0, width * first / max(len(text), 1))
+
+
+def _render(data: bytes, max_pages: int) -> list[Any]:
     import pypdfium2
 
     try:
@@ -79,9 +115,13 @@ def _scanned_pdf(data: bytes, ocr: OcrEngine, max_pages: int) -> ReadDocument:
     try:
         if len(pdf) > max_pages:
             raise InputTooLarge(f"the PDF has {len(pdf)} pages; the limit is {max_pages}")
-        images = [page.render(scale=RENDER_SCALE).to_pil().convert("RGB") for page in pdf]
+        return [page.render(scale=RENDER_SCALE).to_pil().convert("RGB") for page in pdf]
     finally:
         pdf.close()
+
+
+def _scanned_pdf(data: bytes, ocr: OcrEngine, max_pages: int) -> ReadDocument:
+    images = _render(data, max_pages)
     result = ocr_images(ocr, images)
     if not result.text.strip():
         raise InvalidInput("no text could be read from the scanned PDF, even with OCR; send a clearer scan")

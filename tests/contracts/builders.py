@@ -37,10 +37,25 @@ def _wrap(text: str, font: str) -> list[str]:
     return lines
 
 
+def embedded_cjk_font() -> str:
+    """A CJK TrueType font embedded in the PDF (drawn glyphs render anywhere, e.g. to scan them)."""
+    from pathlib import Path
+
+    import paperang_p2_fonts_cjk
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "WQYMicroHei"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        path = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+    return name
+
+
 def contract_pdf(paragraphs: list[str], *, header: str = "", zh: bool = True,
-                 lines_per_page: int | None = None, encrypt: str | None = None) -> bytes:  # fmt: skip
+                 lines_per_page: int | None = None, encrypt: str | None = None,
+                 font: str | None = None) -> bytes:  # fmt: skip
     """A PDF of `paragraphs` with a header on every page and `第 N 页 共 M 页` / `Page N of M` footers."""
-    font = CJK_FONT if zh else "Helvetica"
+    font = font or (CJK_FONT if zh else "Helvetica")
     lines: list[str] = []
     for p in paragraphs:
         lines.extend(_wrap(p, font) if p else [])
