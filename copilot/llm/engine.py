@@ -11,9 +11,10 @@ from dataclasses import replace
 from copilot.domain import CustomerContext, EngineRun, FollowUpFields, Interaction
 from copilot.followups.engine import FollowUpEngine
 from copilot.llm.chat import ChatModel, ChatTurn
+from copilot.llm.facts import unsupported_facts
 from copilot.llm.grounding import ground
 from copilot.llm.schema import LLMFollowUp
-from copilot.llm.structured import ModelUnavailable, StructuredCaller
+from copilot.llm.structured import CallStats, ModelUnavailable, StructuredCaller
 from copilot.llm.tokens import TokenCounter
 from copilot.prompting import Prompt, RenderedPrompt
 
@@ -104,6 +105,28 @@ class LLMFollowUpEngine:
                 ),
             )
         fields = ground(answer.value, interaction, customer)
+        offline = self.fallback.extract_followup(interaction, customer)
+        fields, notes = _fill_dropped(fields, answer.value, offline)
+        summary_issue = unsupported_facts(fields.summary, interaction.text, interaction.reference_time)
+        if summary_issue:
+            retry = self._reask_summary(turns, answer.value.model_dump_json(), summary_issue, answer.stats)
+            still = (
+                unsupported_facts(retry, interaction.text, interaction.reference_time)
+                if retry
+                else summary_issue
+            )
+            if retry and not still:
+                fields = replace(fields, summary=retry)
+                notes.append(f"summary re-asked: it stated {', '.join(summary_issue)} not in the input")
+            else:
+                fields = replace(
+                    fields,
+                    summary=offline.summary,
+                    provenance={**fields.provenance, "summary": "offline"},
+                )
+                notes.append(
+                    f"summary replaced by the offline engine's: it stated {', '.join(still)} not in the input"
+                )
         return replace(
             fields,
             run=EngineRun(
@@ -113,8 +136,66 @@ class LLMFollowUpEngine:
                 prompt=self.prompt.ref,
                 usage=answer.stats.usage,
                 calls=answer.stats.calls,
+                note="; ".join(notes)[:1000] or None,
             ),
         )
+
+    def _reask_summary(
+        self, turns: list[ChatTurn], previous: str, issues: list[str], stats: CallStats
+    ) -> str | None:
+        """Ask once more for the answer, naming the summary's facts the input does not state."""
+        turns = [
+            *turns,
+            ChatTurn("assistant", previous[:4000]),
+            ChatTurn(
+                "user",
+                "Your summary states facts that are not in the interaction ("
+                + "; ".join(issues)
+                + "). Answer again with the same JSON; the summary may only state amounts, dates, "
+                "outcomes and names that the interaction itself states.",
+            ),
+        ]
+        try:
+            return self.caller.ask(turns, LLMFollowUp, stats).value.summary
+        except ModelUnavailable:
+            return None
+
+
+# fields a model answers with a quote; when the quote is not in the input, the offline reading stands
+GROUNDED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("source_channel", "source_channel_quote"),
+    ("first_contact_date", "first_contact_phrase"),
+    ("stage", "stage_quote"),
+    ("next_follow_up_date", "next_follow_up_phrase"),
+)
+
+
+def _fill_dropped(
+    fields: FollowUpFields, answer: LLMFollowUp, offline: FollowUpFields
+) -> tuple[FollowUpFields, list[str]]:
+    """Each field the model answered but grounding left empty takes the offline engine's reading;
+    provenance says where every field came from (llm, offline, crm)."""
+    provenance = dict(fields.provenance)
+    evidence = dict(fields.evidence)
+    values: dict[str, object] = {}
+    notes: list[str] = []
+    for name, quote_field in GROUNDED_FIELDS:
+        if name in evidence:
+            provenance.setdefault(name, "llm")
+            continue
+        answered = getattr(answer, name, None) is not None or getattr(answer, quote_field, None)
+        if not answered or provenance.get(name) == "crm":
+            continue  # nothing was dropped, or the CRM's value stands (as without a model)
+        value = getattr(offline, name)
+        if value is None:
+            continue
+        values[name] = value
+        provenance[name] = "offline"
+        if name in offline.evidence:
+            evidence[name] = offline.evidence[name]
+        notes.append(f"{name}: the model's quote is not in the input; the offline reading is kept")
+    provenance.setdefault("summary", "llm")
+    return replace(fields, provenance=provenance, evidence=evidence, **values), notes  # type: ignore[arg-type]
 
 
 def _line_start(text: str, offset: int) -> int:

@@ -119,9 +119,17 @@ def test_quote_not_in_input_is_dropped(openai_server: ScriptedOpenAI, tmp_path: 
         )
     )
     fields = engine(openai_server, tmp_path).extract_followup(dictation(), CustomerContext())
-    assert fields.source_channel is None
-    assert fields.next_follow_up_date is None
+    # the invented values are dropped; the offline engine's readings of the note stand instead
+    assert fields.source_channel is Channel.TRADE_SHOW and fields.provenance["source_channel"] == "offline"
+    assert (
+        fields.next_follow_up_date == date(2026, 3, 18)
+        and fields.provenance["next_follow_up_date"] == "offline"
+    )
+    assert fields.provenance["stage"] == "llm"
     assert {h.signal for h in fields.signals} == {Signal.PRICE}
+    assert fields.run is not None and "source_channel: the model's quote is not in the input" in (
+        fields.run.note or ""
+    )
 
 
 def test_malformed_json_is_reasked_once(openai_server: ScriptedOpenAI, tmp_path: Path) -> None:
