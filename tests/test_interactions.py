@@ -109,3 +109,15 @@ def test_limits() -> None:
 def test_naive_reference_time_is_rejected() -> None:
     with pytest.raises(InvalidInput, match="offset"):
         build_interaction({"kind": "dictation", "text": "hi"}, datetime(2026, 5, 20))
+
+
+def test_word_spaced_voice_text_is_joined_into_words_with_fillers_as_breaks() -> None:
+    from copilot.followups.interactions import join_word_spaces
+
+    spaced = "嗯 明德中学 那个 智慧教室 的 单子 丢了 他们 校长 最后 还是 选了 希沃"
+    assert join_word_spaces(spaced) == "嗯 明德中学 那个 智慧教室的单子丢了他们校长最后还是选了希沃"
+    by_clause = "今天去了苏州恒拓 周工讲了十来分钟伺服报警停机的问题 这家是上个月12号在工博会上认识的"
+    assert join_word_spaces(by_clause) == by_clause
+    assert (
+        join_word_spaces("Call with Mr. Sun about the 合同 terms") == "Call with Mr. Sun about the 合同 terms"
+    )

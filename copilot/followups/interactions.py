@@ -148,6 +148,22 @@ def _call(
     return _flatten(InputKind.CALL, turns, reference, lang, max_chars)
 
 
+_HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_PAUSE_WORDS = re.compile(r"(?:(?<=[\u4e00-\u9fff])|^) ?(嗯|啊|呃|然后|那个|就是说|对对对|唉|哎)(?= )")
+
+
+def join_word_spaces(text: str) -> str:
+    """Voice-to-text that puts a space between every Chinese word ("合同 昨天 正式 签了") is joined
+    back into words, the spoken fillers kept as clause breaks; text spaced by clause is kept as is."""
+    gaps = len(_HAN_GAP.findall(text))
+    if gaps < 4 or gaps < 0.15 * len(_HAN_CHAR.findall(text)):
+        return text
+    marked = _PAUSE_WORDS.sub(lambda m: "\x00" + m.group(1) + "\x00", text)
+    joined = _HAN_GAP.sub("", marked)
+    return re.sub(r" {2,}", " ", joined.replace("\x00", " ")).strip()
+
+
 def _dictation(
     payload: Mapping[str, Any], reference: datetime, lang: str | None, max_chars: int
 ) -> Interaction:
@@ -157,6 +173,7 @@ def _dictation(
     if not text.strip():
         raise InvalidInput("the dictation text is empty")
     _check_size(len(text), max_chars)
+    text = join_word_spaces(text)
     segment = Segment(speaker=Speaker.REP, text=text, offset=0)
     return Interaction(
         kind=InputKind.DICTATION,
