@@ -15,6 +15,7 @@ from typing import Any
 
 from copilot.domain import InputKind, Interaction, Segment, Speaker
 from copilot.errors import InputTooLarge, InvalidInput
+from copilot.nlp.homophones import repair_homophones
 
 DEFAULT_MAX_CHARS = 20_000
 DEFAULT_MAX_MESSAGES = 2_000
@@ -76,7 +77,7 @@ def _flatten(
     max_chars: int,
 ) -> Interaction:
     """Join turns as `label: text` lines, keeping each segment's offset into the joined text."""
-    turns = [t for t in turns if t[2].strip()]
+    turns = [(sp, name, _spoken(text), extra) for sp, name, text, extra in turns if text.strip()]
     if not turns:
         raise InvalidInput(f"the {kind.value} is empty: no message has any text")
     body = "\n".join(t[2] for t in turns)
@@ -164,6 +165,11 @@ def join_word_spaces(text: str) -> str:
     return re.sub(r" {2,}", " ", joined.replace("\x00", " ")).strip()
 
 
+def _spoken(text: str) -> str:
+    """Voice-to-text and pinyin-typing repairs: word spaces joined, misheard deal words rewritten."""
+    return repair_homophones(join_word_spaces(text))
+
+
 def _dictation(
     payload: Mapping[str, Any], reference: datetime, lang: str | None, max_chars: int
 ) -> Interaction:
@@ -173,7 +179,7 @@ def _dictation(
     if not text.strip():
         raise InvalidInput("the dictation text is empty")
     _check_size(len(text), max_chars)
-    text = join_word_spaces(text)
+    text = _spoken(text)
     segment = Segment(speaker=Speaker.REP, text=text, offset=0)
     return Interaction(
         kind=InputKind.DICTATION,
