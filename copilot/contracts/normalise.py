@@ -199,7 +199,7 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("ymd", re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")),
     ("mdy", re.compile(rf"{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})")),
-    ("dmy", re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTH_RE}\s*,?\s*(\d{{4}})")),
+    ("dmy", re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\)?\s+(?:day\s+of\s+)?{_MONTH_RE}\s*,?\s*(\d{{4}})")),
 )
 
 

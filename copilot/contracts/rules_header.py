@@ -8,6 +8,7 @@ from datetime import date
 
 from copilot.contracts.locate import Contract, Evidence, split_sentences
 from copilot.contracts.normalise import find_dates, find_durations, months_between
+from copilot.contracts.parties_en import english_parties, intro_span, read_name
 from copilot.contracts.values import ContractAmount, Parties, Term
 from copilot.nlp.amounts import find_amounts
 
@@ -26,23 +27,10 @@ _ZH_PARTY_RE = re.compile(
     r"(?P<name>[^\s，,；;:：\n]{2,60})",
     re.M,
 )
-_EN_LABEL_RE = re.compile(
-    r"^(?P<label>Party\s*A|Party\s*B|Buyer|Purchaser|Customer|Client|Seller|Supplier|Vendor|Contractor"
-    r"|Licensor|Licensee)\s*[:：]\s*(?P<name>[^\n]{2,80}?)(?=\s{2,}|\s+(?:BUYER|SELLER|By|Address)\b|$)",
-    re.M | re.I,
-)
-_EN_BUYER = re.compile(r"party\s*a|buyer|purchaser|customer|client|licensee", re.I)
 _NAME_CUT_RE = re.compile(
     r"[（(]\s*(?:以下|下称|简称|hereinafter|the\s+\")|（盖章）|\(盖章\)|[（(](?:盖章|签章|公章)"
 )
 _NOT_A_NAME = re.compile(r"^(?:法定代表人|授权代表|委托代理人|地址|住所|签字|盖章|电话|[（(])")
-_BETWEEN_RE = re.compile(r"\bbetween\s*:?\s*", re.I)
-_EN_NAME_END_RE = re.compile(
-    r",?\s+\(|\s*\(\s*[\"“']|,\s+(?=(?:a|an|the|with|having|whose|located|organi[sz]ed|incorporated|existing"
-    r"|registered|duly|\d)\b)|\s+and\s+|[;\n]|\.\s+[A-Z]",
-    re.I,
-)
-_EN_AND_RE = re.compile(r"(?:[)\"”]\s*[,;]?|,)\s*and\s+(?:\(\d\)\s*|\(ii\)\s*)?|\s+and\s+", re.I)
 
 
 def _clean_party(name: str) -> str:
@@ -51,10 +39,17 @@ def _clean_party(name: str) -> str:
 
 
 def parties(c: Contract) -> Found:
-    """甲方/乙方 (or buyer/seller) as written at their first labelled mention; English `between X and Y`."""
+    """甲方/乙方 (or buyer/seller) as written at their first labelled mention; English `between X and Y`,
+    definition clauses, `Buyer:` labels and signature blocks (see `parties_en`)."""
     names: dict[str, tuple[str, int, int]] = {}
     for m in _ZH_PARTY_RE.finditer(c.text):
-        name = _clean_party(m.group("name"))
+        if re.match(r"[A-Za-z]", m.group("name")):
+            latin = read_name(c.text, m.start("name"), m.start("name") + 200)
+            if latin is None:
+                continue
+            name, start, end = latin.name, latin.start, latin.end  # `甲方：ABC (Suzhou) Co., Ltd.`
+        else:
+            name, start, end = _clean_party(m.group("name")), m.start(), m.end()
         if len(name) < 2 or _NOT_A_NAME.match(name):
             continue
         label = m.group("label") + (m.group("note") or "")
@@ -64,9 +59,12 @@ def parties(c: Contract) -> Found:
             role = "b"
         else:
             role = "a" if re.search(_BUYER, label) else "b"
-        names.setdefault(role, (name, m.start(), m.end()))
+        names.setdefault(role, (name, start, end))
     if not names:
-        names = _en_parties(c)
+        first, second = english_parties(c.text)
+        for role, found in (("a", first), ("b", second)):
+            if found is not None:
+                names[role] = (found.name, found.start, found.end)
     if not names:
         return None, []
     spans = sorted({(s, e) for _, s, e in names.values()})
@@ -74,42 +72,6 @@ def parties(c: Contract) -> Found:
         party_a=names["a"][0] if "a" in names else None, party_b=names["b"][0] if "b" in names else None
     )
     return value, [c.evidence(s, e, c.leaf_containing(s)) for s, e in spans]
-
-
-def _en_parties(c: Contract) -> dict[str, tuple[str, int, int]]:
-    head = c.text[:4000]
-    m = _BETWEEN_RE.search(head)
-    if m:
-        first = _en_name(head, m.end())
-        if first:
-            rest = head[first[2] :]
-            # Skip the first party's description up to the `and` that introduces the second party.
-            close = re.search(r"[)\"”]\s*[,;]?\s*and\s+(?:\(\d\)\s*)?|,\s*and\s+(?:\(\d\)\s*)?", rest)
-            if close is None:
-                close = re.match(r"\s+and\s+", rest)
-            if close is not None:
-                second = _en_name(head, first[2] + close.end())
-                if second:
-                    return {"a": first, "b": second}
-            return {"a": first}
-    out: dict[str, tuple[str, int, int]] = {}
-    for lm in _EN_LABEL_RE.finditer(c.text):
-        role = "a" if _EN_BUYER.fullmatch(re.sub(r"\s+", " ", lm.group("label")).strip()) else "b"
-        name = lm.group("name").strip(" ,.;")
-        if len(name) >= 2:
-            out.setdefault(role, (name, lm.start("name"), lm.start("name") + len(name)))
-    return out
-
-
-def _en_name(text: str, start: int) -> tuple[str, int, int] | None:
-    m = re.match(r"\s*(?:\(\d\)|\(i\))?\s*", text[start:])
-    start += m.end() if m else 0
-    end_m = _EN_NAME_END_RE.search(text, start)
-    end = end_m.start() if end_m else min(len(text), start + 120)
-    name = text[start:end].strip(" ,;")
-    if not name or len(name) > 120 or not name[0].isupper():
-        return None
-    return name, start, start + len(name)
 
 
 _TOTAL_ZH_RE = re.compile(
@@ -152,39 +114,90 @@ def contract_amount(c: Contract) -> Found:
 
 _SIGN_LABEL_RE = re.compile(r"(?:签订|签署|签约|签字|订立|签定)(?:日期|时间|日)\s*[:：]?\s*")
 _SIGN_VERB_RE = re.compile(r"(?:签订|签署|签约|签字|订立|签定)")
-_EN_SIGN_RE = re.compile(
-    r"(?:entered\s+into|made|executed|signed)(?:\s+and\s+(?:entered\s+into|executed))?(?:\s+effective)?"
-    r"\s+(?:as\s+of|on|this|dated)\s+(?:the\s+)?$",
-    re.I,
+# English: a date right after the words that execute the agreement (`entered into on`, `made this 5th day
+# of`, `dated as of`, `executed ... on`), or after `effective as of`; never after an ending word.
+_EN_EXEC_CUE_RE = re.compile(
+    r"\b(?i:made|entered\s+into|executed|signed|dated|concluded|agreed|subscribed)\b[^.;\n]{0,45}$"
 )
-_EN_DATED_RE = re.compile(r"\bdated\s+(?:as\s+of\s+)?(?:the\s+)?$", re.I)
-_EN_SIG_DATE_RE = re.compile(r"(?:^|\n|\s)(?:Date|Dated|Signing\s+Date|Date\s+of\s+Signing)\s*:\s*$", re.I)
+_EN_EFFECTIVE_CUE_RE = re.compile(r"\b(?i:effective|with\s+effect\s+from|commenc\w+)\b[^.;\n]{0,25}$")
+_EN_NOT_SIGNING_RE = re.compile(
+    r"(?i:expir\w*|terminat\w*|until|through|ending|end\s+on|no\s+later\s+than|prior\s+to|before|after"
+    r"|amended|renew\w*|unless)\b[^.;\n]{0,25}$"
+)
+# `the Confidentiality Agreement between the parties dated ...`: another document's date
+_EN_OTHER_DOC_RE = re.compile(
+    r"(?i:(?<!this\s)(?:agreement|contract|letter|order|amendment|quotation|quote|proposal|invoice|plan|note"
+    r"|assignment)\b[^.;\n]{0,60}(?:dated|executed|signed|entered\s+into)\b[^.;\n]{0,20}$)"
+)
+# `This Agreement is signed this ...`: the document executing itself, not a reference to another one
+_EN_SELF_EXEC_RE = re.compile(
+    r"(?i:\b(?:is|are|was|hereby|be)\s+(?:\w+\s+){0,2}?(?:made|signed|entered|executed|dated|concluded)\b)"
+)
+_EN_DATE_LABEL_RE = re.compile(
+    r"(?im:^[ \t]*(?:signing\s+date|date\s+of\s+(?:signing|execution|this\s+(?:agreement|contract))"
+    r"|execution\s+date|contract\s+date|agreement\s+date|date\s+signed)\s*[:：]\s*$)"
+)
+_EN_SIG_DATE_RE = re.compile(r"(?:^|\n|\s)(?:Date|Dated|Signed\s+on)\s*:\s*$", re.I)
+_WITNESS_RE = re.compile(r"IN\s+WITNESS\s+WHEREOF|(?i:in\s+witness\s+whereof)")
 
 
 def signing_date(c: Contract) -> Found:
-    """签订日期 / 于…签署 / `entered into on` / a signature block's `Date:`; never a quotation's date."""
+    """签订日期 / 于…签署 / `entered into on` / `made this 5th day of` / `IN WITNESS WHEREOF ... executed on`
+    / a signature block's `Date:`; never another document's date (`the NDA dated ...`)."""
     dates = find_dates(c.text)
-    ranked: list[tuple[int, int, int]] = []  # (rank, index into dates)
+    intro = _intro_span(c.text)
+    witness = [(m.start(), c.text.find(".", m.end() + 40)) for m in _WITNESS_RE.finditer(c.text)]
+    ranked: list[tuple[int, int, int]] = []  # (rank, position, index into dates)
     for k, d in enumerate(dates):
-        before = c.text[max(0, d.start - 40) : d.start]
+        before = c.text[max(0, d.start - 80) : d.start]
         after = c.text[d.end : d.end + 20]
         if _SIGN_LABEL_RE.search(before[-12:]) and re.search(r"[:：]\s*$|日期\s*$|时间\s*$", before):
             ranked.append((0, d.start, k))
-        elif _EN_SIGN_RE.search(before) or (
-            re.search(r"于\s*$", before) and _SIGN_VERB_RE.search(after[:14])
-        ):
+            continue
+        if re.search(r"于\s*$", before) and _SIGN_VERB_RE.search(after[:14]):
             ranked.append((1, d.start, k))
-        elif _EN_SIG_DATE_RE.search(before) or (
-            _EN_DATED_RE.search(before)
-            and (d.start < 1500 or re.search(r"(?i:agreement|contract)[^.\n]{0,60}dated", before + " dated"))
-            and not re.search(r"(?i:quotation|quote|proposal|letter|invoice|order)\S*\s+dated", before)
+            continue
+        if _EN_DATE_LABEL_RE.search(before):
+            ranked.append((0, d.start, k))
+            continue
+        in_intro = intro[0] <= d.start < intro[1]
+        in_witness = any(a <= d.start and (b == -1 or d.start < b + 1) for a, b in witness)
+        if _EN_NOT_SIGNING_RE.search(before[-40:]) or (
+            not (in_intro or in_witness)
+            and _EN_OTHER_DOC_RE.search(before)
+            and not _EN_SELF_EXEC_RE.search(before)
         ):
+            continue
+        if _EN_EXEC_CUE_RE.search(before):
+            ranked.append((1 if in_intro or in_witness else 3, d.start, k))
+        elif _EN_EFFECTIVE_CUE_RE.search(before) and in_intro:
             ranked.append((2, d.start, k))
+        elif in_witness and re.search(r"(?i:as\s+of|on|this)\s+(?:the\s+)?$", before):
+            ranked.append((1, d.start, k))
+        elif _EN_SIG_DATE_RE.search(before):
+            ranked.append((4, d.start, k))
+        elif c.lang == "en" and _alone_on_line(c.text, d.start, d.end) and (
+            d.start < intro[0] or d.start > len(c.text) * 0.6
+        ):
+            ranked.append((5, d.start, k))  # a letter's date above the text, or `Hamburg, 19 May 2012` below
     if not ranked:
         return None, []
     _, _, k = min(ranked)
     d = dates[k]
     return d.value, [c.evidence(*_line_around(c.text, d.start, d.end), c.leaf_containing(d.start))]
+
+
+def _intro_span(text: str) -> tuple[int, int]:
+    """The opening of an English agreement (where it says who signs it and when)."""
+    span = intro_span(text)
+    return span if span is not None else (0, min(len(text), 1500))
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """`July 20, 2018` or `Hamburg, November 19th, 2012` as a line of its own."""
+    left, right = _line_around(text, start, end)
+    rest = (text[left:start] + text[end:right]).strip(" ,.")
+    return len(rest) <= 25 and not re.search(r"\d", rest) and not re.search(r"(?i)\b(?:by|until|through|from|to)\b", rest)
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

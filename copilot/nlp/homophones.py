@@ -214,7 +214,7 @@ class HomophoneRepair:
         changed = False
         for run in _HAN_RUN.finditer(text):
             i, end = run.start(), run.end()
-            cuts: set[int] | None = None
+            cuts: set[tuple[int, int]] | None = None
             while i < end - 1:
                 for size in range(min(MAX_WORD, end - i), 1, -1):
                     span = text[i : i + size]

