@@ -17,6 +17,16 @@ class StageResult:
     provenance: str | None = None  # "crm" when the stage is the CRM's current stage
 
 
+# a signing by someone else: "跟另一家签了", "went with another vendor"
+_THIRD_PARTY = re.compile(
+    r"(?:跟|和|与)(?:一家|另一家|另外一家|别家|其他|别的)|竞品|竞争对手"
+    r"|\b(?:with|to) (?:another|a different|a competing|the other) (?:vendor|supplier|provider|company)\b",
+    re.IGNORECASE,
+)
+# an interest stated as a condition, not confirmed: "有兴趣的话", "他有兴趣会联系你"
+_CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就来)")
+
+
 def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
     tail = before.rstrip()[-6:].lower() if before.strip() else ""
     return any(tail.endswith(b.strip().lower()) for b in blockers if b.strip())
@@ -30,6 +40,8 @@ class StageRules:
             return lex.pattern("stages", name)
 
         self.won, self.lost, self.negotiation = cat("won"), cat("lost"), cat("negotiation")
+        # events that only follow a sale: an invoice issued, goods shipped, a transfer received
+        self.won_fulfilment = cat("won_fulfilment")
         self.proposal, self.intent_strong, self.intent_weak = (
             cat("proposal"),
             cat("intent_strong"),
@@ -52,6 +64,7 @@ class StageRules:
         skip_questions: bool = False,
         customer_only: bool = False,
         skip_segments: frozenset[int] = frozenset(),
+        skip_conditional: bool = False,
     ) -> tuple[Clause, re.Match[str]] | None:
         for clause in doc.clauses:
             if skip_questions and clause.is_question:
@@ -66,6 +79,8 @@ class StageRules:
                 continue
             for m in pattern.finditer(clause.text):
                 if blockers and _blocked(clause.text[: m.start()], blockers):
+                    continue
+                if skip_conditional and _CONDITIONAL_AFTER.match(clause.text[m.end() :].lstrip()):
                     continue
                 return clause, m
         return None
@@ -100,7 +115,17 @@ class StageRules:
             return StageResult(Stage.LOST, ev((lost[0], lost[1])))
         found = self._first(doc, self.won, blockers=self.won_blockers)
         if found:
+            clause, m = found
+            if _THIRD_PARTY.search(clause.text[: m.start()]):  # someone else signed: the deal is lost
+                return StageResult(Stage.LOST, ev(found))
             return StageResult(Stage.WON, ev(found))
+        found = self._first(doc, self.won_fulfilment, blockers=self.won_blockers, skip_questions=True)
+        if found:
+            return StageResult(Stage.WON, ev(found))
+        if lost is not None and self._progressed(doc, customer):
+            # softened ("今年先不做了"), but the deal had got past a lead (a need, a proposal or terms
+            # here, or an open deal past the lead stage in the CRM): the customer declined
+            return StageResult(Stage.LOST, ev((lost[0], lost[1])))
         # '被客户罚了违约金' in the customer's story of their own problems negotiates nothing
         stories = frozenset(pain_story_segments(doc, self.pain))
         found = self._first(doc, self.negotiation, skip_segments=stories)
@@ -109,10 +134,10 @@ class StageRules:
         found = self._first(doc, self.proposal, blockers=self.proposal_blockers)
         if found:
             return StageResult(Stage.PROPOSAL, ev(found))
-        found = self._first(doc, self.intent_strong, blockers=self.intent_blockers, skip_questions=True)
+        found = self._intent(doc)
         if found:
             return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
-        if lost is not None:  # softened: "暂时不考虑了" is a lead with no need yet
+        if lost is not None:  # softened on a fresh lead: "暂时不考虑了" is a lead with no need yet
             return StageResult(Stage.LEAD, ev((lost[0], lost[1])))
         found = self._first(doc, self.no_need, skip_questions=True, customer_only=True)
         if found:
@@ -124,6 +149,27 @@ class StageRules:
             return StageResult(customer.current_stage, None, "crm")
         first = doc.clauses[0] if doc.clauses else None
         return StageResult(Stage.LEAD, doc.evidence(first.start, first.end) if first else None)
+
+    def _intent(self, doc: Doc) -> tuple[Clause, re.Match[str]] | None:
+        return self._first(
+            doc,
+            self.intent_strong,
+            blockers=self.intent_blockers,
+            skip_questions=True,
+            customer_only=True,  # the rep's "您有兴趣的话" confirms nothing
+            skip_conditional=True,
+        )
+
+    def _progressed(self, doc: Doc, customer: CustomerContext) -> bool:
+        current = customer.current_stage
+        if current is not None and current.is_open and current.rank > Stage.LEAD.rank:
+            return True
+        stories = frozenset(pain_story_segments(doc, self.pain))
+        return bool(
+            self._first(doc, self.negotiation, skip_segments=stories)
+            or self._first(doc, self.proposal, blockers=self.proposal_blockers)
+            or self._intent(doc)
+        )
 
     def support(self, doc: Doc, stage: Stage) -> tuple[Evidence, ...]:
         """Every cue in the input for a stage (the summary favours these clauses)."""

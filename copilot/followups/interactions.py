@@ -154,14 +154,21 @@ _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _PAUSE_WORDS = re.compile(r"(?:(?<=[\u4e00-\u9fff])|^) ?(嗯|啊|呃|然后|那个|就是说|对对对|唉|哎)(?= )")
 
 
+_SPELLED = re.compile(r"(?<![A-Za-z])[A-Za-z](?: [A-Za-z](?![A-Za-z]))+")
+# a short Latin or digit token between Chinese words ("把 po 发过来了", "打 9 折") joins them too
+_SHORT_TOKEN = re.compile(r"(?<=[\u4e00-\u9fff]) ([A-Za-z0-9]{1,6}) (?=[\u4e00-\u9fff])")
+
+
 def join_word_spaces(text: str) -> str:
     """Voice-to-text that puts a space between every Chinese word ("合同 昨天 正式 签了") is joined
     back into words, the spoken fillers kept as clause breaks; text spaced by clause is kept as is."""
     gaps = len(_HAN_GAP.findall(text))
     if gaps < 4 or gaps < 0.15 * len(_HAN_CHAR.findall(text)):
         return text
+    # letters spelled out one by one ("p o", "p a c s") are one word again
+    text = _SPELLED.sub(lambda m: m.group().replace(" ", ""), text)
     marked = _PAUSE_WORDS.sub(lambda m: "\x00" + m.group(1) + "\x00", text)
-    joined = _HAN_GAP.sub("", marked)
+    joined = _SHORT_TOKEN.sub(r"\1", _HAN_GAP.sub("", marked))
     return re.sub(r" {2,}", " ", joined.replace("\x00", " ")).strip()
 
 

@@ -60,3 +60,44 @@ def test_no_cue_falls_back_to_crm_then_lead() -> None:
 def test_weak_evidence_does_not_move_an_open_deal_backwards() -> None:
     fields = extract(dictation("约了下周二去演示"), CustomerContext(current_stage=Stage.NEGOTIATION))
     assert fields.stage is Stage.NEGOTIATION
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("王姐 发票今天已经开出来了 顺丰单号麻烦留意", Stage.WON),  # an invoice follows a sale
+        ("[转账] 已向你转账 ¥18,000.00", Stage.WON),
+        ("小店十二台收银机今天全款到了 搞定", Stage.WON),
+        ("they sent the PO for another twelve lifts this morning", Stage.WON),
+        ("Our owner signed this morning. Signed copy attached.", Stage.WON),
+        ("他们上个月已经跟另一家签了 合同都签了", Stage.LOST),  # someone else signed
+        ("领导决定自己开发了 信息部新招了几个人", Stage.LOST),
+        ("Leadership decided to build the workflow in-house with their own team", Stage.LOST),
+        ("they picked a competitor's suite over us on price", Stage.LOST),
+    ],
+)
+def test_outcomes_read_from_what_follows_them(text: str, stage: Stage) -> None:
+    assert extract(dictation(text)).stage is stage
+
+
+def test_the_reps_conditional_offer_is_no_confirmed_interest() -> None:
+    offer = chat(("rep", "我们下月有个沙龙 您有兴趣的话可以来听听"), ("customer", "好的"))
+    assert extract(offer).stage is Stage.LEAD
+    stated = chat(("rep", "这块您怎么考虑"), ("customer", "我们确实有兴趣 想先看看"))
+    assert extract(stated).stage is Stage.INTENT
+
+
+def test_a_soft_no_after_a_quote_is_a_decline_but_on_a_fresh_lead_no_need_yet() -> None:
+    after_quote = dictation("上周把方案和报价发给他了 今天他说今年先不做了")
+    assert extract(after_quote).stage is Stage.LOST
+    open_deal = dictation("他说今年先不做了")
+    assert extract(open_deal, CustomerContext(current_stage=Stage.PROPOSAL)).stage is Stage.LOST
+    assert extract(dictation("他说今年先不做了")).stage is Stage.LEAD
+
+
+def test_spelled_letters_and_misheard_words_in_voice_notes() -> None:
+    note = dictation("那个 单子 成了 他们 采购 早上 把 p o 发过来了 三百台 手持终端")
+    assert extract(note).stage is Stage.WON
+    stamped = dictation("总经理 下午 在 和同 上 签了字 盖了章 原件 已经 寄回来了")
+    assert extract(stamped).stage is Stage.WON
+    assert "合同" in stamped.text  # the stored reading says what was meant
