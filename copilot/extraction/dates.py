@@ -93,18 +93,54 @@ def _context(doc: Doc, hit: TimeHit) -> Clause | None:
 _EN_COORDINATION = re.compile(r"\s+(?:and|but|so|while)\s+(?=(?:I|we|she|he|they)\b)|;\s*", re.IGNORECASE)
 
 
+# Unpunctuated Chinese (voice-to-text runs a whole note into one clause) splits where a new subject or
+# a discourse marker starts: '他说要再考虑一下月底前给答复我下周二把合同初稿发过去' is two actions.
+_ZH_SUBJECT = re.compile(
+    r"(?:然后|还有|但是|不过|所以|结果|另外)"
+    r"|(?<![跟和给让帮找叫问对被向把与替陪带请约见])(?:我们|我|他们|她们|他|她|对方|客户)(?=说|想|要|会|就|先|再|这|下|明|后|周|星|礼|[0-9一二三四五六七八九十]|把|跟|带|去|过|给|约|发|回|答|问|打|定)"
+)
+_ZH_LOCAL_MIN = 24  # shorter clauses are one action already
+# a time the speaker takes back: '周三 不对 周四', 'Tuesday, no wait, Wednesday'
+_CORRECTION = re.compile(
+    r"^\W{0,2}(?:不对|不是|哦不|噢不|啊不|no wait|wait no|I mean|sorry|actually|rather)", re.IGNORECASE
+)
+
+
+def _corrected(doc: Doc, hit: TimeHit) -> bool:
+    """The speaker corrects this time right after saying it."""
+    return bool(_CORRECTION.match(doc.text[hit.end : hit.end + 16]))
+
+
 def _local(doc: Doc, clause: Clause, hit: TimeHit) -> Clause:
-    """The part of an English clause, split at coordinated clauses with their own subject, holding the hit."""
-    if doc.lang != "en" or not _EN_COORDINATION.search(clause.text):
+    """The part of a clause holding the hit: English split at coordinated clauses with their own
+    subject, long unpunctuated Chinese at a new subject or discourse marker."""
+    if doc.lang != "en":
+        if len(clause.text) < _ZH_LOCAL_MIN:
+            return clause
+        return _cut(clause, hit, [m.start() for m in _ZH_SUBJECT.finditer(clause.text)], [])
+    if not _EN_COORDINATION.search(clause.text):
         return clause
-    offset = hit.start - clause.start
+    found = list(_EN_COORDINATION.finditer(clause.text))
+    return _cut(clause, hit, [m.start() for m in found], [m.end() for m in found])
+
+
+def _cut(clause: Clause, hit: TimeHit, starts: list[int], ends: list[int]) -> Clause:
+    """The piece of the clause between the split points around the hit (a split runs from its
+    start to its end; a Chinese split point has no width and opens the next piece)."""
+    offset, hit_end = hit.start - clause.start, hit.end - clause.start
     start, end = 0, len(clause.text)
-    for m in _EN_COORDINATION.finditer(clause.text):
-        if m.end() <= offset:
-            start = m.end()
-        elif m.start() >= offset:
-            end = m.start()
+    for i, at in enumerate(starts):
+        after = ends[i] if ends else at
+        if after <= offset:
+            start = after
+        elif at >= offset:
+            # a time said before its subject ('明天上午我把资料发给她') belongs to what follows
+            if not ends and len(clause.text[hit_end:at].strip()) <= 2:
+                continue
+            end = at
             break
+    if end <= start:
+        return clause
     text = clause.text[start:end]
     return Clause(clause.start + start, clause.start + end, text, clause.seg, clause.speaker, clause.index)
 
@@ -244,7 +280,7 @@ class DateRules:
         best: tuple[int, int, TimeHit, Clause] | None = None
         earliest: tuple[int, int, TimeHit, Clause] | None = None
         for hit in hits:
-            if hit.vague or hit.due is None or hit.due < today:
+            if hit.vague or hit.due is None or hit.due < today or _corrected(doc, hit):
                 continue
             clause = _context(doc, hit)
             if clause is None:
@@ -256,18 +292,25 @@ class DateRules:
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
             if hit.due == today and self.today.search(clause.text):
                 continue  # '今天第一次联系您' introduces this interaction
-            score = self.commitment_score(doc, _local(doc, clause, hit))
+            local = self._widened(doc, _local(doc, clause, hit), hit)
+            score = self.commitment_score(doc, local)
+            if score >= 0 and self._own_plan(doc, local, hit):
+                score = max(score, _FIRM)  # the rep's own dated plan: '我这周五再去找刘科长'
+            if hit.first is not None and hit.last is not None and (hit.last - hit.first).days > 31:
+                score -= 2  # '明年', '今年': a year or a quarter is the horizon, not a due date
             if score < 2:
                 continue
-            if best is not None and score == best[0] and clause is best[3]:
+            if best is not None and score == best[0] and local == best[3]:
                 # 'by 5pm tomorrow' may come back as two expressions: the day is the later one
                 if hit.due > (best[2].due or hit.due):
-                    best = (score, -hit.start, hit, clause)
+                    best = (score, -hit.start, hit, local)
+                    if earliest is not None and earliest[3] == local:
+                        earliest = best
                 continue
             if score >= _FIRM and (earliest is None or hit.due < (earliest[2].due or hit.due)):
-                earliest = (score, -hit.start, hit, clause)
+                earliest = (score, -hit.start, hit, local)
             if best is None or score > best[0]:
-                best = (score, -hit.start, hit, clause)
+                best = (score, -hit.start, hit, local)
         # several firm next actions ('明天上午过去取合同', '七月二十号进场'): the next one is the earliest
         if earliest is not None:
             best = earliest
@@ -276,6 +319,35 @@ class DateRules:
         hit, clause = best[2], best[3]
         assert hit.due is not None
         return DatedValue(hit.due, doc.evidence(clause.start, clause.end))
+
+    def _own_plan(self, doc: Doc, local: Clause, hit: TimeHit) -> bool:
+        """The rep states a dated plan of their own: the piece opens with the rep as its subject
+        ('我这周五再去一趟', "I'll come back to you Thursday"), or the time opens it and the rep
+        follows ('下周二我把方案发您'), and the day is to come (no report of what was done)."""
+        if not hit.is_day or hit.due is None or hit.due <= doc.interaction.reference_time.date():
+            return False
+        if doc.kind is not InputKind.DICTATION and local.speaker is not Speaker.REP:
+            return False
+        text = local.text
+        after_time = text[hit.end - local.start :].lstrip(" ，,")
+        led = self._rep_led(text) or bool(self._rep_lead.match(after_time))
+        if not led:
+            return False
+        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+
+    @staticmethod
+    def _widened(doc: Doc, local: Clause, hit: TimeHit) -> Clause:
+        """A time standing alone between commas ('我们约了，下周三，给他们做个演示') reads with
+        the clauses around it in the same segment."""
+        if len(local.text) - (hit.end - hit.start) > 1:
+            return local
+        i = local.index if local.index < len(doc.clauses) and doc.clauses[local.index] == local else None
+        if i is None:
+            return local
+        lo = i - 1 if i > 0 and doc.clauses[i - 1].seg == local.seg else i
+        hi = i + 1 if i + 1 < len(doc.clauses) and doc.clauses[i + 1].seg == local.seg else i
+        start, end = doc.clauses[lo].start, doc.clauses[hi].end
+        return Clause(start, end, doc.text[start:end], local.seg, local.speaker, local.index)
 
     def untimed_next_step(self, doc: Doc) -> Evidence | None:
         """A concrete commitment with an owner but no date ('我回去准备方案发给他')."""

@@ -49,3 +49,34 @@ def test_first_contact_from_crm_then_today() -> None:
 def test_first_contact_not_invented() -> None:
     assert extract(dictation("今天是第二次去 见了院长", ref=REF)).first_contact_date is None
     assert extract(dictation("上个月在电子展上聊过", ref=REF)).first_contact_date is None  # no day given
+
+
+def test_the_reps_own_dated_plan_is_the_next_follow_up() -> None:
+    # REF is Thursday 2026-03-05
+    plan = "今天去现场答疑了 他们要求投标文件月底之前交 我这周六再去找设备科的刘科长确认一下参数"
+    assert extract(dictation(plan, ref=REF)).next_follow_up_date == date(2026, 3, 7)
+    assert extract(
+        dictation("I'll come back to you Monday with the numbers", ref=REF)
+    ).next_follow_up_date == (date(2026, 3, 9))
+    said_before_subject = chat(("customer", "能不能再优惠点"), ("rep", "下周二我把优惠后的报价发您"), ref=REF)
+    assert extract(said_before_subject).next_follow_up_date == date(2026, 3, 10)
+
+
+def test_unpunctuated_voice_notes_split_into_actions() -> None:
+    text = "他们说那月底前定下来就下单我后天把修改后的合同条款发给他们"
+    assert extract(dictation(text, ref=REF)).next_follow_up_date == date(2026, 3, 7)
+
+
+def test_a_time_taken_back_is_not_the_follow_up() -> None:
+    text = "我说周一不对周二带测算表再过来"
+    assert extract(dictation(text, ref=REF)).next_follow_up_date == date(2026, 3, 10)
+
+
+def test_a_year_is_a_horizon_not_a_due_date() -> None:
+    text = "他说明年要换系统 让我下周四带个演示环境过去"
+    assert extract(dictation(text, ref=REF)).next_follow_up_date == date(2026, 3, 12)
+
+
+def test_a_time_alone_between_commas_reads_with_its_neighbours() -> None:
+    text = "他们确实想换系统，我们约了，下周三，给他们做个演示。"
+    assert extract(dictation(text, ref=REF)).next_follow_up_date == date(2026, 3, 11)

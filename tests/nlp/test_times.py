@@ -432,3 +432,19 @@ def test_expressions_do_not_run_across_a_full_stop() -> None:
         ("last Thursday", date(2026, 1, 8)),
         ("today", date(2026, 1, 13)),
     ]
+
+
+def test_yixia_is_not_next_and_liang_does_not_continue_a_number() -> None:
+    from datetime import datetime
+
+    from copilot.nlp.times import find_times
+
+    ref = datetime.fromisoformat("2026-05-22T11:30:00+08:00")
+    said = "他说要再考虑一下月底前给答复"
+    assert [(said[m.start : m.end], str(m.span.due)) for m in find_times(said, ref)] == [
+        ("月底前", "2026-05-31")
+    ]
+    paid = "预付款百分之四十两周后到账"
+    assert [(paid[m.start : m.end], str(m.span.due)) for m in find_times(paid, ref)] == [
+        ("两周后", "2026-06-05")
+    ]
