@@ -75,7 +75,10 @@ def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
     # searched sentence by sentence so one expression never spans two sentences
     # ('our first call was last Thursday. today I asked...')
     for sentence in doc.sentences:
-        for raw in find_times(sentence.text, ref):
+        # a chat message's "明天" is the day after it was sent, not after the export
+        said = doc.interaction.segments[sentence.seg].at
+        at = said if said is not None and said <= ref else ref
+        for raw in find_times(sentence.text, at):
             m = cast(_MatchLike, raw)
             span = m.span
             start = sentence.start + m.start
@@ -161,6 +164,7 @@ class DateRules:
         self.greeting = lex.pattern(fc, "greeting")
         self.prior = lex.pattern(fc, "prior_contact")
         self.announcement = lex.pattern(fc, "announcement")
+        self.introduction = lex.pattern(fc, "introduction")
         self.channel = channel_cues
         ns = "next_steps"
         self.meeting = lex.pattern(ns, "meeting")
@@ -218,13 +222,19 @@ class DateRules:
                 return doc.evidence(sentence.start + m.start(), sentence.start + m.end())
         if doc.kind in (InputKind.CHAT, InputKind.CALL) and doc.interaction.segments:
             first = doc.interaction.segments[0]
+            if self.prior.search(first.text):
+                return None
             if (
                 first.speaker is Speaker.CUSTOMER
                 and self.greeting.search(first.text)
                 and self.channel.search(first.text)
-                and not self.prior.search(first.text)
             ):
                 return doc.evidence(first.offset, first.end)
+            # the conversation opens with an introduction: the rep's own ('我是…的小邱，加您微信'),
+            # the customer asking who they reach, a third party's ('邀请…加入了群聊')
+            m = self.introduction.search(first.text)
+            if m:
+                return doc.evidence(first.offset + m.start(), first.offset + m.end())
         return None
 
     # -- next follow-up --------------------------------------------------------------------

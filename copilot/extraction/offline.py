@@ -75,7 +75,9 @@ class OfflineEngine:
         else:
             now_first = self.dates.first_contact_is_now(doc)
             if now_first is not None:
-                first_contact = interaction.reference_time.date()
+                # the day the interaction began: a chat's first message, else the reference time
+                began = interaction.segments[0].at if interaction.segments else None
+                first_contact = (began or interaction.reference_time).date()
                 evidence["first_contact_date"] = now_first
                 provenance["first_contact_date"] = "interaction_date"
 

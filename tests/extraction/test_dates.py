@@ -80,3 +80,48 @@ def test_a_year_is_a_horizon_not_a_due_date() -> None:
 def test_a_time_alone_between_commas_reads_with_its_neighbours() -> None:
     text = "他们确实想换系统，我们约了，下周三，给他们做个演示。"
     assert extract(dictation(text, ref=REF)).next_follow_up_date == date(2026, 3, 11)
+
+
+def _timed_chat(ref: str, *messages: tuple[str, str, str]) -> object:
+    from datetime import datetime
+
+    from copilot.followups.interactions import build_interaction
+
+    msgs = [{"at": at, "from": who, "text": text} for at, who, text in messages]
+    return build_interaction({"kind": "chat", "messages": msgs}, datetime.fromisoformat(ref))
+
+
+def test_a_chat_message_times_are_read_from_when_it_was_sent() -> None:
+    from copilot.domain import Interaction
+
+    talk = _timed_chat(
+        "2026-03-12T19:00:00+08:00",
+        ("2026-03-06T10:00:00+08:00", "rep", "收到款了，明天发顺丰"),  # that tomorrow is long past
+        ("2026-03-07T10:00:00+08:00", "rep", "已发货，单号SF1520"),
+        ("2026-03-12T18:00:00+08:00", "rep", "下周二我上门给您装好，顺便培训"),
+    )
+    assert isinstance(talk, Interaction)
+    assert extract(talk).next_follow_up_date == date(2026, 3, 17)
+
+
+def test_a_chat_opening_with_an_introduction_dates_the_first_contact() -> None:
+    from copilot.domain import Interaction
+
+    talk = _timed_chat(
+        "2026-05-14T20:00:00+08:00",
+        (
+            "2026-05-11T10:00:00+08:00",
+            "rep",
+            "吴总您好，我是帆数ERP的郑楠，刚才冒昧给您打了个电话，加您微信发下资料",
+        ),
+        ("2026-05-11T10:05:00+08:00", "customer", "你好"),
+        ("2026-05-14T19:00:00+08:00", "customer", "资料看了，下周再聊"),
+    )
+    assert isinstance(talk, Interaction)
+    assert extract(talk).first_contact_date == date(2026, 5, 11)
+    again = _timed_chat(
+        "2026-05-14T20:00:00+08:00",
+        ("2026-05-11T10:00:00+08:00", "rep", "吴总您好，我是帆数ERP的郑楠，上次展会上聊过，冒昧加您微信"),
+    )
+    assert isinstance(again, Interaction)
+    assert extract(again).first_contact_date is None  # an earlier contact, date unknown
