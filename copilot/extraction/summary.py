@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from copilot.domain import Evidence
+from copilot.domain import Evidence, InputKind
 from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc
 
@@ -91,6 +91,7 @@ _PHRASE_MAX = 8
 _ASCII_CODE = re.compile(r"[A-Z][A-Za-z0-9-]*[A-Z0-9]")
 # Clauses scored this high (a stage cue, the next step, signals) are never dropped to name the topic.
 _KEEP_SCORE = 4
+_RECENCY = 2.0  # the bonus of a conversation's last clause over its first
 _EN_LEADING = re.compile(r"^(?:and|but|so|also|then|plus)\b\s*", re.I)
 _EN_UNIT_WORDS = 30
 # Function-word bigrams that repeat in any note and say nothing about the deal.
@@ -231,6 +232,16 @@ class SummaryRules:
         counts = self._topic_counts(doc)
         topics = self._topics(counts)
         scores = {c.start: self._score(c, inputs, topics) for c in units}
+        if doc.kind is not InputKind.DICTATION and len(units) > 1:
+            # a conversation ends with where it got to: later turns carry the outcome and the
+            # agreed step, the opening ones how it started
+            last = len(units) - 1
+            for i, c in enumerate(units):
+                scores[c.start] += _RECENCY * i / last
+            # ... except the turn naming what the customer is after, wherever it is
+            asked = next((c for c in units if _OBJECT.search(c.text)), None)
+            if asked is not None:
+                scores[asked.start] += _RECENCY
         ranked = sorted(units, key=lambda c: (-scores[c.start], c.start))
         zh = doc.lang == "zh"
         chosen: list[Clause] = []

@@ -249,3 +249,21 @@ def test_second_batch_signals_and_commitments() -> None:
         extract(dictation("she spent a good three minutes on the crop losses from mold")).quality.pain_seconds
         >= 120
     )
+
+
+def test_a_conversations_summary_keeps_where_it_got_to() -> None:
+    from tests.extraction.builders import chat, extract
+
+    talk = chat(
+        ("rep", "王经理您好，我是云仓的小李，上个月展会上加的微信"),
+        ("customer", "你好，我们想了解一下你们的仓储管理系统"),
+        ("rep", "好的，我先发您两个同行的案例"),
+        ("customer", "案例看了，还行"),
+        ("rep", "您这边仓库大概多大"),
+        ("customer", "两万平，三个库区"),
+        ("customer", "老板同意了，合同今天盖好章寄回给你们"),
+        ("rep", "太好了，下周二我带实施经理上门启动"),
+    )
+    summary = extract(talk).summary
+    assert "盖好章" in summary or "合同" in summary
+    assert "下周二" in summary
