@@ -31,6 +31,18 @@ class ChannelRules:
 
     def __init__(self, lex: Lexicon) -> None:
         self.cues = {ch: lex.pattern("channels", ch.value) for ch in PRIORITY}
+        # a billboard, a magazine, the TV: advertising, but not online ('other'), ahead of the
+        # online channels that the bare word 广告 would otherwise name
+        self.offline_media = lex.pattern("channels", "offline_media")
+        self.ranked: tuple[tuple[Channel, re.Pattern[str]], ...] = tuple(
+            pair
+            for ch in PRIORITY
+            for pair in (
+                ((Channel.OTHER, self.offline_media), (ch, self.cues[ch]))
+                if ch is Channel.SOCIAL_MEDIA
+                else ((ch, self.cues[ch]),)
+            )
+        )
         self.any_cue = re.compile(
             "|".join(f"(?:{p.pattern})" for ch, p in self.cues.items() if ch is not Channel.OTHER),
             re.IGNORECASE,
@@ -48,8 +60,7 @@ class ChannelRules:
         """
         best: tuple[int, int, Channel, int, int] | None = None
         units = doc.clauses if doc.lang == "zh" else doc.sentences
-        for order, channel in enumerate(PRIORITY):
-            pattern = self.cues[channel]
+        for order, (channel, pattern) in enumerate(self.ranked):
             for seg in doc.interaction.segments:
                 for m in pattern.finditer(seg.text):
                     start, end = seg.offset + m.start(), seg.offset + m.end()

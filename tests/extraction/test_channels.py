@@ -53,3 +53,26 @@ def test_crm_fallback_and_nothing_invented() -> None:
     assert extract(silent).source_channel is None
     fields = extract(silent, CustomerContext(known_source_channel=Channel.REFERRAL))
     assert fields.source_channel is Channel.REFERRAL and fields.provenance["source_channel"] == "crm"
+
+
+@pytest.mark.parametrize(
+    ("messages", "channel"),
+    [
+        ((("customer", "你好，在写字楼电梯里看到你们的广告，电子签章的，想了解下"),), Channel.OTHER),
+        ((("customer", "你好，我们孙总在杂志上看到你们门禁的案例，让我加你了解一下"),), Channel.OTHER),
+        ((("rep", "吴总您好，我是帆数的郑楠，刚才冒昧给您打了个电话简单介绍过"),), Channel.COLD_OUTREACH),
+        (
+            (("customer", "小汤，我们现在用你们的考勤模块挺顺的，听说你们有绩效模块？"),),
+            Channel.EXISTING_CUSTOMER,
+        ),
+        ((("rep", "当初是鑫源周总介绍咱们认识的"),), Channel.REFERRAL),
+        ((("rep", "潘总早，去年宁波智博会上聊的视觉检测项目，还有机会再碰一下吗？"),), Channel.TRADE_SHOW),
+        ((("rep", "市图书馆设备的磋商文件我们已经领取了"),), Channel.TENDER),
+    ],
+)
+def test_channels_named_in_conversations(messages: tuple[tuple[str, str], ...], channel: Channel) -> None:
+    assert extract(chat(*messages)).source_channel is channel
+
+
+def test_an_online_ad_is_still_online() -> None:
+    assert extract(dictation("客户是看了我们百度的广告打过来的")).source_channel is Channel.ONLINE_ADS
