@@ -27,12 +27,25 @@ def contract_extract(
         str | None, typer.Option(help="Store it on this deal and diff it against its requirements.")
     ] = None,
     org: Annotated[str, typer.Option(help="Organization slug (with --deal).")] = "demo",
+    requirements: Annotated[
+        Path | None,
+        typer.Option(
+            "--requirements",
+            help="Diff against these requirements (JSON, any of the 12 fields) without storing anything.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Extract the 12 fields (with page and clause evidence); with --deal, store and diff them."""
+    """Extract the 12 fields (with page and clause evidence); with --deal, store and diff them; with
+    --requirements, diff them offline."""
+    from copilot.contracts.diff import diff_contract
     from copilot.contracts.fields import OfflineContractExtractor
     from copilot.contracts.service import ContractLimits, extract_document
 
+    if deal is not None and requirements is not None:
+        raise fail(InvalidInput("use --deal (the deal's stored requirements) or --requirements, not both"))
     runtime = open_runtime()
     try:
         data = pdf.read_bytes()
@@ -50,6 +63,11 @@ def contract_extract(
                 "evidence": {k: [e.model_dump(mode="json") for e in v] for k, v in fields.evidence.items()},
                 "warnings": list(document.warnings),
             }
+            if requirements is not None:
+                wanted = _read_json_object(requirements)
+                result["differences"] = [
+                    d.model_dump(mode="json") for d in diff_contract(fields, wanted, document)
+                ]
     except CopilotError as exc:
         raise fail(exc) from exc
     if json_out:
@@ -63,8 +81,30 @@ def contract_extract(
         ev = result["evidence"].get(name) or [{}]
         table.add_row(name, json.dumps(value, ensure_ascii=False), str(ev[0].get("page", "")))
     console.print(table)
-    for d in result.get("differences", []):
-        console.print(f"[yellow]difference[/yellow] ({d['severity']}): {d['reason']}")
+    for line in difference_lines(result.get("differences", [])):
+        console.print(line)
+
+
+def difference_lines(differences: list[dict[str, Any]]) -> list[str]:
+    """One line per difference, `not found in the contract` (with what was searched) set apart from a
+    value the contract states differently; both are differences to acknowledge."""
+    lines: list[str] = []
+    for d in differences:
+        if d.get("finding") == "not_found" or (d.get("finding") is None and d.get("contract") is None):
+            lines.append(f"[red]not found in the contract[/red] ({d['severity']}): {d['reason']}")
+        else:
+            lines.append(f"[yellow]different[/yellow] ({d['severity']}): {d['reason']}")
+    return lines
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path} is not UTF-8 JSON: {exc}") from exc
+    if not isinstance(values, dict):
+        raise InvalidInput(f"{path} must hold a JSON object of requirement fields")
+    return values
 
 
 @requirements_app.command("set")
@@ -81,12 +121,7 @@ def requirements_set(
     """Record a deal's original requirements; every change is kept with who and when."""
     runtime = open_runtime()
     try:
-        try:
-            values = json.loads(file.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{file} is not UTF-8 JSON: {exc}") from exc
-        if not isinstance(values, dict):
-            raise InvalidInput(f"{file} must hold a JSON object of requirement fields")
+        values = _read_json_object(file)
         view = runtime.requirements.put(cli_principal(runtime, org, rep), deal, values)
     except CopilotError as exc:
         raise fail(exc) from exc

@@ -13,8 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from copilot.contracts.fields import FIELD_NAMES, ContractFields
-from copilot.contracts.locate import Evidence
+from copilot.contracts.locate import Evidence, searched_for
 from copilot.contracts.normalise import clean_name
+from copilot.contracts.pdf import ContractDocument
 from copilot.errors import InvalidInput
 
 HIGH_SEVERITY = frozenset(
@@ -121,8 +122,13 @@ class ContractRequirements(_Req):
 requirements_schema = ContractRequirements
 
 
+Finding = Literal["different", "not_found"]
+
+
 class FieldDiff(BaseModel):
-    """One field where the contract departs from the requirement, with evidence on both sides."""
+    """One field where the contract departs from the requirement, with evidence on both sides. A required
+    field the contract does not state is `not_found` (with where it was looked for); one it states
+    otherwise is `different`. Both are differences."""
 
     field: str
     required: Any = Field(description="The requirement's normalised value")
@@ -131,6 +137,29 @@ class FieldDiff(BaseModel):
     severity: Literal["high", "medium"]
     contract_evidence: list[Evidence] = Field(default_factory=list)
     requirement_evidence: str = Field(description="The requirement value as recorded")
+    finding: Finding = Field(
+        default="different",
+        description="`different`: the contract states another value; `not_found`: it does not state it",
+    )
+    searched: list[str] = Field(
+        default_factory=list,
+        description="For `not_found`: the clauses (or the whole text) that were searched",
+    )
+
+
+def finding_of(contract_value: Any) -> Finding:
+    """`not_found` when the contract states no value for the field, else `different`."""
+    return "not_found" if contract_value is None else "different"
+
+
+def not_found_reason(field: str, required: Any, searched: list[str], zh: bool) -> str:
+    """`Payment terms: required 30/60/10%, not found in the contract (searched: 3 Payment (p. 2))`."""
+    label = _LABELS[field][0 if zh else 1]
+    want = _describe(field, required, zh)
+    where = ("；".join(searched) if zh else "; ".join(searched)) if searched else ""
+    if zh:
+        return f"{label}：要求 {want}，合同中未找到" + (f"（已查：{where}）" if where else "")
+    return f"{label}: required {want}, not found in the contract" + (f" (searched: {where})" if where else "")
 
 
 def parse_requirements(requirements: dict[str, Any] | ContractRequirements | None) -> ContractRequirements:
@@ -196,9 +225,11 @@ def _describe(name: str, value: Any, zh: bool) -> str:
             else (f"{method[1]} ({value.get('venue') or '-'})")
         )
     if name == "term":
+        end = value.get("end")
         if value.get("months") is not None:
-            return f"{value['months']} 个月" if zh else f"{value['months']} months"
-        return str(value.get("end"))
+            months = f"{value['months']} 个月" if zh else f"{value['months']} months"
+            return months + (f"（至 {end}）" if zh else f" (to {end})") if end else months
+        return (f"至 {end}" if zh else f"to {end}") if end else ("未约定" if zh else "not stated")
     if name == "acceptance":
         days = value.get("days")
         return (
@@ -259,9 +290,12 @@ def _departs(name: str, req: Any, got: Any) -> tuple[bool, str | None]:
 
 
 def diff_contract(
-    fields: ContractFields | dict[str, Any], requirements: dict[str, Any] | ContractRequirements | None
+    fields: ContractFields | dict[str, Any],
+    requirements: dict[str, Any] | ContractRequirements | None,
+    document: ContractDocument | None = None,
 ) -> list[FieldDiff]:
-    """Every required field whose contract value departs from the requirement (absent counts as departing)."""
+    """Every required field whose contract value departs from the requirement (absent counts as departing,
+    as `not_found`, listing the clauses of `document` that were searched when the document is given)."""
     reqs = parse_requirements(requirements)
     if isinstance(fields, ContractFields):
         values, evidence, zh = fields.normalised(), fields.evidence, fields.lang == "zh"
@@ -269,6 +303,8 @@ def diff_contract(
         values, evidence = {k: fields.get(k) for k in FIELD_NAMES}, {}
         zh = any("\u4e00" <= ch <= "\u9fff" for ch in str(fields))
     required = reqs.model_dump(mode="json", exclude_none=True)
+    missing = [n for n in FIELD_NAMES if n in required and values.get(n) is None]
+    searched = searched_for(document, missing) if document is not None and missing else {}
     diffs: list[FieldDiff] = []
     for name in FIELD_NAMES:
         if name not in required:
@@ -288,11 +324,7 @@ def diff_contract(
                 else f'{label}: required to mention "{missing_phrase}", the contract does not'
             )
         elif got is None:
-            reason = (
-                f"{label}：要求 {want}，合同未约定"
-                if zh
-                else f"{label}: required {want}, contract does not state it"
-            )
+            reason = not_found_reason(name, req, searched.get(name, []), zh)
         else:
             reason = (
                 f"{label}：要求 {want}，合同 {have}" if zh else f"{label}: required {want}, contract {have}"
@@ -306,6 +338,8 @@ def diff_contract(
                 severity="high" if name in HIGH_SEVERITY else "medium",
                 contract_evidence=list(evidence.get(name, [])),
                 requirement_evidence=f"{label}: {want}",
+                finding=finding_of(got),
+                searched=searched.get(name, []),
             )
         )
     return diffs

@@ -120,6 +120,22 @@ class Contract:
         c = self.clauses[index]
         yield from split_sentences(c.text, c.start)
 
+    def reading_order(self, first: list[int]) -> Iterator[tuple[int, Span]]:
+        """Sentences of the clauses `first`, then of every other leaf, then of text that lies in no leaf
+        (a misread table of contents can swallow the clauses after it), each with its clause index."""
+        seen: set[int] = set()
+        read: set[int] = set()
+        for i in [*first, *self.leaf_ids]:
+            if i in seen:
+                continue
+            seen.add(i)
+            for s in self.sentences(i):
+                read.add(s.start)
+                yield i, s
+        for s in split_sentences(self.text):
+            if s.start not in read and (leaf := self.leaf_containing(s.start)) is not None:
+                yield leaf, s
+
     def evidence(self, start: int, end: int, clause: int | None = None) -> Evidence:
         """Evidence for the span [start, end) of the document text."""
         quote = self.text[start:end].strip()
@@ -167,3 +183,25 @@ def dedupe_nested(ids: list[int], clauses: list[Clause]) -> list[int]:
             continue
         keep.append(i)
     return keep
+
+
+def searched_for(document: ContractDocument, fields: list[str]) -> dict[str, list[str]]:
+    """Where each field was looked for: the headings of the clauses titled for it, or the whole contract
+    when no clause is; shown next to a required field the contract does not state."""
+    contract = Contract(document)
+    zh = contract.lang == "zh"
+    out: dict[str, list[str]] = {}
+    for field in fields:
+        ids = (
+            dedupe_nested(contract.titled(field, inherit=False), contract.clauses) if field in TITLES else []
+        )
+        places = [contract.clauses[i].heading for i in ids[:8] if contract.clauses[i].heading]
+        if not places:
+            n = len(contract.leaf_ids)
+            places.append(
+                f"全文（无相应标题的条款，共读 {n} 条）"
+                if zh
+                else f"the whole contract ({n} clauses; none titled for it)"
+            )
+        out[field] = places
+    return out

@@ -161,9 +161,17 @@ class Rate:
     end: int
 
 
+# `thirty percent` written only in words (`thirty percent (30%)` is read from its figure)
+_EN_RATE_RE = re.compile(rf"(?<![\w-])((?i:{_EN_WORD}))\s+(?i:per\s*cent|percent)(?![a-z])(?!\s*\(\s*\d)")
+
+
 def find_rates(text: str) -> list[Rate]:
-    """Every percentage, per-mille and per-ten-thousand figure, as percent."""
+    """Every percentage, per-mille and per-ten-thousand figure, as percent (`thirty percent` too)."""
     rates: list[Rate] = []
+    for m in _EN_RATE_RE.finditer(text):
+        spelled = en_int(m.group(1))
+        if spelled is not None and m.group(1).lower() not in ("a", "an"):
+            rates.append(Rate(float(spelled), m.start(), m.end()))
     for m in _RATE_RE.finditer(text):
         if m.group(1):
             value = parse_cn_number(m.group(2).replace("點", "点"))
@@ -174,6 +182,7 @@ def find_rates(text: str) -> list[Rate]:
         if value is None:
             continue
         rates.append(Rate(float((value * scale).normalize()), m.start(), m.end()))
+    rates.sort(key=lambda r: r.start)
     return rates
 
 
@@ -239,6 +248,18 @@ def find_dates(text: str) -> list[FoundDate]:
                 continue  # 2026年2月30日 and other impossible dates are not dates
     found.sort(key=lambda d: d.start)
     return found
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later (Jan 31 + 1 month -> Feb 28/29): a term's anniversary."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day, start.day))
+        except ValueError:
+            continue
+    raise ValueError(f"no date {months} months after {start}")
 
 
 def months_between(start: date, end: date) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from copilot.contracts import rules_body, rules_header, rules_legal
 from copilot.contracts.locate import Contract, Evidence
+from copilot.contracts.values import ContractAmount
 
 
 def extract_all(contract: Contract) -> tuple[dict[str, Any], dict[str, list[Evidence]]]:
@@ -19,7 +20,10 @@ def extract_all(contract: Contract) -> tuple[dict[str, Any], dict[str, list[Evid
     signed = found["signing_date"][0]
     found["term"] = rules_header.term(contract, signed if isinstance(signed, date) else None)
     found["delivery_period"] = rules_body.delivery_period(contract)
-    found["payment_terms"] = rules_body.payment_terms(contract)
+    amount = found["contract_amount"][0]
+    found["payment_terms"] = rules_body.payment_terms(
+        contract, amount if isinstance(amount, ContractAmount) else None
+    )
     found["acceptance"] = rules_body.acceptance(contract)
     found["warranty_months"] = rules_body.warranty_months(contract)
     found["breach_penalty"] = rules_body.breach_penalty(contract)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from copilot.contracts.locate import Contract, Evidence, Span
-from copilot.contracts.normalise import Duration, find_durations, find_rates
-from copilot.contracts.values import Acceptance, BreachPenalty, DeliveryPeriod, PaymentTerms
+from copilot.contracts.normalise import Duration, count_value, find_durations, find_rates
+from copilot.contracts.values import Acceptance, BreachPenalty, ContractAmount, DeliveryPeriod, PaymentTerms
+from copilot.nlp.amounts import find_amounts
 
 Found = tuple[object | None, list[Evidence]]
 
@@ -86,8 +87,9 @@ def _instalments(c: Contract, index: int, titled: bool) -> list[tuple[float, int
     return out
 
 
-def payment_terms(c: Contract) -> Found:
-    """付款节点 as percentages in contract order; a stated remainder (余款/balance) completes 100%."""
+def payment_terms(c: Contract, total_amount: ContractAmount | None = None) -> Found:
+    """付款节点 as percentages in contract order; a stated remainder (余款/balance) completes 100%. Failing
+    that, one instalment per sub-clause, amounts against the contract total, or `N equal instalments`."""
     titled = [i for i in c.titled("payment_terms", inherit=False) if c.clauses[i].level > 0]
     others = [i for i, cl in enumerate(c.clauses) if cl.level > 0 and cl.style not in ("chapter", "annex")]
     for i in titled + others:
@@ -108,7 +110,76 @@ def payment_terms(c: Contract) -> Found:
         if i not in titled and abs(sum(pcts) - 100) > 0.001:
             continue
         return PaymentTerms(installments_pct=pcts), [c.clause_evidence(i)]
-    return None, []
+    return _sibling_instalments(c, titled) or _amount_instalments(c, total_amount, titled) or (None, [])
+
+
+def _complete(found: list[tuple[float, int]], c: Contract, end: int) -> list[float] | None:
+    """The percentages when they make 100%, counting a stated remainder (`the balance`)."""
+    pcts = [p for p, _ in found]
+    total = sum(pcts)
+    if total < 99.999 and found and _REMAINDER_RE.search(c.text[found[-1][1] : end]):
+        pcts = [*pcts, round(100 - total, 4)]
+    return pcts if abs(sum(pcts) - 100) < 0.001 and len(pcts) >= 2 else None
+
+
+def _sibling_instalments(c: Contract, titled: list[int]) -> Found | None:
+    """`(a) 30% upon signing; (b) 60% upon delivery; (c) the balance after acceptance`: one instalment per
+    sub-clause, read across a run of sibling clauses that talk about paying."""
+    runs: list[list[int]] = []
+    for i, cl in enumerate(c.clauses):
+        if cl.level == 0 or cl.style in ("chapter", "annex", "signature"):
+            continue
+        prev = runs[-1][-1] if runs else None
+        if (
+            prev is not None
+            and c.clauses[prev].parent == cl.parent
+            and c.clauses[prev].style == cl.style
+            and cl.start >= c.clauses[prev].end - 1
+        ):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        lead_in = c.text[max(0, c.clauses[run[0]].start - 200) : c.clauses[run[0]].start]
+        paying = bool(_PAY_CONTEXT_RE.search(lead_in)) and bool(
+            re.search(r"(?i:follow|instal+ment)|如下|[:：]", lead_in)
+        )
+        found: list[tuple[float, int]] = []
+        for i in run:
+            in_titled = paying or i in titled or c.clauses[i].parent in titled
+            found.extend(_instalments(c, i, in_titled))
+        pcts = _complete(found, c, c.clauses[run[-1]].end)
+        if pcts is not None:
+            return PaymentTerms(installments_pct=pcts), [c.clause_evidence(i) for i in run]
+    return None
+
+
+_EQUAL_RE = re.compile(
+    r"(?i:in\s+(?P<n>two|three|four|five|six|\d)\s*(?:\(\s*\d\s*\)\s*)?equal\s+(?:instal+ments|payments|parts|tranches))"
+)
+
+
+def _amount_instalments(c: Contract, total: ContractAmount | None, titled: list[int]) -> Found | None:
+    """`USD 60,000 upon signing, USD 120,000 upon delivery and USD 20,000 after acceptance` against a total of
+    USD 200,000 -> 30/60/10; `in three equal instalments` -> 33.33 each."""
+    for i in [*titled, *c.leaf_ids]:
+        for sent in c.sentences(i):
+            if not (i in titled or _PAY_CONTEXT_RE.search(sent.text)):
+                continue
+            eq = _EQUAL_RE.search(sent.text)
+            if eq is not None:
+                n = count_value(eq.group("n")) or 0
+                if 2 <= n <= 12:
+                    return PaymentTerms(installments_pct=[round(100 / n, 2)] * n), [c.clause_evidence(i)]
+            if total is None:
+                continue
+            money = [m for m in find_amounts(sent.text) if m.currency == total.currency]
+            if len(money) >= 2 and abs(float(sum(m.amount for m in money)) - total.amount) < 0.01:
+                pcts = [round(float(m.amount) / total.amount * 100, 2) for m in money]
+                return PaymentTerms(installments_pct=pcts), [c.clause_evidence(i)]
+    return None
 
 
 _ACCEPT_CONTENT_RE = re.compile(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date
+from decimal import Decimal
 
 from copilot.contracts.locate import Contract, Evidence, split_sentences
-from copilot.contracts.normalise import find_dates, find_durations, months_between
+from copilot.contracts.normalise import FoundDate, add_months, find_dates, find_durations, months_between
 from copilot.contracts.parties_en import english_parties, intro_span, read_name
+from copilot.contracts.term_en import english_term
 from copilot.contracts.values import ContractAmount, Parties, Term
-from copilot.nlp.amounts import find_amounts
+from copilot.nlp.amounts import Money, find_amounts
 
 Found = tuple[object | None, list[Evidence]]
 
@@ -79,10 +81,33 @@ _TOTAL_ZH_RE = re.compile(
     r"|签约合同价"
 )
 _TOTAL_EN_RE = re.compile(
-    r"(?:total|aggregate)\s+(?:contract\s+|purchase\s+|agreement\s+)?(?:price|amount|fees?|consideration|value|sum)"
-    r"|contract\s+(?:price|sum|value|amount)|purchase\s+price",
+    r"(?:total|aggregate|overall)\s+(?:contract\s+|purchase\s+|agreement\s+|order\s+|service\s+|license\s+)?"
+    r"(?:price|amount|fees?|consideration|value|sum|cost|charges?)|contract\s+(?:price|sum|value|amount)"
+    r"|purchase\s+price|\ba\s+total\s+(?:sum\s+|amount\s+)?of|\bprice\s+(?:for|of)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?"
+    r"\s+(?:is|shall\s+be|will\s+be|amounts\s+to)",
     re.I,
 )
+# `Euro 10,000`, `US Dollars 52,500`: a currency written as a word before the figure
+_WORD_CURRENCY_RE = re.compile(
+    r"(?i:(?P<cur>euros?|eur|us\s+dollars?|u\.s\.\s+dollars?|dollars?|pounds?(?:\s+sterling)?|hong\s+kong\s+dollars?"
+    r"|singapore\s+dollars?|renminbi|yuan|yen|swiss\s+francs?))\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+)
+_WORD_CURRENCIES = {
+    "euro": "EUR", "eur": "EUR", "us dollar": "USD", "u.s. dollar": "USD", "dollar": "USD", "pound": "GBP",
+    "pound sterling": "GBP", "hong kong dollar": "HKD", "singapore dollar": "SGD", "renminbi": "CNY",
+    "yuan": "CNY", "yen": "JPY", "swiss franc": "CHF",
+}  # fmt: skip
+
+
+def _word_currency_amounts(text: str) -> list[Money]:
+    out: list[Money] = []
+    for m in _WORD_CURRENCY_RE.finditer(text):
+        key = re.sub(r"\s+", " ", m.group("cur").lower()).rstrip("s")
+        code = _WORD_CURRENCIES.get(key) or _WORD_CURRENCIES.get(key.replace(" sterling", ""))
+        if code:
+            amount = Decimal(m.group("num").replace(",", ""))
+            out.append(Money(amount, code, m.start(), m.end(), m.group(0)))
+    return out
 
 
 def contract_amount(c: Contract) -> Found:
@@ -92,6 +117,10 @@ def contract_amount(c: Contract) -> Found:
         for s in c.sentences(i):
             for cue in (*_TOTAL_ZH_RE.finditer(s.text), *_TOTAL_EN_RE.finditer(s.text)):
                 money = [m for m in find_amounts(s.text) if cue.end() <= m.start <= cue.end() + 60]
+                if not money:
+                    money = [
+                        m for m in _word_currency_amounts(s.text) if cue.end() <= m.start <= cue.end() + 60
+                    ]
                 if not money:
                     continue
                 before = s.text[max(0, money[0].start - 8) : money[0].start] + cue.group(0)
@@ -145,6 +174,8 @@ def signing_date(c: Contract) -> Found:
     """签订日期 / 于…签署 / `entered into on` / `made this 5th day of` / `IN WITNESS WHEREOF ... executed on`
     / a signature block's `Date:`; never another document's date (`the NDA dated ...`)."""
     dates = find_dates(c.text)
+    if c.lang == "en":
+        dates = sorted([*dates, *_us_numeric_dates(c.text, dates)], key=lambda d: d.start)
     intro = _intro_span(c.text)
     witness = [(m.start(), c.text.find(".", m.end() + 40)) for m in _WITNESS_RE.finditer(c.text)]
     ranked: list[tuple[int, int, int]] = []  # (rank, position, index into dates)
@@ -176,15 +207,39 @@ def signing_date(c: Contract) -> Found:
             ranked.append((1, d.start, k))
         elif _EN_SIG_DATE_RE.search(before):
             ranked.append((4, d.start, k))
-        elif c.lang == "en" and _alone_on_line(c.text, d.start, d.end) and (
-            d.start < intro[0] or d.start > len(c.text) * 0.6
+        elif (
+            c.lang == "en"
+            and _alone_on_line(c.text, d.start, d.end)
+            and (d.start < intro[0] or d.start > len(c.text) * 0.6)
         ):
             ranked.append((5, d.start, k))  # a letter's date above the text, or `Hamburg, 19 May 2012` below
     if not ranked:
         return None, []
-    _, _, k = min(ranked)
-    d = dates[k]
+    best = min(ranked)
+    if best[0] == 4:
+        # signature blocks dated one by one: the agreement is made when the last party signs
+        best = max((r for r in ranked if r[0] == 4), key=lambda r: (dates[r[2]].value, -r[1]))
+    d = dates[best[2]]
     return d.value, [c.evidence(*_line_around(c.text, d.start, d.end), c.leaf_containing(d.start))]
+
+
+_US_NUMERIC_DATE_RE = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def _us_numeric_dates(text: str, known: list[FoundDate]) -> list[FoundDate]:
+    """`Date: 1/27/2020` in an English signature block (month first; a first number above 12 is the day)."""
+    taken = {(d.start, d.end) for d in known}
+    out: list[FoundDate] = []
+    for m in _US_NUMERIC_DATE_RE.finditer(text):
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        month, day = (b, a) if a > 12 else (a, b)
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            continue
+        if (m.start(), m.end()) not in taken:
+            out.append(FoundDate(value, m.start(), m.end()))
+    return out
 
 
 def _intro_span(text: str) -> tuple[int, int]:
@@ -197,7 +252,11 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     """`July 20, 2018` or `Hamburg, November 19th, 2012` as a line of its own."""
     left, right = _line_around(text, start, end)
     rest = (text[left:start] + text[end:right]).strip(" ,.")
-    return len(rest) <= 25 and not re.search(r"\d", rest) and not re.search(r"(?i)\b(?:by|until|through|from|to)\b", rest)
+    return (
+        len(rest) <= 25
+        and not re.search(r"\d", rest)
+        and not re.search(r"(?i)\b(?:by|until|through|from|to)\b", rest)
+    )
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -232,7 +291,15 @@ _EFFECTIVE_DEF_RE = re.compile(
 
 
 def term(c: Contract, signed: date | None) -> Found:
-    """合同期限 / 有效期 / term: a date range, or a stated length from signing or the effective date."""
+    """合同期限 / 有效期 / term: a date range, or a stated length from signing or the effective date. A known
+    start and a stated length give the end: the anniversary in English (`3 years from March 1, 2026` ends
+    2029-03-01), the day before it in Chinese (`自2026年3月1日起三年` ends 2029-02-28)."""
+    if c.lang == "en":
+        found = english_term(c, signed)
+        if found is None:
+            return None, []
+        reading, i = found
+        return Term(start=reading.start, end=reading.end, months=reading.months), [c.clause_evidence(i)]
     ids = c.titled("term", inherit=False) + c.leaf_ids
     seen: set[int] = set()
     for i in ids:
@@ -244,6 +311,9 @@ def term(c: Contract, signed: date | None) -> Found:
                 continue
             value = _term_in(c, s.text, signed)
             if value is not None:
+                if value.end is None and value.start is not None and value.months is not None:
+                    last = add_months(value.start, value.months)
+                    value = value.model_copy(update={"end": date.fromordinal(last.toordinal() - 1)})
                 return value, [c.clause_evidence(c.leaf_containing(s.start) or i)]
     return None, []
 

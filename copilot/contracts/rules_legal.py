@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
+from copilot.contracts.dispute_en import english_dispute
 from copilot.contracts.locate import Contract, Evidence, dedupe_nested
 from copilot.contracts.normalise import find_durations
 from copilot.contracts.values import DisputeResolution, LiabilityExclusions, Termination
@@ -116,7 +118,18 @@ _EN_COURT_RE = re.compile(
 
 
 def dispute_resolution(c: Contract) -> Found:
-    """争议解决 / disputes: arbitration or litigation, and the institution or court named."""
+    """争议解决 / disputes: arbitration or litigation, and the institution or court named. English contracts
+    also give their governing law; one that names no forum is litigated (no arbitration was agreed) before a
+    court it does not name (venue None)."""
+    if c.lang == "en":
+        reading = english_dispute(c)
+        if reading is None:
+            return None, []
+        method: Literal["litigation", "arbitration"] = (
+            "arbitration" if reading.method == "arbitration" else "litigation"
+        )
+        found = DisputeResolution(method=method, venue=reading.venue, governing_law=reading.governing_law)
+        return found, [c.clause_evidence(i) for i in dedupe_nested(list(reading.clauses), c.clauses)]
     titled = [i for i in c.titled("dispute_resolution", inherit=False) if c.clauses[i].style != "annex"]
     content = [
         i

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
-from copilot.contracts.diff import diff_contract
+from copilot.contracts.diff import diff_contract, finding_of
 from copilot.contracts.fields import ContractExtractor, ContractFields
+from copilot.contracts.locate import searched_for
 from copilot.contracts.pdf import ContractDocument, read_pdf
 from copilot.errors import Forbidden, InvalidInput, NotFound
 from copilot.pipeline.deals import get_deal, latest_contract
@@ -53,8 +54,11 @@ def _evidence_json(fields: ContractFields) -> dict[str, Any]:
 
 
 def contract_view(contract: Contract, deal: Deal, users: dict[int, str] | None = None) -> dict[str, Any]:
-    """A stored contract with its fields, evidence and differences (for the API and the digital file)."""
+    """A stored contract with its fields, evidence and differences (for the API and the digital file).
+    Each difference says whether the contract states the field otherwise (`finding: different`) or not at
+    all (`not_found`, with the clauses that were `searched`)."""
     users = users or {}
+    searched = _searched(contract, [d.field for d in contract.diffs if d.contract_value is None])
     return {
         "id": contract.external_id,
         "deal_id": deal.external_id,
@@ -69,6 +73,8 @@ def contract_view(contract: Contract, deal: Deal, users: dict[int, str] | None =
         "differences": [
             {
                 "field": d.field,
+                "finding": finding_of(d.contract_value),
+                "searched": searched.get(d.field, []),
                 "reason": d.reason,
                 "severity": d.severity,
                 "required": d.required,
@@ -85,6 +91,17 @@ def contract_view(contract: Contract, deal: Deal, users: dict[int, str] | None =
         ],
         "locked": any(d.status == "open" for d in contract.diffs),
     }
+
+
+def _searched(contract: Contract, fields: list[str]) -> dict[str, list[str]]:
+    """Where the stored contract's text was searched for each field it does not state."""
+    if not fields or contract.document_id is None:
+        return {}
+    session = object_session(contract)
+    document = session.get(Document, contract.document_id) if session is not None else None
+    if document is None or not document.text:
+        return {}
+    return searched_for(ContractDocument.from_text(document.text), fields)
 
 
 class ContractService:
@@ -111,7 +128,7 @@ class ContractService:
         with self.sessions.begin() as session:
             deal = get_deal(session, principal, deal_id)
             requirements = current_requirements(session, deal)
-            diffs = diff_contract(fields, requirements.values if requirements else None)
+            diffs = diff_contract(fields, requirements.values if requirements else None, document)
             doc = Document(
                 org_id=deal.org_id,
                 external_id=f"doc_{secrets.token_hex(8)}",

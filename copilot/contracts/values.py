@@ -24,7 +24,11 @@ class ContractAmount(_Value):
 
 class Term(_Value):
     start: date | None = None
-    end: date | None = None
+    end: date | None = Field(
+        default=None,
+        description="Last day of the (initial) term: as stated, or computed from a known start and the stated"
+        " length (English: the anniversary; Chinese: the day before it)",
+    )
     months: int | None = Field(default=None, description="Stated length in months (1 year = 12)")
 
 
@@ -57,5 +61,11 @@ class Termination(_Value):
 
 
 class DisputeResolution(_Value):
-    method: Literal["litigation", "arbitration"]
+    method: Literal["litigation", "arbitration"] = Field(
+        description="arbitration when the contract sends disputes to arbitration, else litigation (courts)"
+    )
     venue: str | None = Field(description="Court or arbitration institution (and seat) as written")
+    governing_law: str | None = Field(
+        default=None,
+        description="The law chosen to govern the contract, as written (`the State of New York`)",
+    )

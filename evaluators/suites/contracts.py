@@ -101,7 +101,7 @@ class ContractsSuite:
         document = read_pdf(Path(case["_base_dir"]) / case["pdf"])
         fields = self.extractor.extract(document)
         requirements = case.get("requirements")
-        diffs = diff_contract(fields, requirements) if requirements else []
+        diffs = diff_contract(fields, requirements, document) if requirements else []
         return {"fields": fields.normalised(), "diffs": [d.field for d in diffs]}
 
     def score(self, cases: list[Case], preds: list[Prediction]) -> dict[str, float]:
@@ -142,3 +142,29 @@ class ContractsSuite:
             if total[name]:
                 scores[f"{name}_accuracy"] = right[name] / total[name]
         return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m evaluators.suites.contracts [CASES]`: the suite's metrics (default: the shared dev set)."""
+    import argparse
+
+    from evaluators.cases import predict_all, read_cases
+
+    default = Path(__file__).resolve().parents[3] / "shared" / "evalsets" / "dev" / "contracts.jsonl"
+    parser = argparse.ArgumentParser(prog="python -m evaluators.suites.contracts", description=main.__doc__)
+    parser.add_argument(
+        "cases", type=Path, nargs="?", default=default, help="a contracts cases file (JSON Lines)"
+    )
+    args = parser.parse_args(argv)
+    if not args.cases.is_file():
+        parser.error(f"{args.cases} does not exist; pass a contracts cases file")
+    suite = ContractsSuite()
+    cases = read_cases(args.cases)
+    metrics = suite.score(cases, list(predict_all(suite, cases, None)))
+    for name, value in metrics.items():
+        print(f"{name:32s} {value:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

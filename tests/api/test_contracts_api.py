@@ -12,7 +12,7 @@ from api.runtime import Runtime
 from copilot.access import AccessRole, create_api_key, get_organization
 from copilot.store.models import Contract, Document, RequirementVersion
 from tests.conftest import NOW, Org, auth
-from tests.contracts.builders import ZH_CONTRACT, contract_pdf, image_only_pdf, tiny_png
+from tests.contracts.builders import EN_CONTRACT, ZH_CONTRACT, contract_pdf, image_only_pdf, tiny_png
 
 # what the customer originally asked for: 30 business days delivery (contract: 42 days),
 # 24 months warranty (contract: one year), the payment split and amount match
@@ -159,6 +159,25 @@ def test_contract_diff_locks_won_until_acknowledged(client: TestClient, acme: Or
     assert by_field["delivery_period"]["acknowledged_by"] == "m1"
     r = client.patch("/v1/deals/d1", json={"stage": "won"}, headers=rep)
     assert r.status_code == 200 and r.json()["stage"] == "won"
+
+
+def test_differences_tell_not_found_from_different(client: TestClient, acme: Org) -> None:
+    admin = auth(acme.keys["admin"])
+    requirements = {"warranty_months": 24, "delivery_period": {"days": 30, "business_days": False}}
+    assert client.put(
+        "/v1/deals/d3/requirements", json={"requirements": requirements}, headers=admin
+    ).is_success
+    without_warranty = [p for p in EN_CONTRACT if "arrant" not in p]
+    r = upload(client, acme.keys["admin"], contract_pdf(without_warranty, zh=False), deal="d3")
+    assert r.status_code == 201, r.text
+    for view in (r.json(), client.get("/v1/deals/d3/contract-diff", headers=admin).json()):
+        diffs = {d["field"]: d for d in view["differences"]}
+        missing, other = diffs["warranty_months"], diffs["delivery_period"]
+        assert missing["finding"] == "not_found" and missing["contract"] is None
+        assert "not found in the contract" in missing["reason"] and missing["searched"]
+        assert missing["reason"].endswith(f"(searched: {'; '.join(missing['searched'])})")
+        assert other["finding"] == "different" and other["searched"] == [] and other["contract"]["days"] == 20
+        assert {d["status"] for d in view["differences"]} == {"open"}  # acknowledgement status is unchanged
 
 
 def test_contract_without_requirements_has_no_differences(client: TestClient, acme: Org, pdf: bytes) -> None:

@@ -167,3 +167,14 @@ EN_CONTRACT = [
     "9.1 This Agreement is governed by the laws of the State of California. The parties submit to the "
     "exclusive jurisdiction of the state and federal courts located in San Francisco County, California.",
 ]
+
+
+def winansi(text: str) -> str:
+    """Text the standard PDF fonts can draw (Windows-1252); anything else becomes `?`."""
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
+def english_pdf(text: str, *, header: str = "", lines_per_page: int | None = None) -> bytes:
+    """A Helvetica PDF of a plain-text contract: one paragraph per line, wrapped to the page."""
+    paragraphs = [winansi(p) for p in text.splitlines() if p.strip()]
+    return contract_pdf(paragraphs, header=header, zh=False, lines_per_page=lines_per_page)

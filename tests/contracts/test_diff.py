@@ -44,7 +44,8 @@ def test_missing_but_required_is_a_diff() -> None:
     (d,) = diff_contract(
         _fields(warranty_months=None, parties={"party_a": "甲", "party_b": "乙"}), {"warranty_months": 12}
     )
-    assert d.contract is None and d.reason == "质保期：要求 12 个月，合同未约定" and d.severity == "medium"
+    assert d.contract is None and d.reason == "质保期：要求 12 个月，合同中未找到" and d.severity == "medium"
+    assert d.finding == "not_found" and d.searched == []
 
 
 def test_english_reason(en_fields: ContractFields) -> None:
@@ -108,3 +109,40 @@ def test_requirements_schema_rejects_unknown_and_bad_values() -> None:
     with pytest.raises(InvalidInput, match=r"delivery_period\.days"):
         parse_requirements({"delivery_period": {"days": "soon", "business_days": True}})
     assert parse_requirements(None) == ContractRequirements()
+
+
+def test_not_found_lists_the_clauses_searched() -> None:
+    from copilot.contracts.fields import OfflineContractExtractor
+    from copilot.contracts.pdf import ContractDocument
+
+    doc = ContractDocument.from_text(
+        "甲方：甲公司\n乙方：乙公司\n第一条 质量保证\n乙方保证产品符合国家标准。\n"
+        "第二条 交货\n乙方应于合同签订后30日内交货。"
+    )
+    fields = OfflineContractExtractor().extract(doc)
+    delivery, warranty = diff_contract(
+        fields, {"delivery_period": {"days": 20, "business_days": False}, "warranty_months": 12}, doc
+    )
+    assert warranty.field == "warranty_months" and warranty.finding == "not_found"
+    assert warranty.searched == ["第一条 质量保证"]
+    assert warranty.reason == "质保期：要求 12 个月，合同中未找到（已查：第一条 质量保证）"
+    assert delivery.field == "delivery_period" and delivery.finding == "different" and delivery.searched == []
+    assert delivery.reason == "交付期限：要求 20 日，合同 30 日"
+
+
+def test_english_not_found_names_the_whole_contract_when_no_clause_is_titled() -> None:
+    from copilot.contracts.fields import OfflineContractExtractor
+    from copilot.contracts.pdf import ContractDocument
+
+    doc = ContractDocument.from_text(
+        'This Agreement is made between Alder Foods Inc. ("Buyer") and Birch Tools LLC ("Seller").\n'
+        "1. Price\nThe total price is USD 10,000."
+    )
+    (d,) = diff_contract(
+        OfflineContractExtractor().extract(doc), {"payment_terms": {"installments_pct": [50, 50]}}, doc
+    )
+    assert d.finding == "not_found" and d.contract is None
+    assert d.reason.startswith(
+        "Payment terms: required 50/50%, not found in the contract (searched: the whole"
+    )
+    assert d.searched and "none titled" in d.searched[0]

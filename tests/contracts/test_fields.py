@@ -15,7 +15,8 @@ def test_zh_contract_all_fields(zh_fields: ContractFields) -> None:
     assert f["parties"] == {"party_a": "南京远景精工有限公司", "party_b": "无锡启明传感技术有限公司"}
     assert f["contract_amount"] == {"amount": 864000.0, "currency": "CNY"}
     assert f["signing_date"] == "2026-04-08"
-    assert f["term"] == {"start": "2026-04-08", "end": None, "months": 24}
+    # a Chinese term ends the day before its anniversary: 2026-04-08 + 两年 -> 2028-04-07
+    assert f["term"] == {"start": "2026-04-08", "end": "2028-04-07", "months": 24}
     assert f["delivery_period"] == {"days": 42, "business_days": False}
     assert f["payment_terms"] == {"installments_pct": [30.0, 60.0, 10.0]}
     assert f["acceptance"]["days"] == 7 and "技术规格书" in f["acceptance"]["criteria"]
@@ -23,7 +24,11 @@ def test_zh_contract_all_fields(zh_fields: ContractFields) -> None:
     assert f["breach_penalty"] == {"rate_per_day_pct": 0.05, "cap_pct": 5.0}
     assert "间接损失" in f["liability_exclusions"]["text"]
     assert f["termination"]["notice_days"] is None
-    assert f["dispute_resolution"] == {"method": "arbitration", "venue": "南京仲裁委员会"}
+    assert f["dispute_resolution"] == {
+        "method": "arbitration",
+        "venue": "南京仲裁委员会",
+        "governing_law": None,
+    }
     assert zh_fields.engine == "offline" and zh_fields.lang == "zh"
 
 
@@ -32,7 +37,8 @@ def test_en_contract_all_fields(en_fields: ContractFields) -> None:
     assert f["parties"] == {"party_a": "Harbor Foods Co.", "party_b": "Redwood Packaging, Inc."}
     assert f["contract_amount"] == {"amount": 52500.0, "currency": "USD"}
     assert f["signing_date"] == "2026-03-02"
-    assert f["term"]["months"] == 24 and f["term"]["start"] == "2026-03-02"
+    # an English term ends on its anniversary: two years from 2026-03-02 -> 2028-03-02
+    assert f["term"] == {"start": "2026-03-02", "end": "2028-03-02", "months": 24}
     assert f["delivery_period"] == {"days": 20, "business_days": False}
     assert f["payment_terms"] == {"installments_pct": [40.0, 60.0]}
     assert f["acceptance"]["days"] == 5
@@ -42,6 +48,7 @@ def test_en_contract_all_fields(en_fields: ContractFields) -> None:
     assert f["termination"]["notice_days"] == 60
     assert f["dispute_resolution"]["method"] == "litigation"
     assert "San Francisco County" in f["dispute_resolution"]["venue"]
+    assert f["dispute_resolution"]["governing_law"] == "the State of California"
 
 
 def test_every_value_has_verbatim_evidence(zh_fields: ContractFields, zh_doc: ContractDocument) -> None:
@@ -89,7 +96,11 @@ def test_termination_notice_and_litigation_venue() -> None:
         "协商不成的，任何一方可向甲方所在地人民法院提起诉讼。",
     ).normalised()
     assert f["termination"]["notice_days"] == 30
-    assert f["dispute_resolution"] == {"method": "litigation", "venue": "甲方所在地人民法院"}
+    assert f["dispute_resolution"] == {
+        "method": "litigation",
+        "venue": "甲方所在地人民法院",
+        "governing_law": None,
+    }
 
 
 def test_term_range_and_remainder_payment() -> None:
