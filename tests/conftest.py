@@ -102,3 +102,15 @@ def ingest_dictation(client: TestClient, key: str, customer: str, text: str) -> 
     assert r.status_code == 201, r.text
     fu_id: str = r.json()["id"]
     return fu_id
+
+
+@pytest.fixture
+def cli_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI's data directory for one test (embedded database, hashing embedder), settings reread."""
+    from copilot.config import get_settings
+
+    monkeypatch.setenv("COPILOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COPILOT_EMBEDDERS", '["hashing"]')
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()

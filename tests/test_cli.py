@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from copilot.config import get_settings
 from tests.conftest import FIXTURES
 from tests.contracts.builders import ZH_CONTRACT, contract_pdf
 
@@ -17,12 +16,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("COPILOT_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("COPILOT_EMBEDDERS", '["hashing"]')
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+def data_dir(cli_data_dir: Path) -> Path:
+    return cli_data_dir
 
 
 def run(*args: str, input: str | bytes | None = None) -> tuple[int, str]:

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from copilot.config import get_settings
 from tests.collab.conftest import collab_pipeline
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("COPILOT_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("COPILOT_EMBEDDERS", '["hashing"]')
-    get_settings.cache_clear()
-    pipeline = tmp_path / "pipeline.json"
+def data_dir(cli_data_dir: Path) -> Path:
+    pipeline = cli_data_dir / "pipeline.json"
     pipeline.write_text(json.dumps(collab_pipeline(), ensure_ascii=False), encoding="utf-8")
     assert run("import", str(pipeline), "--org", "acme")[0] == 0
-    yield tmp_path
-    get_settings.cache_clear()
+    return cli_data_dir
 
 
 def run(*args: str) -> tuple[int, str]:

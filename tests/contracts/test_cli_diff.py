@@ -11,19 +11,14 @@ from typer.testing import CliRunner
 
 from api.cli.contracts import difference_lines
 from api.cli.main import app
-from copilot.config import get_settings
 from tests.contracts.builders import EN_CONTRACT, contract_pdf
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("COPILOT_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("COPILOT_EMBEDDERS", '["hashing"]')
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+def data_dir(cli_data_dir: Path) -> Path:
+    return cli_data_dir
 
 
 def test_extract_with_requirements_shows_both_kinds(data_dir: Path) -> None:
