@@ -70,15 +70,20 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     def healthz(request: Request) -> dict[str, object]:
-        """Liveness, plus the search index queue's service-wide counters (no organization's data):
-        `degraded` when records failed to index or were dropped from a full queue, which
-        `copilot reindex` repairs."""
+        """Liveness, plus the search index's service-wide counters (added up over organizations,
+        naming none): `pending`, `indexed`, `failed`, `total` and `complete` count the queued index
+        work (imports, and follow-ups in the in-memory queue); `dropped` counts records refused by a
+        full in-memory queue. `degraded` when records failed to index or were dropped, which
+        `copilot index run --retry-failed` or `copilot reindex` repairs."""
         runtime: Runtime | None = request.app.state.runtime
-        metrics = runtime.search_backend.metrics() if runtime is not None else None
-        if metrics is None:
+        if runtime is None:
             return {"status": "ok"}
-        index = {"pending": metrics.pending, "failed": metrics.failed, "dropped": metrics.dropped}
-        return {"status": "degraded" if metrics.failed or metrics.dropped else "ok", "index": index}
+        work = runtime.search.index_status(None)
+        metrics = runtime.search_backend.metrics()
+        failed = work.failed + (metrics.failed if metrics else 0)
+        dropped = metrics.dropped if metrics else 0
+        index: dict[str, object] = {**work.as_dict(), "failed": failed, "dropped": dropped}
+        return {"status": "degraded" if failed or dropped else "ok", "index": index}
 
     app.include_router(followups.router)
     app.include_router(customers.router)

@@ -6,15 +6,18 @@ index queue's worker thread likewise starts with the first submission.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from api.embedding_process import EmbeddingProcess, ProcessEmbedder
 from copilot.errors import ServiceUnavailable
-from copilot.search.service import BackendHit, Progress, SearchDoc, SearchFilter
+from copilot.search.docs import SearchDoc
+from copilot.search.service import BackendHit, Progress, SearchFilter
 from retrieval.embedders import Embedder, build_embedder
 from retrieval.queue import IndexQueue, IndexQueueFull, QueueMetrics
 from retrieval.search import SearchConfig, SearchEngine
@@ -39,11 +42,15 @@ class RetrievalBackend:
         self.path = path
         self.url = url
         self.embedder_names = list(embedders)
-        # the neural embedders run in a child process unless told otherwise (tests, CLI batch jobs)
-        self.process = None if in_process else EmbeddingProcess()
+        # the neural embedders run in child processes unless told otherwise (tests, CLI batch jobs):
+        # one per model, so that a search's two query embeddings (and an indexing batch's two
+        # embeddings) run at the same time on the two cores instead of one after the other
+        self.in_process = in_process
+        self.processes: dict[str, EmbeddingProcess] = {}
         self._engine: SearchEngine | None = None
         self._queue: IndexQueue | None = None
         self._lock = threading.Lock()
+        self._lock_file: IO[str] | None = None
 
     @property
     def engine(self) -> SearchEngine:
@@ -71,9 +78,10 @@ class RetrievalBackend:
                     "the openai embedder needs COPILOT_LLM_BASE_URL (an OpenAI-compatible server)"
                 )
             return build_embedder(name, **self.openai_options)
-        if self.process is None or name == "hashing":  # hashing is cheap: no reason to cross processes
+        if self.in_process or name == "hashing":  # hashing is cheap: no reason to cross processes
             return build_embedder(name)
-        return ProcessEmbedder(self.process, name)
+        process = self.processes.setdefault(name, EmbeddingProcess())
+        return ProcessEmbedder(process, name)
 
     def submit(self, docs: Sequence[SearchDoc]) -> None:
         """Queue records for indexing without waiting; when the queue is full the rest are left out
@@ -97,6 +105,79 @@ class RetrievalBackend:
     def reindex(self, org_id: int, docs: Sequence[SearchDoc], progress: Progress | None = None) -> int:
         return self.engine.reindex(org_id, list(docs), progress)
 
+    def index_now(self, org_id: int, docs: Sequence[SearchDoc], removed: Sequence[str]) -> int:
+        """Index a batch in this thread: what the background indexer does with queued records. New
+        chunks get hubness scores of their own; `settle` refreshes the neighbours' afterwards."""
+        if any(d.org_id != org_id for d in docs):
+            raise ValueError("index_now got a record of another organization")
+        self.engine.remove(org_id, removed)
+        return self.engine.index(list(docs), hub_mode="new-only") if docs else 0
+
+    def settle(self, org_id: int) -> None:
+        self.engine.refresh_hubness(org_id)
+
+    def queued(self, org_id: int) -> int:
+        return self._queue.waiting(org_id) if self._queue is not None else 0
+
+    # ---- one indexer per index ---------------------------------------------------------------
+    # An embedded Chroma keeps each collection's HNSW index in the memory of the process that
+    # opened it: another process's writes are not seen by its queries (and two writers would
+    # overwrite each other's files). So one process at a time indexes: the one holding this lock
+    # (the service while it runs, else `copilot index run` / `copilot import --wait`).
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".indexer.lock")
+
+    def try_lock(self) -> bool:
+        """Take the indexer lock without waiting; True when this backend holds it."""
+        with self._lock:
+            if self._lock_file is not None:
+                return True
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.lock_path.open("a+")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                return False
+            self._lock_file = handle
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            return True
+
+    def unlock(self) -> None:
+        with self._lock:
+            handle, self._lock_file = self._lock_file, None
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def indexer_elsewhere(self) -> bool:
+        """Whether another process (or backend) holds the indexer lock now."""
+        if self._lock_file is not None:
+            return False
+        if not self.try_lock():
+            return True
+        self.unlock()
+        return False
+
+    def reload(self) -> None:
+        """Reopen the store, to see what another process indexed while this one had it open."""
+        with self._lock:
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.close()
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+
+    @property
+    def engine_open(self) -> bool:
+        return self._engine is not None
+
     def flush(self) -> None:
         """Wait until everything submitted so far is indexed (tests, CLI exit)."""
         if self._queue is not None:
@@ -106,9 +187,55 @@ class RetrievalBackend:
         return self._queue.metrics if self._queue is not None else None
 
     def close(self) -> None:
+        self.unlock()
         if self._queue is not None:
             self._queue.close(timeout_s=30)
         if self._engine is not None:
             self._engine.close()
-        if self.process is not None:
-            self.process.close()
+        for process in self.processes.values():
+            process.close()
+
+
+class BackgroundIndexer:
+    """The service's indexer: takes the indexer lock (waiting while `copilot index run` holds it),
+    then drains queued records (`SearchService.drain`) whenever there are some, polling every
+    `interval_s`; stopped by `stop()`."""
+
+    def __init__(
+        self,
+        backend: RetrievalBackend,
+        drain: Callable[[Callable[[], bool]], int],
+        interval_s: float = 2.0,
+    ) -> None:
+        self._backend = backend
+        self._drain = drain
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="search-indexer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout_s)
+        self._backend.unlock()
+
+    def _run(self) -> None:
+        waited = False
+        while not self._stop.is_set():
+            if self._backend.try_lock():
+                break
+            waited = True  # `copilot index run` is writing: wait for it to finish
+            self._stop.wait(self._interval_s)
+        else:
+            return
+        if waited and self._backend.engine_open:  # searched while another process was writing
+            self._backend.reload()
+        while not self._stop.is_set():
+            try:
+                self._drain(self._stop.is_set)
+            # a database or store error must not end the indexer: it is logged and tried again
+            except Exception:
+                log.exception("search indexer pass failed")
+            self._stop.wait(self._interval_s)

@@ -57,6 +57,7 @@ class IndexQueue:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._queued = self._indexed = self._failed = self._retries = self._dropped = 0
+        self._waiting: dict[int, int] = {}  # org -> records submitted and not yet processed
         self._closed = False
         self._worker = threading.Thread(target=self._run, name="index-queue", daemon=True)
         self._worker.start()
@@ -65,6 +66,8 @@ class IndexQueue:
         """Enqueue one record; raises `IndexQueueFull` if no slot frees up within `timeout_s`."""
         if self._closed:
             raise RuntimeError("index queue is closed")
+        with self._lock:  # counted before the worker can see it, so the count never goes below 0
+            self._waiting[record.org_id] = self._waiting.get(record.org_id, 0) + 1
         try:
             if timeout_s == 0.0:
                 self._queue.put_nowait(record)
@@ -73,9 +76,24 @@ class IndexQueue:
         except queue.Full as exc:
             with self._lock:
                 self._dropped += 1
+                self._done_waiting([record])
             raise IndexQueueFull(f"index queue full ({self._queue.maxsize} records)") from exc
         with self._lock:
             self._queued += 1
+
+    def _done_waiting(self, records: Sequence[IndexRecord]) -> None:
+        """Records no longer waiting (call with the lock held)."""
+        for record in records:
+            left = self._waiting.get(record.org_id, 0) - 1
+            if left > 0:
+                self._waiting[record.org_id] = left
+            else:
+                self._waiting.pop(record.org_id, None)
+
+    def waiting(self, org_id: int) -> int:
+        """Records of the org submitted and not yet indexed or failed; `-1`: of every org."""
+        with self._lock:
+            return sum(self._waiting.values()) if org_id == -1 else self._waiting.get(org_id, 0)
 
     def submit_many(self, records: Sequence[IndexRecord], timeout_s: float | None = None) -> None:
         """Enqueue several records, waiting for room (`None` waits as long as needed)."""
@@ -127,6 +145,8 @@ class IndexQueue:
             batch, stop = self._take_batch()
             if batch:
                 self._process(batch)
+                with self._lock:
+                    self._done_waiting(batch)
                 for _ in batch:
                     self._queue.task_done()
             if stop:

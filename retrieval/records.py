@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from copilot.search.service import SearchDoc, SearchFilter
+from copilot.search.docs import SearchDoc
+from copilot.search.service import SearchFilter
 
 # What the domain says is searchable is what gets indexed, and how a search may be narrowed: one
 # type each, defined where it is decided.

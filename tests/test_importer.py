@@ -102,3 +102,77 @@ def test_requirements_in_a_pipeline_are_versioned_once(runtime: Runtime) -> None
     data["deals"][0]["requirements"] = {"warranty_months": "forever"}
     with pytest.raises(InvalidInput, match="warranty_months"), runtime.sessions.begin() as s:
         import_pipeline(s, org.id, data, now=NOW)
+
+
+def test_cli_import_returns_with_indexing_queued_then_index_run_drains_it(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli.common import open_runtime
+    from api.cli.main import app
+    from copilot.config import get_settings
+    from copilot.search.service import SearchFilter
+    from tests.conftest import FIXTURES
+
+    monkeypatch.setenv("COPILOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COPILOT_EMBEDDERS", '["hashing"]')
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    try:
+        pipeline = FIXTURES / "pipeline" / "small.json"
+        out = run("import", str(pipeline), "--org", "acme")
+        # the rows are stored and the command is back, with the search indexing queued, not done
+        assert "'activities': 2" in out and "3 records queued for search indexing" in out
+        assert "copilot index run" in out
+        assert "0 of 3 queued records indexed, 3 pending" in run("index", "status", "--org", "acme")
+        runtime = open_runtime()
+        try:
+            with runtime.sessions() as s:
+                org_id = s.scalar(select(func.min(Customer.org_id)))
+            assert org_id is not None
+            state = runtime.search.index_complete(org_id)
+            assert state is not None and state.pending == 3
+            principal = cli_principal(runtime, "acme")
+            assert runtime.search.search(principal, "付款方式 分三期", SearchFilter()) == []
+        finally:
+            runtime.close()
+        out = run("index", "run", "--org", "acme")
+        assert "search index complete" in out
+        runtime = open_runtime()
+        try:
+            assert runtime.search.index_complete(org_id) is None
+            hits = runtime.search.search(cli_principal(runtime, "acme"), "付款方式 分三期", SearchFilter())
+            assert {h.record_id for h in hits[:3]} & {"a1", "doc1"}
+        finally:
+            runtime.close()
+        # unchanged records are not queued again; a changed note is, and --wait indexes it here
+        assert "queued" not in run("import", str(pipeline), "--org", "acme")
+        data = json.loads(pipeline.read_text(encoding="utf-8"))
+        data["activities"][0]["text"] = "客户确认冷库温控报警问题已经解决"
+        changed = tmp_path / "changed.json"
+        changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        out = run("import", str(changed), "--org", "acme", "--wait")
+        assert "'activities': 1" in out and "search index complete" in out
+        runtime = open_runtime()
+        try:
+            hits = runtime.search.search(cli_principal(runtime, "acme"), "冷库温控报警", SearchFilter())
+            assert hits[0].record_id == data["activities"][0]["id"]
+        finally:
+            runtime.close()
+    finally:
+        get_settings.cache_clear()
+
+
+def cli_principal(runtime: Runtime, slug: str) -> Any:
+    from api.cli.common import cli_principal as principal_of
+
+    return principal_of(runtime, slug, None)

@@ -11,10 +11,11 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.common import DEMO_ORG, cli_principal, console, decode_text, fail, open_runtime, read_text_input
+from api.cli.index import index_app
 from api.runtime import Runtime
 from copilot.access import AccessRole, create_api_key, create_organization, get_organization
 from copilot.config import get_settings
-from copilot.errors import CopilotError, InvalidInput, NotFound
+from copilot.errors import CopilotError, InvalidInput, NotFound, ServiceUnavailable
 from copilot.pipeline.importer import import_pipeline
 from copilot.schemas import FollowUpCreate
 
@@ -31,6 +32,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
 app.add_typer(db_app, name="db")
 app.add_typer(followup_app, name="followup")
+app.add_typer(index_app, name="index")
 
 
 @app.command()
@@ -102,24 +104,49 @@ def import_cmd(
         Path, typer.Argument(help="A pipeline JSON file (FORMAT.md).", exists=True, dir_okay=False)
     ],
     org: Annotated[str, typer.Option(help="Organization slug; created when missing.")] = DEMO_ORG,
+    wait: Annotated[
+        bool, typer.Option(help="Wait until the imported records are searchable, with a progress bar.")
+    ] = False,
 ) -> None:
-    """Load a pipeline file into an organization; importing the same file twice changes nothing."""
+    """Load a pipeline file into an organization; importing the same file twice changes nothing.
+
+    Returns once the records are stored: their search indexing is queued in the database and done in
+    the background by the running service (or `copilot index run`); `--wait` waits for it here."""
+    from api.cli.index import describe, drain_or_follow
+
     runtime = open_runtime()
     try:
-        report = _import(runtime, pipeline, org)
-        if report.changed:
-            _reindex(runtime, org)  # imported notes and documents become searchable
+        report, org_id, queued = _import(runtime, pipeline, org)
+        console.print(
+            f"created {report.created or '{}'}; updated {report.updated or '{}'}; "
+            f"unchanged {sum(report.unchanged.values())} records"
+        )
+        if wait:
+            drain_or_follow(runtime, org_id)
+            console.print(describe(runtime, org_id), highlight=False)
+        elif queued:
+            busy = runtime.search_backend.indexer_elsewhere()
+            console.print(
+                f"{queued} records queued for search indexing; "
+                + (
+                    "the running service is indexing them"
+                    if busy
+                    else "the service indexes them when it runs, or run `copilot index run`"
+                )
+                + f" (progress: copilot index status --org {org})",
+                highlight=False,
+            )
     except CopilotError as exc:
         raise fail(exc) from exc
     finally:
         runtime.close()
-    console.print(
-        f"created {report.created or '{}'}; updated {report.updated or '{}'}; "
-        f"unchanged {sum(report.unchanged.values())} records"
-    )
 
 
-def _import(runtime: Runtime, pipeline: Path, org_slug: str) -> Any:
+def _import(runtime: Runtime, pipeline: Path, org_slug: str) -> tuple[Any, int, int]:
+    """Store a pipeline file's records and queue the search indexing of those whose searchable form
+    changed, in one transaction; returns the import report, the org's id and how many were queued."""
+    from copilot.search import indexing
+
     try:
         data = json.loads(decode_text(pipeline.read_bytes(), None))
     except json.JSONDecodeError as exc:
@@ -129,7 +156,14 @@ def _import(runtime: Runtime, pipeline: Path, org_slug: str) -> Any:
             organization = get_organization(session, org_slug)
         except NotFound:
             organization = create_organization(session, org_slug, org_slug, now=runtime.clock.now())
-        return import_pipeline(session, organization.id, data, now=runtime.clock.now())
+        before = indexing.fingerprints(session, organization.id)
+        report = import_pipeline(session, organization.id, data, now=runtime.clock.now())
+        queued = 0
+        if report.changed:
+            session.flush()
+            changed = indexing.changed(before, indexing.fingerprints(session, organization.id))
+            queued = indexing.queue(session, organization.id, changed, runtime.clock.now())
+        return report, organization.id, queued
 
 
 @followup_app.command("add")
@@ -183,7 +217,7 @@ def setup_demo() -> dict[str, str]:
     settings = runtime.settings
     keys_file = settings.data_dir / "demo-keys.json"
     pipeline = Path(str(resources.files("copilot") / "demo" / "pipeline.json"))
-    report = _import(runtime, pipeline, DEMO_ORG)
+    report, _, _ = _import(runtime, pipeline, DEMO_ORG)
     index_dir = settings.data_dir / "chroma"
     if report.changed or not index_dir.exists():
         console.print("indexing the demo data for search (embedders load once; about a minute)...")
@@ -241,10 +275,18 @@ def reindex(org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_
 
 
 def _reindex(runtime: Runtime, org_slug: str) -> int:
+    """Rebuild the org's index here (taking the indexer lock: refused while the service holds it,
+    since an embedded index must have one writer); clears the org's queued index work."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with runtime.sessions() as session:
         org_id = get_organization(session, org_slug).id
+    backend = runtime.search_backend
+    if not backend.try_lock():
+        raise ServiceUnavailable(
+            "the running service holds the search index; stop it to reindex, or queue the work with "
+            "`copilot import` and let the service index it"
+        )
     with Progress(
         TextColumn("indexing"),
         BarColumn(),
@@ -254,9 +296,12 @@ def _reindex(runtime: Runtime, org_slug: str) -> int:
         transient=True,
     ) as bar:
         task = bar.add_task("index", total=None)
-        return runtime.search.reindex(
-            org_id, lambda done, total: bar.update(task, completed=done, total=total)
-        )
+        try:
+            return runtime.search.reindex(
+                org_id, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+        finally:
+            backend.unlock()
 
 
 @app.command()

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, FastAPI, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import PrincipalDep, RuntimeDep
+from api.search_backend import BackgroundIndexer
 from copilot.search.service import SearchFilter
 
-router = APIRouter(prefix="/v1", tags=["search"])
+
+@asynccontextmanager
+async def indexer_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The service's background indexer: drains the index work `copilot import` queued (and any
+    queued while the service runs), for as long as the service runs."""
+    runtime = getattr(app.state, "runtime", None)
+    indexer = None
+    if runtime is not None:
+        indexer = BackgroundIndexer(
+            runtime.search_backend, lambda stop: runtime.search.drain(should_stop=stop)
+        )
+        indexer.start()
+    try:
+        yield
+    finally:
+        if indexer is not None:
+            await run_in_threadpool(indexer.stop)
+
+
+router = APIRouter(prefix="/v1", tags=["search"], lifespan=indexer_lifespan)
 
 
 @router.get("/search")
@@ -30,7 +52,11 @@ async def search(
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
-    """The records that best answer `q`, within the caller's scope and the filters, best first."""
+    """The records that best answer `q`, within the caller's scope and the filters, best first.
+
+    `index_complete` is false while records of the organization are still waiting to be indexed
+    (after an import, say); `indexing` then counts them (`done` of `total`), and the hits come from
+    what is indexed so far."""
     filters = SearchFilter(
         customer_id=customer_id,
         deal_id=deal_id,
@@ -40,4 +66,8 @@ async def search(
         until=until,
     )
     hits = await run_in_threadpool(runtime.search.search, principal, q, filters, limit)
-    return {"query": q, "hits": [asdict(h) for h in hits]}
+    waiting = await run_in_threadpool(runtime.search.index_complete, principal.org_id)
+    out: dict[str, Any] = {"query": q, "hits": [asdict(h) for h in hits], "index_complete": waiting is None}
+    if waiting is not None:
+        out["indexing"] = {"done": waiting.indexed, "total": waiting.total, "pending": waiting.pending}
+    return out

@@ -25,7 +25,7 @@ from copilot.pipeline.deals import GATED_STAGES, StageLocked, change_stage
 from copilot.pipeline.views import followup_public
 from copilot.policies import load_policy
 from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
-from copilot.search.service import SearchDoc
+from copilot.search.docs import SearchDoc
 from copilot.store.models import Activity, Customer, Deal, Extraction, StageChange, User
 
 log = logging.getLogger(__name__)

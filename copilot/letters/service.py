@@ -20,7 +20,7 @@ from copilot.followups.service import new_id
 from copilot.letters.elements import LABELS, LetterReading, read_letter
 from copilot.pipeline.deals import get_deal, letter_readings
 from copilot.policies import load_policy
-from copilot.search.service import SearchDoc
+from copilot.search.docs import SearchDoc
 from copilot.store.models import Activity, Customer, Deal, Document, User
 
 log = logging.getLogger(__name__)

@@ -11,28 +11,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import Principal, scope_customers
 from copilot.errors import InvalidInput, NotFound
-from copilot.store.models import Activity, Customer, Deal, Document, User
+from copilot.search import indexing
+from copilot.search.docs import SearchDoc, org_search_docs
+from copilot.search.indexing import IndexStatus
+from copilot.store.models import Activity, Customer, Document
 
 MAX_QUERY_CHARS = 500
-
-
-@dataclass(frozen=True)
-class SearchDoc:
-    """One searchable record: an activity (follow-up, call, visit...) or a document."""
-
-    org_id: int
-    record_id: str
-    kind: str
-    text: str
-    customer_id: str | None
-    deal_id: str | None
-    rep_id: str | None
-    at: datetime
+# a drain that indexed at least this many records of an org ends by refreshing index-wide statistics
+SETTLE_AFTER = 500
 
 
 @dataclass(frozen=True)
@@ -99,6 +90,19 @@ class SearchBackend(Protocol):
         """Rebuild the organization's index from `docs`; returns the chunks stored."""
         ...
 
+    def index_now(self, org_id: int, docs: Sequence[SearchDoc], removed: Sequence[str]) -> int:
+        """Index `docs` and drop the entries of `removed` record ids, before returning (the
+        background indexer's step); returns the chunks stored."""
+        ...
+
+    def settle(self, org_id: int) -> None:
+        """After a large batch of `index_now`: bring index-wide statistics up to date."""
+        ...
+
+    def queued(self, org_id: int) -> int:
+        """Records of the organization submitted but not yet indexed (in memory)."""
+        ...
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -111,46 +115,6 @@ class SearchResult:
     at: datetime | None
     score: float
     text: str
-
-
-def org_search_docs(session: Session, org_id: int) -> list[SearchDoc]:
-    """Every activity and document of the organization, as search records."""
-    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.org_id == org_id))}
-    users = {u.id: u.external_id for u in session.scalars(select(User).where(User.org_id == org_id))}
-    deals = {d.id: d for d in session.scalars(select(Deal).where(Deal.org_id == org_id))}
-    docs = [
-        activity_doc(a, customers[a.customer_id].external_id, deals.get(a.deal_id or -1), users)
-        for a in session.scalars(select(Activity).where(Activity.org_id == org_id)).unique()
-    ]
-    for d in session.scalars(select(Document).where(Document.org_id == org_id)):
-        deal = deals.get(d.deal_id or -1)
-        customer = customers.get(deal.customer_id) if deal else None
-        docs.append(
-            SearchDoc(
-                org_id=org_id,
-                record_id=d.external_id,
-                kind=f"document:{d.kind}",
-                text=d.text,
-                customer_id=customer.external_id if customer else None,
-                deal_id=deal.external_id if deal else None,
-                rep_id=users.get(customer.owner_id or -1) if customer else None,
-                at=d.at,
-            )
-        )
-    return [doc for doc in docs if doc.text.strip()]
-
-
-def activity_doc(activity: Activity, customer_id: str, deal: Deal | None, users: dict[int, str]) -> SearchDoc:
-    return SearchDoc(
-        org_id=activity.org_id,
-        record_id=activity.external_id,
-        kind=activity.kind,
-        text=activity.text,
-        customer_id=customer_id,
-        deal_id=deal.external_id if deal else None,
-        rep_id=users.get(activity.actor_id or -1),
-        at=activity.at,
-    )
 
 
 def _records_in_window(
@@ -242,10 +206,87 @@ class SearchService:
         return results
 
     def reindex(self, org_id: int, progress: Progress | None = None) -> int:
-        """Rebuild an organization's index from the database."""
+        """Rebuild an organization's index from the database; the org's queued index work, which
+        the rebuild covers, is cleared."""
+        from sqlalchemy import delete
+
+        from copilot.store.models import SearchIndexPending
+
         with self.sessions() as session:
+            queued = session.scalar(
+                select(func.max(SearchIndexPending.id)).where(SearchIndexPending.org_id == org_id)
+            )
             docs = org_search_docs(session, org_id)
-        return self.backend.reindex(org_id, docs, progress)
+        stored = self.backend.reindex(org_id, docs, progress)
+        if queued is not None:
+            with self.sessions.begin() as session:
+                session.execute(
+                    delete(SearchIndexPending).where(
+                        SearchIndexPending.org_id == org_id, SearchIndexPending.id <= queued
+                    )
+                )
+        return stored
+
+    # ---- background indexing of queued records (copilot/search/indexing.py) ----------------
+
+    def index_status(self, org_id: int | None) -> IndexStatus:
+        """The org's queued index work (`None`: all organizations', added up, naming none),
+        including records submitted to the in-memory queue of this process."""
+        with self.sessions() as session:
+            found = indexing.status(session, org_id)
+        live = self.backend.queued(org_id if org_id is not None else -1)
+        return indexing.IndexStatus(found.pending + live, found.indexed, found.failed)
+
+    def index_complete(self, org_id: int) -> IndexStatus | None:
+        """None when nothing of the org waits to be indexed (one cheap count), else its status."""
+        with self.sessions() as session:
+            waiting = indexing.pending_count(session, org_id)
+        if waiting == 0 and self.backend.queued(org_id) == 0:
+            return None
+        return self.index_status(org_id)
+
+    def drain(
+        self,
+        batch_size: int = 256,
+        org_id: int | None = None,
+        progress: Progress | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> int:
+        """Index queued records a batch at a time until none is pending (or `should_stop()`);
+        returns the records processed. `progress(done, total)` after each batch, for the org being
+        drained. A batch that fails is retried on the next pass, and left failed after
+        `indexing.MAX_ATTEMPTS` attempts."""
+        now = clock or (lambda: datetime.now(UTC))
+        done = 0
+        bulk: dict[int, int] = {}
+        while should_stop is None or not should_stop():
+            with self.sessions.begin() as session:
+                claimed = indexing.claim(session, batch_size, org_id)
+                if claimed is None:
+                    break
+                org, ids = claimed
+                docs = indexing.docs_for(session, org, ids)
+            removed = sorted(set(ids) - {d.record_id for d in docs})
+            try:
+                self.backend.index_now(org, docs, removed)
+            # the embedders and the store raise many unrelated types; the record is marked and the
+            # drain goes on with the next batch, never stuck on one
+            except Exception as exc:
+                with self.sessions.begin() as session:
+                    indexing.mark_failed(session, org, ids, repr(exc))
+                continue
+            with self.sessions.begin() as session:
+                indexing.mark_done(session, org, ids, now())
+                state = indexing.status(session, org)
+            done += len(ids)
+            bulk[org] = bulk.get(org, 0) + len(ids)
+            if progress:
+                progress(state.indexed, state.total)
+            if state.complete and bulk.get(org, 0) >= SETTLE_AFTER:
+                self.backend.settle(org)
+                bulk.pop(org)
+        return done
 
 
 def _str(value: object) -> str | None:

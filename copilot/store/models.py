@@ -512,3 +512,28 @@ class Kickoff(Base):
     deliverables: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class SearchIndexPending(Base):
+    """A record of an organization whose search index entry must be (re)built or removed: written by
+    `copilot import`, drained by the service's background indexer or `copilot index run`.
+
+    `state`: pending -> done (kept until the organization has nothing pending, for progress) or
+    failed (after repeated errors; `copilot index run --retry-failed` puts it back).
+    """
+
+    __tablename__ = "search_index_pending"
+    __table_args__ = (
+        UniqueConstraint("org_id", "record_id"),
+        Index("ix_search_index_pending_state", "state", "org_id"),
+    )
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    record_id: Mapped[str] = mapped_column(String(64))  # an activity's or document's external id
+    state: Mapped[str] = mapped_column(String(8), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

@@ -26,8 +26,9 @@ def test_a_new_followup_is_searchable(client: TestClient, acme: Org, runtime: Ru
     assert metrics is not None and metrics.indexed == 1 and metrics.failed == 0
     assert client.get("/healthz").json() == {
         "status": "ok",
-        "index": {"pending": 0, "failed": 0, "dropped": 0},
+        "index": {"pending": 0, "indexed": 0, "failed": 0, "total": 0, "complete": True, "dropped": 0},
     }
+    assert r.json()["index_complete"] is True and "indexing" not in r.json()
 
 
 def test_reindex_covers_imported_records_and_filters_apply(
@@ -192,3 +193,79 @@ def test_a_narrow_time_window_is_searched_by_its_records(
     monkeypatch.setattr(search_module, "NARROW_WINDOW_RECORDS", 1000)
     window.update(since="2020-01-01T00:00:00", until="2020-01-02T00:00:00")
     assert hit_ids() == set() and len(seen) == calls
+
+
+def _queue_all(runtime: Runtime, org: Org) -> int:
+    """What `copilot import` does after storing rows: queue the org's records for indexing."""
+    from copilot.search import indexing
+
+    with runtime.sessions.begin() as session:
+        ids = list(indexing.fingerprints(session, org.id))
+        return indexing.queue(session, org.id, ids, runtime.clock.now())
+
+
+def test_search_answers_while_indexing_and_says_so_then_the_service_drains(
+    runtime: Runtime, acme: Org, globex: Org
+) -> None:
+    import time
+
+    from api.app import create_app
+
+    queued = _queue_all(runtime, acme)
+    assert queued == 3  # the small pipeline: two activities and a document
+    admin = auth(acme.keys["admin"])
+    # no lifespan yet (no `with`): nothing drains, the work stays queued
+    idle = TestClient(create_app(runtime))
+    r = idle.get("/v1/search", params={"q": "付款方式 分三期"}, headers=admin)
+    assert r.status_code == 200 and r.json()["hits"] == []
+    assert r.json()["index_complete"] is False
+    assert r.json()["indexing"] == {"done": 0, "total": 3, "pending": 3}
+    # another organization's search is not told about acme's work
+    other = idle.get("/v1/search", params={"q": "付款"}, headers=auth(globex.keys["admin"])).json()
+    assert other["index_complete"] is True and "indexing" not in other
+    health = idle.get("/healthz").json()
+    assert health["index"]["pending"] == 3 and health["index"]["complete"] is False
+    # the served app's background indexer takes the lock and drains the queue
+    with TestClient(create_app(runtime)) as client:
+        deadline = time.monotonic() + 30
+        while client.get("/healthz").json()["index"]["pending"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        health = client.get("/healthz").json()
+        assert health["status"] == "ok" and health["index"]["complete"] is True
+        r = client.get("/v1/search", params={"q": "付款方式 分三期"}, headers=admin).json()
+        assert r["index_complete"] is True and {h["record_id"] for h in r["hits"][:3]} & {"a1", "doc1"}
+        # globex's records were never queued: not indexed, so never in its answers nor acme's
+        g = client.get("/v1/search", params={"q": "付款方式"}, headers=auth(globex.keys["admin"])).json()
+        assert g["hits"] == []
+        # while the service holds the index, nobody else may write it
+        assert runtime.search_backend.lock_path.exists()
+    assert not runtime.search_backend.indexer_elsewhere()
+
+
+def test_a_failing_batch_is_retried_then_reported_failed(runtime: Runtime, acme: Org) -> None:
+    from copilot.search import indexing
+
+    _queue_all(runtime, acme)
+
+    def broken(org_id: int, docs: object, removed: object) -> int:
+        raise RuntimeError("embedder down")
+
+    real = runtime.search_backend.index_now
+    runtime.search_backend.index_now = broken  # type: ignore[method-assign]
+    try:
+        for _ in range(indexing.MAX_ATTEMPTS):
+            runtime.search.drain()
+    finally:
+        runtime.search_backend.index_now = real  # type: ignore[method-assign]
+    state = runtime.search.index_status(acme.id)
+    assert state.failed == 3 and state.pending == 0 and state.complete
+    with runtime.sessions.begin() as session:
+        assert indexing.retry_failed(session, acme.id) == 3
+    assert runtime.search.drain() == 3
+    assert runtime.search.index_status(acme.id).as_dict() == {
+        "pending": 0,
+        "indexed": 0,
+        "failed": 0,
+        "total": 0,
+        "complete": True,
+    }
