@@ -54,8 +54,10 @@ def score_new(
     vectors: Vectors,
     k: int,
     update_neighbours: bool = True,
+    changed: set[str] | None = None,
 ) -> int:
-    """Score chunks just stored in `store` (and re-score affected neighbours); returns chunks written."""
+    """Score chunks just stored in `store` (and re-score affected neighbours); returns chunks written
+    (their ids are added to `changed` when given)."""
     if not chunk_ids:
         return 0
     new = set(chunk_ids)
@@ -75,6 +77,8 @@ def score_new(
         rows = _neighbour_rows(store, org_id, [found[i] for i in ids], k)
         updates.update((cid, _score(row, cid, k)) for cid, row in zip(ids, rows, strict=True))
     store.update_metadata(org_id, updates)
+    if changed is not None:
+        changed.update(updates)
     return len(updates)
 
 

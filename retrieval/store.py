@@ -217,11 +217,17 @@ class ChromaStore:
     def delete_records(self, org_id: int, record_ids: Sequence[str]) -> None:
         """Remove every chunk of the given records."""
         self._counts.pop(org_id, None)
-        if record_ids:
-            self._collection(org_id).delete(
-                where=cast(
-                    Any, {"$and": [{"org_id": {"$eq": org_id}}, {"record_id": {"$in": list(record_ids)}}]}
-                )
+        if not record_ids:
+            return
+        collection = self._collection(org_id)
+        # a record is stored iff its first chunk is: look those up by id (cheap), and run the
+        # `where` delete (a scan of the collection's metadata) only for records that are there, so
+        # indexing new records (an import) never pays for it
+        present = collection.get(ids=[f"{rid}#0" for rid in record_ids], include=cast(Any, []))["ids"]
+        if present:
+            stored = [cid.rsplit("#", 1)[0] for cid in present]
+            collection.delete(
+                where=cast(Any, {"$and": [{"org_id": {"$eq": org_id}}, {"record_id": {"$in": stored}}]})
             )
 
     def drop_org(self, org_id: int) -> None:
@@ -264,10 +270,13 @@ class ChromaStore:
         with_vectors: bool = True,
         post_filter: int = 2,
         exact_cap: int = 5000,
+        with_metadata: bool = True,
     ) -> list[Hit]:
         """Like `query`, plus each hit's stored vector (for neighbourhood statistics).
 
-        `post_filter=0` and `exact_cap=0` always let Chroma apply the filters."""
+        `post_filter=0` and `exact_cap=0` always let Chroma apply the filters. `with_metadata=False`
+        skips reading metadata where no filter needs it (an unfiltered query): the hits then carry
+        `{}` (reading it costs about 0.1 ms a hit); they come from the org's own collection."""
         filters = filters or SearchFilters()
         collection = self._collection(org_id)
         total = self._cached_count(org_id)
@@ -330,6 +339,18 @@ class ChromaStore:
                     return sorted(picked, key=lambda h: h[1])[:limit]
             if len(picked) >= 10:
                 return sorted(picked, key=lambda h: h[1])[:limit]
+        if where is None and not with_metadata:
+            bare = collection.query(
+                query_embeddings=cast(Any, [query]),
+                n_results=min(limit, total),
+                include=cast(Any, ["distances", *(["embeddings"] if with_vectors else [])]),
+            )
+            found = bare.get("embeddings")
+            rows: list[Any] = list(found[0]) if found is not None else [None] * len(bare["ids"][0])
+            return [
+                (cid, float(d), {}, None if v is None else np.asarray(v, dtype=np.float32))
+                for cid, d, v in zip(bare["ids"][0], (bare.get("distances") or [[]])[0], rows, strict=True)
+            ]
         result = collection.query(
             query_embeddings=cast(Any, [query]),
             n_results=min(limit, total),
@@ -477,6 +498,72 @@ class ChromaStore:
             if len(ids) < page:
                 return
             offset += page
+
+    def embeddings(self, org_id: int, chunk_ids: Sequence[str]) -> tuple[list[str], Vectors]:
+        """Stored vectors of the given chunks, read by id from the org's own collection (no metadata
+        read: the caller knows the ids are the org's); returns `(ids found, matrix)`."""
+        if not chunk_ids:
+            return [], np.zeros((0, self._embedder.dim), dtype=np.float32)
+        got = self._collection(org_id).get(ids=list(chunk_ids), include=cast(Any, ["embeddings"]))
+        found = got.get("embeddings")
+        matrix = np.asarray(found if found is not None else [], dtype=np.float32)
+        return list(got["ids"]), matrix.reshape(len(got["ids"]), -1)
+
+    def nearest(self, org_id: int, query_vector: Vectors, limit: int) -> list[tuple[str, float]]:
+        """The org's `limit` nearest chunk ids and cosine distances (nothing else read)."""
+        total = self._cached_count(org_id)
+        if total == 0 or limit <= 0:
+            return []
+        got = self._collection(org_id).query(
+            query_embeddings=cast(Any, [np.asarray(query_vector, dtype=np.float32)]),
+            n_results=min(limit, total),
+            include=cast(Any, ["distances"]),
+        )
+        return list(zip(got["ids"][0], map(float, (got.get("distances") or [[]])[0]), strict=True))
+
+    def size(self, org_id: int) -> int:
+        """The org's chunk count (cached for up to 30 s; own writes refresh it)."""
+        return self._cached_count(org_id)
+
+    def metadata(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, dict[str, object]]:
+        """Stored metadata of the given chunks of the org (missing ids are left out)."""
+        if not chunk_ids:
+            return {}
+        got = self._collection(org_id).get(ids=list(chunk_ids), include=cast(Any, ["metadatas"]))
+        return {
+            cid: dict(meta)
+            for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=True)
+            if meta and meta.get("org_id") == org_id
+        }
+
+    def metadata_pages(
+        self, org_id: int, page: int = 5000
+    ) -> Iterator[tuple[list[str], list[dict[str, object]]]]:
+        """Every stored chunk's metadata of the org, as `(ids, metadatas)` pages."""
+        collection = self._collection(org_id)
+        offset = 0
+        while True:
+            got = collection.get(include=cast(Any, ["metadatas"]), limit=page, offset=offset)
+            ids = list(got["ids"])
+            metas = [cast(dict[str, object], dict(m or {})) for m in (got.get("metadatas") or [])]
+            keep = [i for i, m in enumerate(metas) if m.get("org_id") == org_id]
+            yield [ids[i] for i in keep], [metas[i] for i in keep]
+            if len(ids) < page:
+                return
+            offset += page
+
+    def records(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, object]]]:
+        """Stored `(text, metadata)` of the given chunks of the org (missing ids are left out)."""
+        if not chunk_ids:
+            return {}
+        got = self._collection(org_id).get(ids=list(chunk_ids), include=cast(Any, ["documents", "metadatas"]))
+        return {
+            cid: (text or "", dict(meta))
+            for cid, text, meta in zip(
+                got["ids"], got.get("documents") or [], got.get("metadatas") or [], strict=True
+            )
+            if meta and meta.get("org_id") == org_id
+        }
 
     def texts(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, str]:
         """Stored text of the given chunks of the org (missing ids are left out)."""
