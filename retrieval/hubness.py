@@ -14,7 +14,7 @@ being among its own k nearest (kNN is not symmetric), and neighbours of deleted 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from retrieval.embedders import Vectors
 from retrieval.store import ChromaStore
@@ -41,7 +41,7 @@ def _neighbour_rows(
     return rows
 
 
-def stored_hub(meta: dict[str, object]) -> float | None:
+def stored_hub(meta: Mapping[str, object]) -> float | None:
     """The precomputed score in a chunk's metadata, or None for chunks indexed without one."""
     value = meta.get(HUB)
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

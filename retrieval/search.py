@@ -385,12 +385,7 @@ class SearchEngine:
         try:
             for ids, metas in self.stores[n].metadata_pages(org_id):
                 table.put(zip(ids, metas, strict=True))
-                scores = {cid: hubness.stored_hub(m) for cid, m in zip(ids, metas, strict=True)}
-                with self._lock:
-                    cache = self._hub_cache.setdefault((n, org_id), {})
-                    for cid, value in scores.items():
-                        if value is not None:
-                            cache.setdefault(cid, value)
+                self._cache_hub(n, org_id, ids, metas)
         except Exception:  # a store error leaves the table unloaded; searches use the store's paths
             with self._lock:
                 self._loading.pop(org_id, None)
@@ -458,14 +453,20 @@ class SearchEngine:
             if self._hub_alpha(store) <= 0:
                 continue
             for ids, metas in store.metadata_pages(org_id):
-                scores = {cid: hubness.stored_hub(m) for cid, m in zip(ids, metas, strict=True)}
-                with self._lock:
-                    cache = self._hub_cache.setdefault((n, org_id), {})
-                    for cid, value in scores.items():
-                        if value is not None:
-                            cache.setdefault(cid, value)
+                self._cache_hub(n, org_id, ids, metas)
                 done += len(ids)
         return done
+
+    def _cache_hub(
+        self, n: int, org_id: int, ids: Sequence[str], metas: Sequence[Mapping[str, object]]
+    ) -> None:
+        """Keep the hubness scores stored in a page of store `n`'s metadata."""
+        scores = {cid: hubness.stored_hub(m) for cid, m in zip(ids, metas, strict=True)}
+        with self._lock:
+            cache = self._hub_cache.setdefault((n, org_id), {})
+            for cid, value in scores.items():
+                if value is not None:
+                    cache.setdefault(cid, value)
 
     def _forget_hub(self, n: int, org_id: int, chunk_ids: Iterable[str] | None = None) -> None:
         """Drop cached hubness scores that changed (all of the org's when `chunk_ids` is None)."""

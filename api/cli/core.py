@@ -277,7 +277,6 @@ def reindex(org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_
 def _reindex(runtime: Runtime, org_slug: str) -> int:
     """Rebuild the org's index here (taking the indexer lock: refused while the service holds it,
     since an embedded index must have one writer); clears the org's queued index work."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with runtime.sessions() as session:
         org_id = get_organization(session, org_slug).id
@@ -287,14 +286,9 @@ def _reindex(runtime: Runtime, org_slug: str) -> int:
             "the running service holds the search index; stop it to reindex, or queue the work with "
             "`copilot import` and let the service index it"
         )
-    with Progress(
-        TextColumn("indexing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    from api.cli.index import progress_bar
+
+    with progress_bar() as bar:
         task = bar.add_task("index", total=None)
         try:
             return runtime.search.reindex(

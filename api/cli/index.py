@@ -27,7 +27,8 @@ def org_id_of(runtime: Runtime, org_slug: str) -> int:
         return get_organization(session, org_slug).id
 
 
-def _bar() -> Progress:
+def progress_bar() -> Progress:
+    """The indexing progress bar of `copilot index run`, `import --wait` and `reindex`."""
     return Progress(
         TextColumn("indexing"),
         BarColumn(),
@@ -46,7 +47,7 @@ def drain_or_follow(runtime: Runtime, org_id: int, poll_s: float = 1.0) -> str:
     if first.complete:
         return "nothing"
     backend = runtime.search_backend
-    with _bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("index", total=first.total, completed=first.indexed)
         if backend.try_lock():
             try:

@@ -5,6 +5,7 @@ Shared by the search service (which queries and rebuilds) and the index queue (`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,22 +38,29 @@ def org_search_docs(session: Session, org_id: int) -> list[SearchDoc]:
         activity_doc(a, customers[a.customer_id].external_id, deals.get(a.deal_id or -1), users)
         for a in session.scalars(select(Activity).where(Activity.org_id == org_id)).unique()
     ]
-    for d in session.scalars(select(Document).where(Document.org_id == org_id)):
-        deal = deals.get(d.deal_id or -1)
-        customer = customers.get(deal.customer_id) if deal else None
-        docs.append(
-            SearchDoc(
-                org_id=org_id,
-                record_id=d.external_id,
-                kind=f"document:{d.kind}",
-                text=d.text,
-                customer_id=customer.external_id if customer else None,
-                deal_id=deal.external_id if deal else None,
-                rep_id=users.get(customer.owner_id or -1) if customer else None,
-                at=d.at,
-            )
-        )
+    docs.extend(
+        document_doc(d, deals, customers, users)
+        for d in session.scalars(select(Document).where(Document.org_id == org_id))
+    )
     return [doc for doc in docs if doc.text.strip()]
+
+
+def document_doc(
+    document: Document, deals: Mapping[int, Deal], customers: Mapping[int, Customer], users: Mapping[int, str]
+) -> SearchDoc:
+    """A document as a search record: its customer and rep come from its deal."""
+    deal = deals.get(document.deal_id or -1)
+    customer = customers.get(deal.customer_id) if deal else None
+    return SearchDoc(
+        org_id=document.org_id,
+        record_id=document.external_id,
+        kind=f"document:{document.kind}",
+        text=document.text,
+        customer_id=customer.external_id if customer else None,
+        deal_id=deal.external_id if deal else None,
+        rep_id=users.get(customer.owner_id or -1) if customer else None,
+        at=document.at,
+    )
 
 
 def activity_doc(activity: Activity, customer_id: str, deal: Deal | None, users: dict[int, str]) -> SearchDoc:

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from copilot.search.docs import SearchDoc, activity_doc, org_search_docs
+from copilot.search.docs import SearchDoc, activity_doc, document_doc, org_search_docs
 from copilot.store.models import Activity, Customer, Deal, Document, SearchIndexPending, User
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -174,21 +174,7 @@ def docs_for(session: Session, org_id: int, record_ids: Sequence[str]) -> list[S
         activity_doc(a, customers[a.customer_id].external_id, deals.get(a.deal_id or -1), users)
         for a in activities
     ]
-    for d in documents:
-        deal = deals.get(d.deal_id or -1)
-        customer = customers.get(deal.customer_id) if deal else None
-        docs.append(
-            SearchDoc(
-                org_id=org_id,
-                record_id=d.external_id,
-                kind=f"document:{d.kind}",
-                text=d.text,
-                customer_id=customer.external_id if customer else None,
-                deal_id=deal.external_id if deal else None,
-                rep_id=users.get(customer.owner_id or -1) if customer else None,
-                at=d.at,
-            )
-        )
+    docs.extend(document_doc(d, deals, customers, users) for d in documents)
     return [doc for doc in docs if doc.text.strip()]
 
 
