@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from api import observability
 from api.errors import install_error_handlers
 from api.routes import ask, collab, customers, deals, followups, rhythm, risks, search, suggestions
 from api.runtime import Runtime, build_runtime
@@ -85,6 +86,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         index: dict[str, object] = {**work.as_dict(), "failed": failed, "dropped": dropped}
         return {"status": "degraded" if failed or dropped else "ok", "index": index}
 
+    observability.install(app)
     app.include_router(followups.router)
     app.include_router(customers.router)
     app.include_router(deals.router)
