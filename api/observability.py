@@ -8,6 +8,7 @@ endpoint is scraped, from the same counters `/healthz` reports.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -18,10 +19,12 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 
+from api import logs
 from api.runtime import Runtime
 from copilot.store.models import OutboxMessage
 
 # request latency buckets: the search and page goals sit at 50-300 ms, uploads and questions above
+access = logging.getLogger("copilot.access")
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -68,7 +71,7 @@ class _QueueCollector(Collector):
 
 
 def install(app: FastAPI) -> None:
-    """Add the request metrics middleware, `/metrics` and `/readyz` to `app`."""
+    """Add the request middleware (metrics, request ids, the access log), `/metrics` and `/readyz`."""
     registry = CollectorRegistry()
     requests = Counter(
         "copilot_http_requests",
@@ -88,17 +91,32 @@ def install(app: FastAPI) -> None:
     @app.middleware("http")
     async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         start = time.perf_counter()
+        rid = logs.request_id(request.headers.get("x-request-id"))
+        token = logs.REQUEST_ID.set(rid)
         status = 500
         try:
             response = await call_next(request)
             status = response.status_code
+            response.headers["X-Request-ID"] = rid
             return response
         finally:
             route = request.scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
+            elapsed = time.perf_counter() - start
             if template != "/metrics":
                 requests.labels(request.method, template, str(status)).inc()
-                latency.labels(request.method, template).observe(time.perf_counter() - start)
+                latency.labels(request.method, template).observe(elapsed)
+            access.info(
+                "request",
+                extra={
+                    "request_id": rid,
+                    "method": request.method,
+                    "route": template,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
+            logs.REQUEST_ID.reset(token)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics() -> Response:

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: str = "info"
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Service logs: one JSON object per line with request ids, or plain text."
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -44,6 +44,8 @@ def serve(
     """Run the HTTP service (OpenAPI docs at /docs)."""
     import uvicorn
 
+    from api.logs import log_config
+
     settings = get_settings()
     if demo:
         # in a child process: indexing loads the embedders, which the idle server should not hold
@@ -56,6 +58,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level, settings.log_format),
+        access_log=False,  # `copilot.access` logs each request without its query string
     )
 
 

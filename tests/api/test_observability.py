@@ -3,11 +3,15 @@ readiness that fails when the database does."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.logs import JsonFormatter
 from api.runtime import Runtime
 from tests.conftest import Org, auth, ingest_dictation
 
@@ -59,3 +63,34 @@ def test_readyz_is_ready_with_a_database_and_503_without(
     r = client.get("/readyz")
     assert r.status_code == 503
     assert r.json() == {"status": "not_ready", "database": "unreachable (ConnectionError)"}
+
+
+def test_each_request_has_an_id_and_one_access_line_without_its_query(
+    client: TestClient, acme: Org, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = acme.keys["r1"]
+    with caplog.at_level(logging.INFO, logger="copilot.access"):
+        r = client.get(
+            "/v1/search", params={"q": "王总的手机号"}, headers={**auth(key), "X-Request-ID": "abc-123"}
+        )
+        bad = client.get("/readyz", headers={"X-Request-ID": "not ok; drop table"})
+    assert r.headers["X-Request-ID"] == "abc-123"
+    assert re.fullmatch(r"[0-9a-f]{32}", bad.headers["X-Request-ID"])
+    lines = [JsonFormatter().format(rec) for rec in caplog.records if rec.name == "copilot.access"]
+    search = json.loads(lines[0])
+    assert search["request_id"] == "abc-123"
+    assert (search["route"], search["status"], search["method"]) == ("/v1/search", 200, "GET")
+    assert search["duration_ms"] >= 0
+    assert "王总" not in "".join(lines) and "q=" not in "".join(lines)
+
+
+def test_json_lines_keep_only_known_fields_and_the_exception_type() -> None:
+    record = logging.LogRecord("copilot.x", logging.ERROR, __file__, 1, "failed", None, None)
+    record.__dict__.update({"route": "/v1/x", "text": "客户身份证 110101199003070011"})
+    try:
+        raise ValueError("客户手机 13800138000")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    line = json.loads(JsonFormatter().format(record))
+    assert line["route"] == "/v1/x" and line["exc"] == "ValueError" and line["level"] == "error"
+    assert "text" not in line and "13800138000" not in json.dumps(line, ensure_ascii=False)
