@@ -5,7 +5,8 @@ took 94 ms at 300k chunks, a time range seconds), and reading metadata back cost
 chunk. With this table a filter is a vectorised mask: a customer's (deal's, rep's, or a list of
 records') chunks are found here and their vectors read by id; a kinds or time filter is checked here
 on the nearest ids of an unfiltered query. About 60 MB at 300k chunks; it is read once per
-organization (14 s at 300k chunks, in the background) and kept current by the engine's writes.
+organization (24 s at 300k chunks in `benchmarks/search.py`, in the background) and kept
+current by the engine's writes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ class OrgTable:
     def __init__(self, capacity: int = 1024) -> None:
         self.row: dict[str, int] = {}
         self.ids: list[str] = []
-        self.record: list[str] = []
         self.by_record: dict[str, list[int]] = {}
         self._codes: dict[str, dict[str, int]] = {key: {} for key in _CODED}
         self._columns: dict[str, npt.NDArray[Any]] = {
@@ -64,7 +64,6 @@ class OrgTable:
                 self.row[chunk_id] = n
                 self.ids.append(chunk_id)
                 record = str(meta.get("record_id") or chunk_id.rsplit("#", 1)[0])
-                self.record.append(record)
                 self.by_record.setdefault(record, []).append(n)
             for key in _CODED:
                 value = meta.get(key)

@@ -116,7 +116,7 @@ def import_cmd(
 
     Returns once the records are stored: their search indexing is queued in the database and done in
     the background by the running service (or `copilot index run`); `--wait` waits for it here."""
-    from api.cli.index import describe, drain_or_follow
+    from api.cli.index import describe, drain_or_follow, who_indexes
 
     runtime = open_runtime()
     try:
@@ -129,15 +129,9 @@ def import_cmd(
             drain_or_follow(runtime, org_id)
             console.print(describe(runtime, org_id), highlight=False)
         elif queued:
-            busy = runtime.search_backend.indexer_elsewhere()
             console.print(
-                f"{queued} records queued for search indexing; "
-                + (
-                    "the running service is indexing them"
-                    if busy
-                    else "the service indexes them when it runs, or run `copilot index run`"
-                )
-                + f" (progress: copilot index status --org {org})",
+                f"{queued} records queued for search indexing; {who_indexes(runtime)}"
+                f" (progress: copilot index status --org {org})",
                 highlight=False,
             )
     except CopilotError as exc:

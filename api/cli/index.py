@@ -65,6 +65,13 @@ def drain_or_follow(runtime: Runtime, org_id: int, poll_s: float = 1.0) -> str:
             time.sleep(poll_s)
 
 
+def who_indexes(runtime: Runtime) -> str:
+    """Who will index queued records: the running service, or nobody until one starts."""
+    if runtime.search_backend.indexer_elsewhere():
+        return "the running service is indexing them"
+    return "no indexer is running: start the service or run `copilot index run`"
+
+
 def describe(runtime: Runtime, org_id: int) -> str:
     state = runtime.search.index_status(org_id)
     if state.complete and not state.failed:
@@ -83,13 +90,7 @@ def status(org: Annotated[str, typer.Option(help="Organization slug.")] = DEMO_O
         console.print(describe(runtime, org_id), highlight=False)
         state = runtime.search.index_status(org_id)
         if not state.complete:
-            busy = runtime.search_backend.indexer_elsewhere()
-            console.print(
-                "the running service is indexing them"
-                if busy
-                else "no indexer is running: start the service or run `copilot index run`",
-                highlight=False,
-            )
+            console.print(who_indexes(runtime), highlight=False)
 
 
 @index_app.command("run")

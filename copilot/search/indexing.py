@@ -99,6 +99,18 @@ def queue(session: Session, org_id: int, record_ids: Iterable[str], now: datetim
     return len(ids)
 
 
+def last_queued(session: Session, org_id: int) -> int | None:
+    """The newest queue row of the org (None: nothing queued): a rebuild covers up to it."""
+    return session.scalar(select(func.max(SearchIndexPending.id)).where(SearchIndexPending.org_id == org_id))
+
+
+def clear(session: Session, org_id: int, up_to: int) -> None:
+    """Remove the org's queue rows up to `up_to`, which a rebuild of its index has covered."""
+    session.execute(
+        delete(SearchIndexPending).where(SearchIndexPending.org_id == org_id, SearchIndexPending.id <= up_to)
+    )
+
+
 def status(session: Session, org_id: int | None) -> IndexStatus:
     """Counts of the org's queued work (`None`: every organization's, added up)."""
     stmt = select(SearchIndexPending.state, func.count()).group_by(SearchIndexPending.state)

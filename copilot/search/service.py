@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import Principal, scope_customers
@@ -208,23 +208,13 @@ class SearchService:
     def reindex(self, org_id: int, progress: Progress | None = None) -> int:
         """Rebuild an organization's index from the database; the org's queued index work, which
         the rebuild covers, is cleared."""
-        from sqlalchemy import delete
-
-        from copilot.store.models import SearchIndexPending
-
         with self.sessions() as session:
-            queued = session.scalar(
-                select(func.max(SearchIndexPending.id)).where(SearchIndexPending.org_id == org_id)
-            )
+            queued = indexing.last_queued(session, org_id)
             docs = org_search_docs(session, org_id)
         stored = self.backend.reindex(org_id, docs, progress)
         if queued is not None:
             with self.sessions.begin() as session:
-                session.execute(
-                    delete(SearchIndexPending).where(
-                        SearchIndexPending.org_id == org_id, SearchIndexPending.id <= queued
-                    )
-                )
+                indexing.clear(session, org_id, up_to=queued)
         return stored
 
     # ---- background indexing of queued records (copilot/search/indexing.py) ----------------
