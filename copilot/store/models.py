@@ -84,6 +84,11 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # A rotated key keeps working until `expires_at` (the grace period), then is refused.
+    expires_at: Mapped[datetime | None]
+    # Integration keys may be limited to endpoint groups (see copilot.access.KEY_SCOPES); None = all.
+    scopes: Mapped[list[Any] | None] = mapped_column(JSON)
+    rotated_from_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
 
     user: Mapped[User | None] = relationship(lazy="joined")
 
@@ -537,3 +542,24 @@ class SearchIndexPending(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who changed what: one row per stage move, requirement change, acknowledgement, key change and
+    erasure. Append-only: rows are never updated or deleted (enforced by triggers on both engines and
+    by the ORM), and they outlive the records they name (no foreign key to them)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_org_at", "org_id", "at"),)
+    snapshot_data: ClassVar[bool] = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    # the actor: the key's id and role, and the user behind it (None for the CLI / system)
+    actor_key_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))  # e.g. stage.moved, key.rotated, customer.erased
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
