@@ -21,6 +21,8 @@ from sqlalchemy import func, select, text
 
 from api import logs
 from api.runtime import Runtime
+from copilot.privacy import events
+from copilot.privacy.detect import KINDS
 from copilot.store.models import OutboxMessage
 
 # request latency buckets: the search and page goals sit at 50-300 ms, uploads and questions above
@@ -70,6 +72,52 @@ class _QueueCollector(Collector):
         yield outbox
 
 
+def _model_metrics(app: FastAPI, registry: CollectorRegistry) -> None:
+    """Model calls, tokens, fallbacks and masked values by kind (counts only: values never reach here)."""
+    calls = Counter(
+        "copilot_llm_calls",
+        "Calls to model endpoints by purpose (followup, contract, ask, embedding, transcription) and outcome",
+        ["purpose", "outcome"],
+        registry=registry,
+    )
+    tokens = Counter(
+        "copilot_llm_tokens", "Model tokens by direction (input, output)", ["direction"], registry=registry
+    )
+    fallbacks = Counter(
+        "copilot_llm_fallbacks",
+        "Answers the offline engine gave because the model gave none, by purpose",
+        ["purpose"],
+        registry=registry,
+    )
+    redactions = Counter(
+        "copilot_redactions",
+        "Personal values masked before model calls, by kind",
+        ["kind"],
+        registry=registry,
+    )
+    for kind in KINDS:
+        redactions.labels(kind)
+    for direction in ("input", "output"):
+        tokens.labels(direction)
+
+    def record(event: events.Event) -> None:
+        if isinstance(event, events.Fallback):
+            fallbacks.labels(event.purpose).inc()
+            return
+        calls.labels(event.purpose, event.outcome).inc()
+        if event.input_tokens:
+            tokens.labels("input").inc(event.input_tokens)
+        if event.output_tokens:
+            tokens.labels("output").inc(event.output_tokens)
+        for kind, n in event.redactions.items():
+            if n:
+                redactions.labels(kind).inc(n)
+
+    # the app keeps the listener alive; the event registry only holds it weakly
+    app.state.model_metrics = record
+    events.subscribe(record)
+
+
 def install(app: FastAPI) -> None:
     """Add the request middleware (metrics, request ids, the access log), `/metrics` and `/readyz`."""
     registry = CollectorRegistry()
@@ -87,6 +135,7 @@ def install(app: FastAPI) -> None:
         registry=registry,
     )
     registry.register(_QueueCollector(app))
+    _model_metrics(app, registry)
 
     @app.middleware("http")
     async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 import numpy as np
@@ -15,6 +16,8 @@ from retrieval.tokenize import STOPWORDS_EN, cjk_runs, latin_words
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
+
+    from copilot.privacy.redact import Redactor
 
 Vectors = npt.NDArray[np.float32]
 
@@ -194,7 +197,11 @@ class UseM3Embedder:
 
 
 class OpenAICompatibleEmbedder:
-    """Any OpenAI-compatible `/v1/embeddings` server through LangChain; built only when configured."""
+    """Any OpenAI-compatible `/v1/embeddings` server through LangChain; built only when configured.
+
+    With a redactor, personal data is masked in every text before it is sent (queries too, so a
+    query and a document naming the same number still meet on the placeholder and the words around it).
+    """
 
     def __init__(
         self,
@@ -204,6 +211,7 @@ class OpenAICompatibleEmbedder:
         dim: int,
         timeout_s: float = 30.0,
         max_retries: int = 0,
+        redactor: Redactor | None = None,
     ) -> None:
         from langchain_openai import OpenAIEmbeddings
         from pydantic import SecretStr
@@ -221,6 +229,27 @@ class OpenAICompatibleEmbedder:
         )
         self._model = model
         self._dim = dim
+        self._redactor = redactor
+
+    def _send(self, texts: list[str], call: Callable[[list[str]], list[list[float]]]) -> list[list[float]]:
+        """One metered call with the texts masked first (when a redactor is set)."""
+        from copilot.privacy.events import ModelCall, publish
+
+        counts: Counter[str] = Counter()
+        if self._redactor is not None:
+            masked = []
+            for text in texts:
+                out, found = self._redactor.mask(text)
+                masked.append(out)
+                counts.update(found)
+            texts = masked
+        try:
+            rows = call(texts)
+        except Exception:
+            publish(ModelCall("embedding", "error", redactions=dict(counts)))
+            raise
+        publish(ModelCall("embedding", "ok", redactions=dict(counts)))
+        return rows
 
     @property
     def name(self) -> str:
@@ -242,11 +271,12 @@ class OpenAICompatibleEmbedder:
         """One server call per LangChain batch."""
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        return self._checked(self._client.embed_documents(list(texts)), len(texts))
+        return self._checked(self._send(list(texts), self._client.embed_documents), len(texts))
 
     def embed_query(self, text: str) -> Vectors:
         """One server call."""
-        return cast(Vectors, self._checked([self._client.embed_query(text)], 1)[0])
+        rows = self._send([text], lambda one: [self._client.embed_query(one[0])])
+        return cast(Vectors, self._checked(rows, 1)[0])
 
 
 def build_embedder(name: str, **options: Any) -> Embedder:

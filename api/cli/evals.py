@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,7 +18,9 @@ console = Console()
 
 
 def eval_cmd(
-    suite: Annotated[str, typer.Argument(help="followups, times, amounts, contracts, search, ask, suggest.")],
+    suite: Annotated[
+        str, typer.Argument(help="followups, times, amounts, contracts, search, ask, suggest, redaction.")
+    ],
     cases: Annotated[Path, typer.Argument(help="A cases file (JSON Lines).", exists=True, dir_okay=False)],
     out: Annotated[Path | None, typer.Option("--out", help="Write the predictions here.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
@@ -38,7 +41,10 @@ def eval_cmd(
             disable=json_out,
         ) as progress:
             task = progress.add_task(f"{suite}", total=total)
-            metrics, preds, _ = run(suite, cases, out, lambda: progress.advance(task))
+            if suite == "redaction":
+                metrics, preds = _run_redaction(cases, out, lambda: progress.advance(task))
+            else:
+                metrics, preds, _ = run(suite, cases, out, lambda: progress.advance(task))
     except CopilotError as exc:
         console.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(code=2) from exc
@@ -54,6 +60,21 @@ def eval_cmd(
     console.print(table)
     if out is not None:
         console.print(f"predictions written to {out}")
+
+
+def _run_redaction(
+    cases_path: Path, out: Path | None, progress: Callable[[], None]
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """The `redaction` suite: masking before model calls, scored on a redaction corpus."""
+    from evaluators.cases import predict_all, read_cases, write_predictions
+    from evaluators.suites.redaction import RedactionSuite
+
+    suite = RedactionSuite()
+    cases = read_cases(cases_path)
+    preds = list(predict_all(suite, cases, progress))
+    if out is not None:
+        write_predictions(preds, out)
+    return suite.score(cases, preds), preds
 
 
 def bench_ingest(

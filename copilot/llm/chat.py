@@ -7,6 +7,7 @@ Tests use the real adapter against a scripted OpenAI-compatible server on 127.0.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -35,6 +36,7 @@ class ChatTurn:
 class ChatReply:
     text: str  # the JSON the model produced (content, or the forced tool call's arguments)
     usage: dict[str, int] = field(default_factory=dict)
+    redacted: dict[str, int] = field(default_factory=dict)  # values masked before the call, by kind
 
 
 class ChatModel(Protocol):
@@ -133,6 +135,12 @@ def _usage(message: AIMessage) -> dict[str, int]:
     }
 
 
+def _error_code(exc: openai.APIStatusError) -> str:
+    """The endpoint's error code (`invalid_api_key`, `model_not_found`) when it is a plain identifier."""
+    code = exc.code if isinstance(exc.code, str) else None
+    return f" ({code})" if code and re.fullmatch(r"[A-Za-z0-9_.-]{1,48}", code) else ""
+
+
 class OpenAICompatibleChat:
     """`ChatOpenAI` pointed at any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, Ollama)."""
 
@@ -176,15 +184,18 @@ class OpenAICompatibleChat:
             runnable = self._llm.bind(response_format={"type": "json_object"})
         try:
             message = runnable.invoke(_messages(turns))
+        # Errors name the failure, never the endpoint's message: it can quote the request or the key,
+        # and these reasons reach logs and stored run notes.
         except (
             openai.APITimeoutError,
             openai.APIConnectionError,
             openai.RateLimitError,
             openai.InternalServerError,
         ) as exc:
-            raise TransientModelError(f"{type(exc).__name__}: {exc}") from exc
+            status = f" {exc.status_code}" if isinstance(exc, openai.APIStatusError) else ""
+            raise TransientModelError(f"{type(exc).__name__}{status}") from exc
         except openai.APIStatusError as exc:
-            raise ModelError(f"the model endpoint answered {exc.status_code}: {exc.message}") from exc
+            raise ModelError(f"the model endpoint answered {exc.status_code}{_error_code(exc)}") from exc
         if not isinstance(message, AIMessage):
             raise ModelError(f"unexpected reply type {type(message).__name__}")
         if self.response_format == "tools":

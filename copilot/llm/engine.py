@@ -16,6 +16,7 @@ from copilot.llm.grounding import ground
 from copilot.llm.schema import LLMFollowUp
 from copilot.llm.structured import CallStats, ModelUnavailable, StructuredCaller
 from copilot.llm.tokens import TokenCounter
+from copilot.privacy.redact import names_in_scope
 from copilot.prompting import Prompt, RenderedPrompt
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,11 @@ class LLMFollowUpEngine:
             text = interaction.text[starts.pop(0) :]
 
     def extract_followup(self, interaction: Interaction, customer: CustomerContext) -> FollowUpFields:
+        # the customer's name is masked too when the deployment masks names
+        with names_in_scope([customer.name]):
+            return self._extract(interaction, customer)
+
+    def _extract(self, interaction: Interaction, customer: CustomerContext) -> FollowUpFields:
         turns = self.build_turns(interaction, customer)
         try:
             answer = self.caller.ask(turns, LLMFollowUp)
@@ -127,6 +133,9 @@ class LLMFollowUpEngine:
                 notes.append(
                     f"summary replaced by the offline engine's: it stated {', '.join(still)} not in the input"
                 )
+        if answer.stats.redacted:
+            masked = ", ".join(f"{kind} {n}" for kind, n in sorted(answer.stats.redacted.items()))
+            notes.append(f"masked before the model call: {masked}")
         return replace(
             fields,
             run=EngineRun(

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from copilot.llm.chat import ChatModel, ChatReply, ChatTurn, ModelError, TransientModelError
+from copilot.privacy.events import Fallback, publish
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -20,10 +21,13 @@ class CallStats:
 
     calls: int = 0
     usage: dict[str, int] = field(default_factory=dict)
+    redacted: dict[str, int] = field(default_factory=dict)  # values masked before each call, by kind
 
     def add(self, reply: ChatReply) -> None:
         for k, v in reply.usage.items():
             self.usage[k] = self.usage.get(k, 0) + v
+        for k, v in reply.redacted.items():
+            self.redacted[k] = self.redacted.get(k, 0) + v
 
 
 class ModelUnavailable(Exception):
@@ -77,7 +81,13 @@ class StructuredCaller:
                             "Answer again with JSON only, exactly matching the schema.",
                         ),
                     ]
-        raise ModelUnavailable(reason, stats)
+        raise self._unavailable(reason, stats)
+
+    def _unavailable(self, reason: str, stats: CallStats) -> ModelUnavailable:
+        """The error callers answer offline on; counted as a fallback for the chat's purpose."""
+        # every caller of `ask` answers with its offline engine when the model gives no answer
+        publish(Fallback(getattr(self.chat, "purpose", "other")))
+        return ModelUnavailable(reason, stats)
 
     def _reply(self, turns: list[ChatTurn], schema: type[BaseModel], stats: CallStats) -> ChatReply:
         """One reply; timeouts, 429 and 5xx are retried with exponential backoff."""
@@ -88,12 +98,12 @@ class StructuredCaller:
                 reply = self.chat.complete_json(turns, schema)
             except TransientModelError as exc:
                 if attempt > self.retries:
-                    raise ModelUnavailable(f"{exc} (after {attempt} attempts)", stats) from exc
+                    raise self._unavailable(f"{exc} (after {attempt} attempts)", stats) from exc
                 self.sleep(delay)
                 delay *= 2
                 continue
             except ModelError as exc:
-                raise ModelUnavailable(str(exc), stats) from exc
+                raise self._unavailable(str(exc), stats) from exc
             stats.add(reply)
             return reply
         raise AssertionError("unreachable")

@@ -1,4 +1,8 @@
-"""Speech to text through an OpenAI-compatible `/v1/audio/transcriptions` endpoint."""
+"""Speech to text through an OpenAI-compatible `/v1/audio/transcriptions` endpoint.
+
+Audio cannot be masked: a deployment that must not send voices out points this at a local endpoint.
+The transcript comes back to the user; when it is then extracted by a model, that call is masked.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import openai
 from pydantic import SecretStr
 
 from copilot.errors import CopilotError
+from copilot.privacy.events import ModelCall, publish
 
 
 class TranscriptionFailed(CopilotError):
@@ -37,7 +42,9 @@ class OpenAICompatibleTranscriber:
         try:
             result = self._client.audio.transcriptions.create(model=self.model, file=(filename, audio))
         except openai.OpenAIError as exc:
+            publish(ModelCall("transcription", "error"))
             raise TranscriptionFailed(
                 f"the transcription endpoint failed: {type(exc).__name__}: {exc}"
             ) from exc
+        publish(ModelCall("transcription", "ok"))
         return result.text
