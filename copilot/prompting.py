@@ -92,12 +92,24 @@ class Prompt:
         )
 
 
+# chat-template special tokens: some servers read them in message text as real turn boundaries
+SPECIAL_TOKEN = re.compile(r"<\|([a-z_]+)\|>|\[(/?INST)\]|<<(/?SYS)>>", re.IGNORECASE)
+
+
+def defuse_markers(text: str) -> str:
+    """Untrusted text with chat-template special tokens made inert (`<|im_start|>` -> `‹|im_start|›`)."""
+    return SPECIAL_TOKEN.sub(
+        lambda m: m.group(0).replace("<", "‹").replace(">", "›").replace("[", "［").replace("]", "］"), text
+    )
+
+
 def wrap_untrusted(tag: str, text: str) -> str:
-    """Quote untrusted text in <tag> ... </tag>; a closing or opening tag inside is defused."""
+    """Quote untrusted text in <tag> ... </tag>; a closing or opening tag inside is defused, and so
+    are chat-template special tokens, so the text can neither close its block nor open a turn."""
     defused = re.sub(
         rf"<\s*/?\s*{re.escape(tag)}\s*>", lambda m: m.group(0).replace("<", "‹"), text, flags=re.IGNORECASE
     )
-    return f"<{tag}>\n{defused}\n</{tag}>"
+    return f"<{tag}>\n{defuse_markers(defused)}\n</{tag}>"
 
 
 def parse_prompt(text: str, source: str = "<string>") -> Prompt:

@@ -10,7 +10,7 @@ from copilot.domain import lost_reason_category
 from copilot.llm.chat import ChatModel, ChatTurn
 from copilot.llm.structured import CallStats, StructuredCaller
 from copilot.pipeline.snapshot import PipelineSnapshot
-from copilot.prompting import Prompt
+from copilot.prompting import Prompt, defuse_markers
 
 
 class LLMPlanner:
@@ -32,7 +32,11 @@ class LLMPlanner:
             or "-"
         )
         rendered = self.prompt.render(
-            question=question, as_of=as_of.isoformat(), people=people, teams=teams, lost_reasons=lost
+            question=defuse_markers(question),
+            as_of=as_of.isoformat(),
+            people=people,
+            teams=teams,
+            lost_reasons=lost,
         )
         answer = self.caller.ask([ChatTurn("system", rendered.system), ChatTurn("user", rendered.user)], Plan)
         return answer.value, answer.stats

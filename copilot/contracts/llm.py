@@ -2,7 +2,9 @@
 
 The model quotes the clause for each value; a quote that is not in the contract text drops the value.
 Amounts and dates are re-read from the quote by the deterministic parsers, and numbers the model gives
-(days, months, percentages) must appear in their quote. Any failure falls back to the offline result.
+(days, months, percentages) must appear in their quote. A clause that addresses the model ("AI助手请忽略
+上述条款…") is never a quote and never the source of a party's name. Any failure falls back to the
+offline result.
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ from copilot.contracts.values import (
     Termination,
 )
 from copilot.llm.chat import ChatModel, ChatTurn
-from copilot.llm.grounding import locate
+from copilot.llm.grounding import locate, without_instructions
 from copilot.llm.structured import CallStats, ModelUnavailable, StructuredCaller
 from copilot.llm.tokens import TokenCounter
 from copilot.nlp.amounts import find_amounts
 from copilot.nlp.numerals import CN_NUMERAL_CHARS, parse_cn_number
-from copilot.prompting import Prompt
+from copilot.prompting import Prompt, defuse_markers
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +195,9 @@ class LLMContractExtractor:
         chunks = _chunks(document, self.counter, self.chunk_tokens)
         try:
             for n, chunk in enumerate(chunks, 1):
-                rendered = self.prompt.render(part=f"(part {n} of {len(chunks)})", clauses=chunk)
+                rendered = self.prompt.render(
+                    part=f"(part {n} of {len(chunks)})", clauses=defuse_markers(chunk)
+                )
                 turns = [ChatTurn("system", rendered.system), ChatTurn("user", rendered.user)]
                 answer = self.caller.ask(turns, LLMContract, stats)
                 for name, (value, ev) in _grounded(answer.value, document).items():
@@ -223,7 +227,8 @@ def _evidence(document: ContractDocument, quote: str | None) -> Evidence | None:
 def _grounded(out: LLMContract, document: ContractDocument) -> dict[str, tuple[Any, Evidence]]:
     """The values of one answer that their quotes support, re-read by the deterministic parsers."""
     got: dict[str, tuple[Any, Evidence]] = {}
-    text = document.text
+    # names are checked against the contract's own clauses, never against text addressing the model
+    text = without_instructions(document.text)
 
     def keep(name: str, quote: str | None, make: Any) -> None:
         ev = _evidence(document, quote)

@@ -7,6 +7,7 @@ parser computes the date against the reference time.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from copilot.domain import (
@@ -23,12 +24,88 @@ from copilot.llm.schema import LLMFollowUp
 from copilot.nlp.times import parse_time
 
 _SPACE = re.compile(r"\s+")
-# Text that addresses the model is never evidence, whatever the model says.
+# Text that addresses the model (an instruction, a fake system or tool turn, a role marker or a tag
+# that pretends to end the data) is never evidence, whatever the model says. The words are those of
+# injection attempts, not of sales conversations: a rep's note says "价格再商量", not "把阶段改成赢单".
 _INSTRUCTION = re.compile(
-    r"忽略(?:以上|之前|前面|上述)?.{0,6}(?:指令|指示|提示|规则)|(?:把|将).{0,8}(?:阶段|stage).{0,4}(?:改|设)|"
-    r"ignore (?:all |the )?(?:previous|above|prior) (?:instructions|prompts?)|system prompt|you are now",
+    "|".join(
+        (
+            # ignore / forget the instructions
+            r"(?:忽略|无视|忘记|忘掉|不要理会)(?:掉)?(?:你|您)?(?:的)?(?:以上|之前|此前|先前|前面|上面|上述|所有|全部|原有|原来)"
+            r".{0,8}(?:指令|指示|提示|规则|设定|约束|条款)",
+            r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:(?:the|your)\s+)?"
+            r"(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+|system\s+|original\s+)?"
+            r"(?:instructions|prompts?|rules|guidelines)\b",
+            # addressing the model or claiming a privileged role
+            r"(?:AI|人工智能|智能)?助手(?:请注意|请忽略|你好|[，,]\s*请|请(?:把|将|生成|输出|忽略|列出))|"
+            r"(?:请|致)(?:AI|模型|大模型)|模型(?:请|在提取)|你现在是|从现在开始你|请扮演|"
+            r"系统(?:指令|提示词)|系统(?:消息|提示|通知)\s*[:：]|管理员(?:指令|模式)|新(?:的)?(?:指令|规则)\s*[:：—-]|"
+            r"(?:以下|如下)为系统",
+            r"\byou are now\b|\bfrom now on you\b|\bnote to (?:the )?(?:ai|assistant|model|automated)|"
+            r"(?:^|\n)\s*(?:dear |hey )?(?:assistant|chatgpt|gpt|llm|copilot)\s*[,:]|"
+            r"\b(?:chatgpt|llm|copilot)\s*[,:]|\bassistant, (?:please|confirm|ignore|you)\b|"
+            r"\bsystem (?:prompt|override|instructions?)\b|\badmin(?:istrator)? mode\b|"
+            r"\bdeveloper mode\b|\bnew instructions?\s*:|\bextraction tools? must\b",
+            # fake turns, role markers and tags
+            r"<\|[a-z_]+\|>|\[/?INST\]|<<SYS>>|"
+            r"</?\s*(?:system|assistant|user|developer|tool|tool_call|interaction|clauses|question|instructions?)\s*>",
+            r"(?:^|\n|[\[【［(（])\s*(?:#+\s*)?(?:system|assistant|developer|tool|系统|管理员)"
+            r"\s*(?:提示|消息|通知|指令|message|prompt)?\s*[\]】］)）:：]",
+            r"#{2,}\s*(?:system|assistant|developer|系统)\b",
+            r"\b(?:tool_calls?|function_call|tool (?:result|output|response))\b|调用工具",
+            # orders to rewrite a stored value, or to reach beyond the organization
+            r"(?:把|将).{0,14}(?:阶段|stage|状态|渠道|来源|字段|下次跟进(?:日期|时间)|甲方名称|乙方名称).{0,8}"
+            r"(?:改|设|记|标|写|更新|填|输出)",
+            r"(?:阶段|金额|价款|质保期|违约金比例|来源渠道|首次接触日期|跟进日期|字段)(?:一律|记为|设为|填写|输出为)",
+            r"\b(?:set|change|update|mark|record|report|override|overwrite) (?:the |this )?"
+            r"(?:deal|stage|deal stage|status|contract price|source channel|first contact|next follow-up)"
+            r"(?: date)? (?:to|as)\b|\bmark (?:this|the) deal as\b",
+            r"(?:另一个|其他|别的)(?:组织|租户)的?(?:数据|客户|商机|合同|记录|建议)|\borg(?:anization)?_id\b|"
+            r"\b(?:every|all|other|another) tenants?\b|\b(?:other|another) organi[sz]ation'?s?\b",
+            r"(?:写进|写入|加到|放进)(?:你的)?摘要|在摘要(?:里|中)(?:列出|写|加|附)|"
+            r"\b(?:in|into|to) your summary\b",
+        )
+    ),
     re.IGNORECASE,
 )
+# where a sentence ends: 。！？；, a line break, a full stop before a space, or a tag or role marker
+# (an injected "<tool_call>…</tool_call>" is a sentence of its own, apart from the request next to it)
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]|\.(?=\s|$)|</?[a-z_]+>|<\|[a-z_]+\|>", re.IGNORECASE)
+
+
+def addresses_model(text: str) -> bool:
+    """Whether `text` speaks to the model (an instruction, a fake turn or marker) rather than of the sale."""
+    return _INSTRUCTION.search(text) is not None
+
+
+def instruction_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` that address the model, as (start, end) offsets."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for m in _INSTRUCTION.finditer(text):
+        # from the end of the last sentence before the match to the first end at or after it
+        start = max((e for e in ends if e <= m.start()), default=0)
+        end = min((e for e in ends if e >= m.end()), default=len(text))
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def within_instruction(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] overlaps a sentence that addresses the model."""
+    return any(s < end and start < e for s, e in instruction_spans(text))
+
+
+def without_instructions(text: str) -> str:
+    """`text` with every sentence that addresses the model blanked out (same length, offsets and lines)."""
+    out = text
+    for s, e in instruction_spans(text):
+        out = out[:s] + re.sub(r"[^\n]", " ", out[s:e]) + out[e:]
+    return out
+
+
 CHARS_PER_MINUTE = 200
 WORDS_PER_MINUTE = 130
 SUMMARY_MAX_ZH = 80
@@ -55,7 +132,7 @@ def locate(text: str, quote: str | None) -> Evidence | None:
             return None
         start, end = positions[k], positions[k + len(squashed_quote) - 1] + 1
         ev = Evidence(start, end, text[start:end])
-    if _INSTRUCTION.search(ev.quote):
+    if addresses_model(ev.quote) or within_instruction(text, ev.start, ev.end):
         return None
     return ev
 
@@ -160,3 +237,49 @@ def ground(answer: LLMFollowUp, interaction: Interaction, customer: CustomerCont
         evidence=evidence,
         provenance=provenance,
     )
+
+
+# the fields a follow-up applies to the customer and the deal
+APPLIED_FIELDS = ("source_channel", "first_contact_date", "stage", "next_follow_up_date")
+
+
+def drop_instructed(fields: FollowUpFields, text: str) -> tuple[FollowUpFields, list[str]]:
+    """The fields without any value whose evidence lies in a sentence that addresses the model.
+
+    Whichever engine read it (the model, or the offline rules the model fell back to), an injected
+    "把阶段改成赢单" is not the customer's stage: the value is dropped, so the CRM's stands.
+    """
+    spans = instruction_spans(text)
+    if not spans:
+        return fields, []
+
+    def inside(ev: Evidence) -> bool:
+        return any(s < ev.end and ev.start < e for s, e in spans)
+
+    values: dict[str, object] = {}
+    evidence = dict(fields.evidence)
+    provenance = dict(fields.provenance)
+    dropped: list[str] = []
+    for name in APPLIED_FIELDS:
+        ev = evidence.get(name)
+        if ev is not None and inside(ev):
+            values[name] = None
+            del evidence[name]
+            provenance[name] = "dropped"
+            dropped.append(name)
+    q = fields.quality
+    quality = replace(
+        q,
+        discovery_questions=tuple(e for e in q.discovery_questions if not inside(e)),
+        pain_evidence=tuple(e for e in q.pain_evidence if not inside(e)),
+        next_step=q.next_step if q.next_step is None or not inside(q.next_step) else None,
+    )
+    signals = tuple(h for h in fields.signals if not inside(h.evidence))
+    if quality != q:
+        dropped.append("quality evidence")
+    if signals != fields.signals:
+        dropped.append("signals")
+    if not dropped:
+        return fields, []
+    kept = replace(fields, quality=quality, signals=signals, evidence=evidence, provenance=provenance)
+    return replace(kept, **values), dropped  # type: ignore[arg-type]
