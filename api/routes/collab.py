@@ -9,10 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import PrincipalDep, RuntimeDep, scoped
 from copilot.clock import in_zone
 
-router = APIRouter(prefix="/v1", tags=["collaboration"])
+router = APIRouter(prefix="/v1", tags=["collaboration"], dependencies=[scoped("collab")])
 
 TicketStatus = Literal["open", "overdue", "answered"]
 

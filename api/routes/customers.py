@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import PrincipalDep, RuntimeDep, scoped
 from copilot.pipeline.customers import read_customer_file
 from copilot.schemas import CustomerFile
 
-router = APIRouter(prefix="/v1", tags=["customers"])
+router = APIRouter(prefix="/v1", tags=["customers"], dependencies=[scoped("customers")])
 
 
 @router.get("/customers/{customer_id}")

@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import PrincipalDep, RuntimeDep, scoped
 from copilot.clock import in_zone
 from copilot.policies import RULE_NAMES
 
-router = APIRouter(prefix="/v1", tags=["risks and scores"])
+router = APIRouter(prefix="/v1", tags=["risks and scores"], dependencies=[scoped("risks")])
 
 AsOf = Annotated[
     datetime | None,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from copilot import audit
 from copilot.access import Principal, scope_customers
 from copilot.clock import Clock
 from copilot.domain import Stage
@@ -127,11 +128,24 @@ def change_stage(
     now: datetime,
     source: str,
     activity_id: int | None = None,
+    principal: Principal | None = None,
 ) -> bool:
-    """Move the deal to `stage` and append it to the stage history; False when already there."""
+    """Move the deal to `stage` and append it to the stage history (and the audit log, naming
+    `principal`, else the source); False when already there."""
     check_stage_allowed(session, deal, stage)
     if deal.stage == stage.value:
         return False
+    audit.record(
+        session,
+        deal.org_id,
+        principal,
+        "stage.moved",
+        "deal",
+        deal.external_id,
+        now=now,
+        detail={"from": deal.stage, "to": stage.value, "source": source, "activity_id": activity_id},
+        actor=None if principal is not None else f"system:{source}",
+    )
     deal.stage = stage.value
     deal.stage_entered_at = at
     deal.updated_at = now
@@ -160,7 +174,7 @@ class DealService:
         now = self.clock.now()
         with self.sessions.begin() as session:
             deal = get_deal(session, principal, deal_id)
-            change_stage(session, deal, stage, at=now, now=now, source="api")
+            change_stage(session, deal, stage, at=now, now=now, source="api", principal=principal)
             session.flush()
             session.refresh(deal)
             _ = deal.stage_history

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from copilot import audit
 from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
 from copilot.contracts.diff import parse_requirements
@@ -98,22 +99,49 @@ class RequirementService:
                 )
                 if owner is None:
                     raise NotFound(f"no user {solution_owner_id!r} to be the solution owner")
+                if deal.solution_owner_id != owner.id:
+                    audit.record(
+                        session,
+                        deal.org_id,
+                        principal,
+                        "deal.solution_owner_set",
+                        "deal",
+                        deal.external_id,
+                        now=now,
+                        detail={"solution_owner": owner.external_id},
+                    )
                 deal.solution_owner_id = owner.id
             user = session.get(User, principal.user_id) if principal.user_id else None
             version = record_requirements(
                 session, deal, values, changed_by=user, role=principal.role.value, now=now
             )
+            confirmation = None
             if version is not None and _is_sales(principal):
-                session.add(
-                    RequirementConfirmation(
-                        org_id=deal.org_id,
-                        deal_id=deal.id,
-                        requirement_id=version.id,
-                        requested_at=now,
-                        status="pending",
-                    )
+                confirmation = RequirementConfirmation(
+                    org_id=deal.org_id,
+                    deal_id=deal.id,
+                    requirement_id=version.id,
+                    requested_at=now,
+                    status="pending",
                 )
+                session.add(confirmation)
             session.flush()
+            if version is not None:
+                # field names only: the values are the customer's terms, kept in the versions
+                audit.record(
+                    session,
+                    deal.org_id,
+                    principal,
+                    "requirements.changed",
+                    "deal",
+                    deal.external_id,
+                    now=now,
+                    detail={
+                        "version": version.version,
+                        "fields": sorted(version.changes),
+                        "confirmation_id": confirmation.id if confirmation else None,
+                    },
+                )
             return _view(session, deal, now)
 
     def get(self, principal: Principal, deal_id: str) -> RequirementsView:
@@ -130,16 +158,26 @@ class RequirementService:
             confirmation = session.get(RequirementConfirmation, confirmation_id)
             if confirmation is None or confirmation.deal_id != deal.id:
                 raise NotFound(f"no confirmation {confirmation_id} on deal {deal_id!r}")
+            if not _may_answer(principal, deal):
+                raise Forbidden("only the deal's solution owner (or an admin) answers requirement changes")
             if confirmation.status != "pending":
                 raise InvalidInput(
                     f"confirmation {confirmation_id} was already answered ({confirmation.status})"
                 )
-            if not _may_answer(principal, deal):
-                raise Forbidden("only the deal's solution owner (or an admin) answers requirement changes")
             confirmation.status = answer
             confirmation.answered_by_id = principal.user_id
             confirmation.answered_at = now
             confirmation.note = note
+            audit.record(
+                session,
+                deal.org_id,
+                principal,
+                "requirements.confirmation_answered",
+                "deal",
+                deal.external_id,
+                now=now,
+                detail={"confirmation_id": confirmation.id, "answer": answer},
+            )
             session.flush()
             return _view(session, deal, now)
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from copilot import audit
 from copilot.access import AccessRole, Principal, require_role
 from copilot.clock import Clock
 from copilot.errors import InvalidInput
@@ -123,6 +124,18 @@ class RhythmService:
                 secret=secret,
                 now=self.clock.now(),
             )
+            session.flush()
+            # the URL and secret are credentials: the entry names the webhook by id, kind and jobs
+            audit.record(
+                session,
+                principal.org_id,
+                principal,
+                "webhook.added",
+                "webhook",
+                hook.id,
+                now=self.clock.now(),
+                detail={"kind": hook.kind, "jobs": list(hook.jobs)},
+            )
             return webhook_view(hook)
 
     def list_webhooks(self, principal: Principal) -> list[dict[str, Any]]:
@@ -137,7 +150,19 @@ class RhythmService:
         """Disable the webhook (its outbox history stays readable)."""
         require_role(principal, AccessRole.ADMIN)
         with self.sessions.begin() as session:
-            get_webhook(session, principal.org_id, webhook_id).enabled = False
+            hook = get_webhook(session, principal.org_id, webhook_id)
+            if hook.enabled:
+                audit.record(
+                    session,
+                    principal.org_id,
+                    principal,
+                    "webhook.removed",
+                    "webhook",
+                    hook.id,
+                    now=self.clock.now(),
+                    detail={"kind": hook.kind},
+                )
+            hook.enabled = False
 
     def outbox(
         self, principal: Principal, *, status: str | None = None, limit: int = 50

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from copilot import audit
 from copilot.access import AccessRole, Principal, require_role
 from copilot.clock import Clock
 from copilot.errors import Forbidden, InvalidInput, NotFound
@@ -188,10 +189,27 @@ class RiskService:
     def update_policy(self, principal: Principal, change: dict[str, Any]) -> Policy:
         """Change the organization's rules (admins only); the whole result is validated first."""
         require_role(principal, AccessRole.ADMIN)
+        now = self.clock.now()
         with self.sessions.begin() as session:
-            return update_policy(
-                session, principal.org_id, change, user_id=principal.user_id, now=self.clock.now()
+            policy = update_policy(session, principal.org_id, change, user_id=principal.user_id, now=now)
+            audit.record(
+                session,
+                principal.org_id,
+                principal,
+                "policy.updated",
+                "policy",
+                principal.org_slug,
+                now=now,
+                detail={"settings": setting_paths(change)},
             )
+            return policy
+
+
+def setting_paths(change: Any, prefix: str = "") -> list[str]:
+    """The dotted names of the settings a policy change touches (risk_rules.stuck_deal.limits...)."""
+    if not isinstance(change, dict) or not change:
+        return [prefix.rstrip(".")] if prefix else []
+    return [p for key, value in change.items() for p in setting_paths(value, f"{prefix}{key}.")]
 
 
 def visible_reps(snap: PipelineSnapshot, principal: Principal, visible: Collection[int]) -> set[int]:
