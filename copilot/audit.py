@@ -8,13 +8,15 @@ the erased data behind in the log).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copilot.access import Principal
 from copilot.store.models import AuditEntry
+
+if TYPE_CHECKING:  # access records key changes here, so this module must not import it at run time
+    from copilot.access import Principal
 
 
 def actor_label(principal: Principal | None) -> str:
