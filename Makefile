@@ -26,8 +26,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# the suite, then its storage, retrieval and API tests again on PostgreSQL and a Chroma server
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+	$(BIN)/python -m tests.real_backends
 
 test: lint typecheck pytest
 

@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api import observability
-from api.errors import install_error_handlers
-from api.routes import ask, collab, customers, deals, followups, rhythm, risks, search, suggestions
+from api.background import BackgroundWork
+from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.routes import ask, audit, collab, customers, deals, followups, rhythm, risks, search, suggestions
 from api.runtime import Runtime, build_runtime
 from copilot.config import get_settings
-from copilot.rhythm.service import Scheduler
 
 UPLOAD_SUFFIXES = ("/audio", "/contracts", "/confirmation-letters")
 
@@ -27,17 +28,17 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         if app.state.runtime is None:
             app.state.runtime = build_runtime(get_settings())
         runtime: Runtime = app.state.runtime
-        # the scheduler runs in a served process only (an app handed a runtime, as in tests, has none)
-        scheduler = (
-            Scheduler(runtime.rhythm, runtime.settings.scheduler_interval_s)
-            if owned and runtime.settings.scheduler
-            else None
-        )
-        if scheduler is not None:
-            scheduler.start()
+        # A web worker beside a `copilot worker` runs no background work; a single process runs it
+        # all, but the scheduler only when served (an app handed a runtime, as in tests, has none).
+        work = None
+        if runtime.settings.process_role == "all":
+            work = BackgroundWork(
+                runtime, scheduler=owned and runtime.settings.scheduler, single_process=True
+            )
+            work.start()
         yield
-        if scheduler is not None:
-            scheduler.stop()
+        if work is not None:
+            await run_in_threadpool(work.stop)
         if owned:
             runtime.close()
 
@@ -47,6 +48,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         description="Follow-ups, contracts and pipeline risk for B2B sales teams. Authenticate with "
         "`Authorization: Bearer <key>` or `X-API-Key: <key>`.",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.runtime = runtime
     install_error_handlers(app)
@@ -96,4 +98,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(collab.router)
     app.include_router(suggestions.router)
     app.include_router(rhythm.router)
+    app.include_router(audit.router)
     return app

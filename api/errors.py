@@ -7,9 +7,39 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from copilot.errors import CopilotError
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a stable code, a message a person can act on, and, for invalid input,
+    the fields at fault."""
+
+    error: str
+    detail: str
+    errors: list[dict[str, Any]] | dict[str, Any] | None = None
+
+
+_DESCRIPTIONS = {
+    400: "The request could not be read",
+    401: "Missing, invalid, revoked or expired API key",
+    403: "The key's role or scope does not allow this",
+    404: "No such record within the caller's scope",
+    409: "Conflicts with a stored record",
+    413: "The body or file is too large",
+    415: "Unsupported file type",
+    422: "Invalid input",
+    429: "Too many requests",
+    501: "Needs a model endpoint that is not configured",
+    502: "The model endpoint gave an unusable answer",
+    503: "A dependency (database, index, model endpoint) is unavailable",
+}
+# Declared on every route, so the schema says what an error looks like wherever one can happen.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in _DESCRIPTIONS.items()
+}
 
 
 def _body(code: str, message: str, extra: Any = None) -> dict[str, Any]:

@@ -38,7 +38,8 @@ from evaluators.quality import judge_quality
 
 if TYPE_CHECKING:
     from copilot.ask.llm import LLMPlanner
-    from copilot.llm.chat import OpenAICompatibleChat
+    from copilot.llm.chat import ChatModel
+    from copilot.privacy.redact import Redactor
 
 
 @dataclass
@@ -77,6 +78,7 @@ def build_runtime(
 ) -> Runtime:
     """Everything the API and CLI need, wired once; migrations run first unless told not to."""
     db = make_engine(settings.resolved_database_url)
+    migrate = migrate and settings.process_role == "all"  # web workers: `copilot serve` migrated
     if migrate:
         upgrade(db)
     sessions = make_session_factory(db)
@@ -91,10 +93,15 @@ def build_runtime(
             "model": settings.embedding_model,
             "api_key": settings.llm_api_key or "not-needed",
             "dim": settings.embedding_dim,
+            "redactor": build_redactor(settings),
         },
+        remote=_embedding_server(settings),
+        prefix=settings.chroma_prefix,
     )
     ocr = build_ocr(settings)
-    followups = FollowUpService(sessions, engine, judge_quality, clock, settings, index=backend.submit)
+    # a web worker leaves indexing to the `copilot worker` (the queue row is its whole hand-over)
+    inline = backend.submit if settings.process_role == "all" else None
+    followups = FollowUpService(sessions, engine, judge_quality, clock, settings, index=inline)
     contracts = ContractService(
         sessions,
         build_contract_extractor(settings),
@@ -111,6 +118,8 @@ def build_runtime(
         index=backend.submit,
     )
     snapshots = SnapshotCache()
+    search = SearchService(sessions, backend, settings.tz)
+    backend.on_indexed = search.finish_live
     return Runtime(
         settings,
         db,
@@ -121,7 +130,7 @@ def build_runtime(
         contracts=contracts,
         requirements=RequirementService(sessions, clock),
         deals=DealService(sessions, clock),
-        search=SearchService(sessions, backend, settings.tz),
+        search=search,
         search_backend=backend,
         letters=letters,
         risks=RiskService(sessions, clock, snapshots, settings.tz),
@@ -141,6 +150,14 @@ def build_runtime(
     )
 
 
+def _embedding_server(settings: Settings) -> tuple[str, str] | None:
+    """A web worker's view of the `copilot worker`'s embedding server, when there is one."""
+    if settings.process_role != "web" or not settings.embedding_server_url:
+        return None
+    token = settings.embedding_server_token.get_secret_value() if settings.embedding_server_token else ""
+    return settings.embedding_server_url, token
+
+
 def build_ask_planner(settings: Settings) -> LLMPlanner | None:
     """The model that writes query plans, when one is configured."""
     if not settings.llm_configured:
@@ -148,7 +165,7 @@ def build_ask_planner(settings: Settings) -> LLMPlanner | None:
     from copilot.ask.llm import LLMPlanner
     from copilot.prompting import load_prompt
 
-    return LLMPlanner(_chat(settings), load_prompt("ask_plan"), retries=settings.llm_retries)
+    return LLMPlanner(_chat(settings, "ask"), load_prompt("ask_plan"), retries=settings.llm_retries)
 
 
 def build_ocr(settings: Settings) -> OcrEngine | None:
@@ -166,24 +183,36 @@ def build_contract_extractor(settings: Settings) -> ContractExtractor:
     from copilot.prompting import load_prompt
 
     return LLMContractExtractor(
-        _chat(settings),
+        _chat(settings, "contract"),
         load_prompt("contract_extract"),
         offline,
         TiktokenCounter(settings.data_dir / "tiktoken", settings.llm_tokenizer),
     )
 
 
-def _chat(settings: Settings) -> OpenAICompatibleChat:
+def build_redactor(settings: Settings) -> Redactor | None:
+    """The privacy layer in front of every external model call: on unless `redact` is turned off."""
+    if not settings.redact:
+        return None
+    from copilot.privacy.redact import Redactor
+
+    return Redactor(mask_names=settings.redact_names)
+
+
+def _chat(settings: Settings, purpose: str) -> ChatModel:
+    """The configured chat model behind the model boundary (masking and metering every call)."""
     from copilot.llm.chat import OpenAICompatibleChat
+    from copilot.privacy.boundary import GuardedChat
 
     assert settings.llm_base_url is not None and settings.llm_model is not None
-    return OpenAICompatibleChat(
+    chat = OpenAICompatibleChat(
         base_url=settings.llm_base_url,
         model=settings.llm_model,
         api_key=settings.llm_api_key,
         timeout_s=settings.llm_timeout_s,
         response_format=settings.llm_response_format,
     )
+    return GuardedChat(chat, purpose, build_redactor(settings))
 
 
 def build_transcriber(settings: Settings) -> Transcriber | None:
@@ -210,7 +239,7 @@ def build_engine(settings: Settings) -> FollowUpEngine:
     from copilot.prompting import load_prompt
 
     return LLMFollowUpEngine(
-        _chat(settings),
+        _chat(settings, "followup"),
         load_prompt("followup_extract"),
         offline,
         TiktokenCounter(settings.data_dir / "tiktoken", settings.llm_tokenizer),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from api.embedding_process import EmbeddingProcess, ProcessEmbedder
+from api.embedding_server import RemoteEmbedder
 from copilot.errors import ServiceUnavailable
 from copilot.search.docs import SearchDoc
 from copilot.search.service import BackendHit, Progress, SearchFilter
@@ -37,7 +38,10 @@ class RetrievalBackend:
         *,
         in_process: bool = False,
         openai_options: dict[str, Any] | None = None,
+        remote: tuple[str, str] | None = None,
+        prefix: str = "copilot",
     ) -> None:
+        self.prefix = prefix
         self.openai_options = openai_options or {}
         self.path = path
         self.url = url
@@ -47,10 +51,16 @@ class RetrievalBackend:
         # embeddings) run at the same time on the two cores instead of one after the other
         self.in_process = in_process
         self.processes: dict[str, EmbeddingProcess] = {}
+        # (url, token) of the `copilot worker`'s embedding server: a web worker embeds queries there
+        # and reads a store another process writes (no in-memory metadata table)
+        self.remote = remote
+        self._remotes: list[RemoteEmbedder] = []
         self._engine: SearchEngine | None = None
         self._queue: IndexQueue | None = None
         self._lock = threading.Lock()
         self._lock_file: IO[str] | None = None
+        # told which records the in-memory queue indexed (the runtime clears their live queue rows)
+        self.on_indexed: Callable[[Sequence[SearchDoc]], None] | None = None
 
     @property
     def engine(self) -> SearchEngine:
@@ -60,16 +70,33 @@ class RetrievalBackend:
                     client = make_client(path=None if self.url else self.path, url=self.url)
                 except StoreUnavailable as exc:
                     raise ServiceUnavailable(str(exc)) from exc
-                stores = [ChromaStore(client, self._embedder(name)) for name in self.embedder_names]
-                self._engine = SearchEngine(stores, SearchConfig())
+                stores = [
+                    ChromaStore(client, self._embedder(name), self.prefix) for name in self.embedder_names
+                ]
+                self._engine = SearchEngine(stores, SearchConfig(memory_table=self.remote is None))
             return self._engine
 
     @property
     def queue(self) -> IndexQueue:
         with self._lock:
             if self._queue is None:
-                self._queue = IndexQueue(lambda records: self.engine.index(records))
+                self._queue = IndexQueue(self._index_batch)
             return self._queue
+
+    def _index_batch(self, records: Sequence[SearchDoc]) -> int:
+        count = self.engine.index(list(records))
+        if self.on_indexed is not None:
+            try:
+                self.on_indexed(records)
+            # the records are searchable; a failure to note it only means they are indexed again
+            # later by the queue's recovery, so it is logged and not retried here
+            except Exception:
+                log.exception("could not mark indexed records done")
+        return count
+
+    def embedder(self, name: str) -> Embedder:
+        """The configured embedder `name` as this process runs it (in a child process, usually)."""
+        return self._embedder(name)
 
     def _embedder(self, name: str) -> Embedder:
         if name == "openai":  # a remote server does the work: nothing to move off this process
@@ -80,6 +107,10 @@ class RetrievalBackend:
             return build_embedder(name, **self.openai_options)
         if self.in_process or name == "hashing":  # hashing is cheap: no reason to cross processes
             return build_embedder(name)
+        if self.remote is not None:
+            remote = RemoteEmbedder(*self.remote, model=name)
+            self._remotes.append(remote)
+            return remote
         process = self.processes.setdefault(name, EmbeddingProcess())
         return ProcessEmbedder(process, name)
 
@@ -194,6 +225,8 @@ class RetrievalBackend:
             self._engine.close()
         for process in self.processes.values():
             process.close()
+        for remote in self._remotes:
+            remote.close()
 
 
 class BackgroundIndexer:

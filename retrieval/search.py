@@ -87,6 +87,10 @@ class SearchConfig:
     # ... over the best `concept_depth` records of the fusion without it: a record further down
     # cannot reach the top 5 with one vote of this weight, and fetching fewer texts is faster
     concept_depth: int = 100
+    # the in-memory metadata table (`retrieval/table.py`) for filtered queries; off where another
+    # process writes the index (web workers beside a `copilot worker`: the table would go stale),
+    # so that filters go to the store, always current
+    memory_table: bool = True
 
     def __post_init__(self) -> None:
         if self.fusion not in FUSIONS:
@@ -359,7 +363,10 @@ class SearchEngine:
 
     def table(self, org_id: int, wait: bool = False) -> OrgTable | None:
         """The org's metadata table; None while it loads (started by the first call, in a
-        background thread; `wait=True` loads it in this thread if need be)."""
+        background thread; `wait=True` loads it in this thread if need be); always None when
+        the config turns the table off."""
+        if not self.config.memory_table:
+            return None
         with self._lock:
             found = self._tables.get(org_id)
             if found is not None or (org_id in self._loading and not wait):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -18,6 +21,8 @@ from copilot.access import AccessRole, create_api_key, create_organization
 from copilot.clock import FixedClock
 from copilot.config import Settings
 from copilot.pipeline.importer import import_pipeline
+from copilot.store.database import make_engine
+from copilot.store.migrate import upgrade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -27,14 +32,59 @@ def load_fixture(*parts: str) -> object:
     return json.loads((FIXTURES.joinpath(*parts)).read_text(encoding="utf-8"))
 
 
+# `python -m tests.real_backends` (part of `make test`) runs the storage, retrieval and API tests a
+# second time with these set: each test then gets a database of its own on a real PostgreSQL and
+# collections of its own on a real Chroma server.
+REAL_POSTGRES = os.environ.get("COPILOT_TEST_REAL_POSTGRES")  # an admin URL, e.g. postgresql+psycopg://...
+REAL_CHROMA = os.environ.get("COPILOT_TEST_REAL_CHROMA")  # e.g. http://127.0.0.1:8001
+
+
+@pytest.fixture(scope="session")
+def _postgres_database() -> Iterator[str | None]:
+    """With a real PostgreSQL: one migrated database for the session, emptied before each test."""
+    if not REAL_POSTGRES:
+        yield None
+        return
+    admin = sa.create_engine(REAL_POSTGRES, isolation_level="AUTOCOMMIT")
+    name = f"copilot_t_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url(tmp_path: Path, _postgres_database: str | None) -> str:
+    """An empty, migrated database: SQLite in tmp_path, or the session's PostgreSQL database with
+    every table emptied (TRUNCATE fires no row triggers, so the audit log's guard allows it)."""
+    if _postgres_database is None:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    engine = make_engine(_postgres_database)
+    with engine.begin() as conn:
+        tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return _postgres_database
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     # the hashing embedder keeps API tests fast; the semantic embedders have tests of their own
     return Settings(
         data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'test.db'}",
+        database_url=database_url,
         max_input_chars=5000,
         embedders=["hashing"],
+        chroma_url=REAL_CHROMA,
+        chroma_prefix=f"t{secrets.token_hex(6)}",
     )
 
 

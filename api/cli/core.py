@@ -10,8 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from api.cli.audit import audit_app
 from api.cli.common import DEMO_ORG, cli_principal, console, decode_text, fail, open_runtime, read_text_input
 from api.cli.index import index_app
+from api.cli.keys import key_app
 from api.runtime import Runtime
 from copilot.access import AccessRole, create_api_key, create_organization, get_organization
 from copilot.config import get_settings
@@ -25,7 +27,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
-key_app = typer.Typer(help="API keys.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 followup_app = typer.Typer(help="Follow-ups.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
@@ -33,6 +34,7 @@ app.add_typer(key_app, name="key")
 app.add_typer(db_app, name="db")
 app.add_typer(followup_app, name="followup")
 app.add_typer(index_app, name="index")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()
@@ -40,6 +42,14 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default COPILOT_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default COPILOT_PORT).")] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo organization first.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Web worker processes; more than one runs beside a `copilot worker` and needs "
+            "a Chroma server (COPILOT_CHROMA_URL).",
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP service (OpenAPI docs at /docs)."""
     import uvicorn
@@ -52,6 +62,11 @@ def serve(
         import subprocess
 
         subprocess.run([sys.executable, "-m", "api.cli.main", "demo"], check=True)
+    if workers > 1:
+        from api.cli.workers import serve_workers
+
+        serve_workers(settings, host or settings.host, port or settings.port, workers)
+        return
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -60,6 +75,9 @@ def serve(
         log_level=settings.log_level,
         log_config=log_config(settings.log_level, settings.log_format),
         access_log=False,  # `copilot.access` logs each request without its query string
+        # on SIGTERM: stop accepting, let in-flight requests finish (up to this), then stop the
+        # background work, which finishes its current batch
+        timeout_graceful_shutdown=int(settings.shutdown_timeout_s),
     )
 
 
@@ -80,26 +98,6 @@ def org_create(slug: str, name: Annotated[str | None, typer.Option()] = None) ->
     except CopilotError as exc:
         raise fail(exc) from exc
     console.print(f"organization {slug!r} created")
-
-
-@key_app.command("create")
-def key_create(
-    org: Annotated[str, typer.Option(help="Organization slug.")],
-    role: Annotated[AccessRole, typer.Option(help="rep, supervisor, admin or integration.")],
-    user: Annotated[str | None, typer.Option(help="The user's id (required for rep keys).")] = None,
-    name: Annotated[str, typer.Option(help="A label for the key.")] = "",
-) -> None:
-    """Create an API key; it is printed once and stored only as a hash."""
-    runtime = open_runtime()
-    try:
-        with runtime.sessions.begin() as session:
-            organization = get_organization(session, org)
-            _, plaintext = create_api_key(
-                session, organization, role, now=runtime.clock.now(), user_external_id=user, name=name
-            )
-    except CopilotError as exc:
-        raise fail(exc) from exc
-    console.print(plaintext, highlight=False)
 
 
 @app.command("import")
@@ -229,7 +227,7 @@ def setup_demo() -> dict[str, str]:
         valid = {}
         for role, key in keys.items():
             try:
-                if authenticate(session, key).org_slug == DEMO_ORG:
+                if authenticate(session, key, now=runtime.clock.now()).org_slug == DEMO_ORG:
                     valid[role] = key
             except CopilotError:
                 pass

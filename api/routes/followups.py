@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import PrincipalDep, RuntimeDep, scoped
 from copilot.errors import InputTooLarge, InvalidInput, NotConfigured
 from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
 
-router = APIRouter(prefix="/v1", tags=["follow-ups"])
+router = APIRouter(prefix="/v1", tags=["follow-ups"], dependencies=[scoped("followups")])
 
 
 @router.post("/followups", status_code=status.HTTP_201_CREATED)
@@ -51,10 +51,22 @@ async def create_followup_from_audio(
     customer_id: Annotated[str, Form()],
     deal_id: Annotated[str | None, Form()] = None,
     reference_time: Annotated[datetime | None, Form()] = None,
+    id: Annotated[
+        str | None,
+        Form(
+            max_length=64,
+            description="Client-chosen id: a retry with the same id returns the stored follow-up.",
+        ),
+    ] = None,
 ) -> FollowUpPublic:
-    """Transcribe a voice note on the configured speech endpoint, then process it as a dictation."""
+    """Transcribe a voice note on the configured speech endpoint, then process it as a dictation.
+    With an `id`, a retried upload is neither transcribed nor stored again."""
     if runtime.transcriber is None:
         raise NotConfigured("voice notes need a transcription endpoint: set COPILOT_LLM_BASE_URL")
+    if id is not None:
+        stored = await run_in_threadpool(runtime.followups.find, principal, id)
+        if stored is not None:
+            return stored
     audio = await file.read(MAX_AUDIO_BYTES + 1)
     if not audio:
         raise InvalidInput("the audio file is empty")
@@ -67,6 +79,7 @@ async def create_followup_from_audio(
             deal_id=deal_id,
             reference_time=reference_time,
             input={"kind": "dictation", "text": text},
+            id=id,
         )
     except ValidationError as exc:
         raise InvalidInput(f"invalid form field: {exc.errors()[0]['msg']}") from exc

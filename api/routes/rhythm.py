@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Path, Query, Response, status
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import PrincipalDep, RuntimeDep, scoped
 from copilot.clock import in_zone
+
+# a stored row id: a number the database can hold (larger ones are simply not found, 404 not 500)
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/v1", tags=["brief, patrol and alerts"])
 
@@ -18,7 +21,7 @@ AsOf = Annotated[
 ]
 
 
-@router.get("/brief")
+@router.get("/brief", dependencies=[scoped("rhythm")])
 def get_brief(principal: PrincipalDep, runtime: RuntimeDep, as_of: AsOf = None) -> dict[str, Any]:
     """The one-page brief (作战简报) for the caller's scope: new high-quality leads today, deals
     overdue since yesterday and the week's health trend, each with the records behind it, and the
@@ -26,26 +29,26 @@ def get_brief(principal: PrincipalDep, runtime: RuntimeDep, as_of: AsOf = None) 
     return runtime.rhythm.brief(principal, as_of=in_zone(as_of, runtime.settings.tz))
 
 
-@router.get("/patrol")
+@router.get("/patrol", dependencies=[scoped("rhythm")])
 def get_patrol(principal: PrincipalDep, runtime: RuntimeDep, as_of: AsOf = None) -> dict[str, Any]:
     """The low-activity patrol (静默巡检): intent-or-later customers with no activity for 72 hours,
     each with its tags and a summary of its history."""
     return runtime.rhythm.patrol(principal, as_of=in_zone(as_of, runtime.settings.tz))
 
 
-@router.get("/alerts")
+@router.get("/alerts", dependencies=[scoped("rhythm")])
 def get_alerts(principal: PrincipalDep, runtime: RuntimeDep, as_of: AsOf = None) -> dict[str, Any]:
     """Deals over their stage's time limit: one alert per deal."""
     return runtime.rhythm.alerts(principal, as_of=in_zone(as_of, runtime.settings.tz))
 
 
-@router.get("/webhooks")
+@router.get("/webhooks", dependencies=[scoped("webhooks")])
 def list_webhooks(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
     """The organization's delivery targets (admins). Secrets and URL keys are never shown."""
     return runtime.rhythm.list_webhooks(principal)
 
 
-@router.post("/webhooks", status_code=status.HTTP_201_CREATED)
+@router.post("/webhooks", status_code=status.HTTP_201_CREATED, dependencies=[scoped("webhooks")])
 def add_webhook(
     principal: PrincipalDep,
     runtime: RuntimeDep,
@@ -68,14 +71,16 @@ def add_webhook(
     return runtime.rhythm.add_webhook(principal, hook)
 
 
-@router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_webhook(webhook_id: int, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
+@router.delete(
+    "/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[scoped("webhooks")]
+)
+def remove_webhook(webhook_id: RowId, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
     """Stop delivering to the webhook (its outbox history stays)."""
     runtime.rhythm.remove_webhook(principal, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/outbox")
+@router.get("/outbox", dependencies=[scoped("webhooks")])
 def list_outbox(
     principal: PrincipalDep,
     runtime: RuntimeDep,
@@ -86,7 +91,7 @@ def list_outbox(
     return runtime.rhythm.outbox(principal, status=status_, limit=limit)
 
 
-@router.post("/outbox/{message_id}/retry")
-def retry_message(message_id: int, principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
+@router.post("/outbox/{message_id}/retry", dependencies=[scoped("webhooks")])
+def retry_message(message_id: RowId, principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, Any]:
     """Queue a dead message again (after its receiver is fixed)."""
     return runtime.rhythm.retry(principal, message_id)

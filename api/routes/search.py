@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import PrincipalDep, RuntimeDep
-from api.search_backend import BackgroundIndexer
+from api.deps import PrincipalDep, RuntimeDep, scoped
 from copilot.search.service import SearchFilter
 
-
-@asynccontextmanager
-async def indexer_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The service's background indexer: drains the index work `copilot import` queued (and any
-    queued while the service runs), for as long as the service runs."""
-    runtime = getattr(app.state, "runtime", None)
-    indexer = None
-    if runtime is not None:
-        indexer = BackgroundIndexer(
-            runtime.search_backend, lambda stop: runtime.search.drain(should_stop=stop)
-        )
-        indexer.start()
-    try:
-        yield
-    finally:
-        if indexer is not None:
-            await run_in_threadpool(indexer.stop)
-
-
-router = APIRouter(prefix="/v1", tags=["search"], lifespan=indexer_lifespan)
+router = APIRouter(prefix="/v1", tags=["search"], dependencies=[scoped("search")])
 
 
 @router.get("/search")

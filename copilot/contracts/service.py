@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -9,6 +10,7 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from copilot import audit
 from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
 from copilot.contracts.diff import diff_contract, finding_of
@@ -120,9 +122,22 @@ class ContractService:
         self.reader = reader
 
     def upload(self, principal: Principal, deal_id: str, data: bytes, filename: str | None) -> dict[str, Any]:
-        """Parse, extract and diff a contract for the deal; a bad file changes nothing stored."""
+        """Parse, extract and diff a contract for the deal; a bad file changes nothing stored.
+
+        Idempotent: the same file uploaded again to the same deal (a client retrying after a lost
+        response) returns the contract stored the first time, marked `duplicate`, and stores nothing."""
+        sha = hashlib.sha256(data).hexdigest()
         with self.sessions() as session:
-            get_deal(session, principal, deal_id)  # scope check before any parsing work
+            deal = get_deal(session, principal, deal_id)  # scope check before any parsing work
+            stored = session.scalar(
+                select(Contract)
+                .join(Document, Document.id == Contract.document_id)
+                .where(Contract.deal_id == deal.id, Document.file_sha256 == sha)
+                .order_by(Contract.id.desc())
+                .limit(1)
+            )
+            if stored is not None:
+                return {**contract_view(stored, deal, _users(session, deal)), "duplicate": True}
         document, fields = extract_document(data, filename, self.extractor, self.limits, self.reader)
         now = self.clock.now()
         with self.sessions.begin() as session:
@@ -139,6 +154,7 @@ class ContractService:
                 filename=filename,
                 source="scanned_pdf" if document.reading else "pdf",
                 content_type="application/pdf",
+                file_sha256=sha,
                 reading=document.reading,
                 created_at=now,
             )
@@ -176,7 +192,7 @@ class ContractService:
             ]
             session.add(contract)
             session.flush()
-            return contract_view(contract, deal)
+            return {**contract_view(contract, deal), "duplicate": False}
 
     def current(self, principal: Principal, deal_id: str) -> dict[str, Any]:
         """The deal's latest contract with its differences."""
@@ -215,8 +231,19 @@ class ContractService:
             diff.status = decision
             diff.acknowledged_by_id = principal.user_id
             diff.acknowledged_role = principal.role.value
-            diff.acknowledged_at = self.clock.now()
+            now = self.clock.now()
+            diff.acknowledged_at = now
             diff.note = note
+            audit.record(
+                session,
+                deal.org_id,
+                principal,
+                "contract_diff.acknowledged",
+                "deal",
+                deal.external_id,
+                now=now,
+                detail={"contract_id": contract.external_id, "field": field, "decision": decision},
+            )
             session.flush()
             return contract_view(contract, deal, _users(session, deal))
 

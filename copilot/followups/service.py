@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import AccessRole, Principal
@@ -20,11 +20,13 @@ from copilot.domain import Channel, CustomerContext, FollowUpFields, InputKind, 
 from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from copilot.followups.engine import FollowUpEngine, QualityJudge
 from copilot.followups.interactions import build_interaction
+from copilot.llm.grounding import drop_instructed
 from copilot.pipeline.customers import get_customer, is_visible
 from copilot.pipeline.deals import GATED_STAGES, StageLocked, change_stage
 from copilot.pipeline.views import followup_public
 from copilot.policies import load_policy
 from copilot.schemas import FollowUpCreate, FollowUpPublic, Page
+from copilot.search import indexing
 from copilot.search.docs import SearchDoc
 from copilot.store.models import Activity, Customer, Deal, Extraction, StageChange, User
 
@@ -81,41 +83,163 @@ class FollowUpService:
         )
         with self.sessions() as session:
             activity, customer, deal = self._store_raw(session, principal, request, interaction)
+            fresh = activity.claim is None
             if activity.status != "received":  # an idempotent resubmission
                 return followup_public(session, activity)
-            if activity.kind == "meeting":  # a customer meeting opens its three-party minutes
-                minutes_for_meeting(session, activity, customer, deal, now=self.clock.now())
-            session.commit()
-            # searchable at once, whatever extraction makes of it; indexing runs off this path
-            self._submit_for_search(
-                [
-                    SearchDoc(
-                        org_id=activity.org_id,
-                        record_id=activity.external_id,
-                        kind=activity.kind,
-                        text=activity.text,
-                        customer_id=customer.external_id,
-                        deal_id=deal.external_id if deal else None,
-                        rep_id=principal.user_external_id,
-                        at=activity.at,
-                    )
-                ]
-            )
-            try:
-                fields = self.engine.extract_followup(interaction, _context(customer, deal))
-                verdict = self.judge(fields.quality)
-            except Exception as exc:  # any engine failure: keep the input, record why, tell the caller
-                log.exception("follow-up extraction failed", extra={"activity": activity.external_id})
-                activity.status = "failed"
-                activity.error = f"{type(exc).__name__}: {exc}"[:2000]
-                _touch(customer, activity)
-                session.commit()
+            if fresh:
+                activity.claim, activity.claimed_at = secrets.token_hex(8), self.clock.now()
+                if activity.kind == "meeting":  # a customer meeting opens its three-party minutes
+                    minutes_for_meeting(session, activity, customer, deal, now=self.clock.now())
+                # the index work is stored with the follow-up, so a crash cannot lose it
+                indexing.queue_live(
+                    session,
+                    activity.org_id,
+                    activity.external_id,
+                    self.clock.now(),
+                    inline=self.index is not None,
+                )
+            elif not self._take_over(session, activity):
+                # a resubmission while the first request is still extracting: it reports the state
                 return followup_public(session, activity)
-            extraction, deal = self._apply(
-                session, activity, customer, deal, interaction, fields, asdict(verdict)
-            )
             session.commit()
-            return followup_public(session, activity, extraction=extraction, deal=deal)
+            if fresh:  # searchable at once, whatever extraction makes of it; indexing runs off this path
+                self._submit_for_search(
+                    [
+                        SearchDoc(
+                            org_id=activity.org_id,
+                            record_id=activity.external_id,
+                            kind=activity.kind,
+                            text=activity.text,
+                            customer_id=customer.external_id,
+                            deal_id=deal.external_id if deal else None,
+                            rep_id=principal.user_external_id,
+                            at=activity.at,
+                        )
+                    ]
+                )
+            return self._extract(session, activity, customer, deal, interaction, principal)
+
+    def _extract(
+        self,
+        session: Session,
+        activity: Activity,
+        customer: Customer,
+        deal: Deal | None,
+        interaction: Interaction,
+        principal: Principal | None = None,
+    ) -> FollowUpPublic:
+        """Extract and apply, as the holder of the activity's claim; if the claim was taken over
+        meanwhile (this process was too slow and another resumed it), nothing is applied twice."""
+        claim = activity.claim
+        try:
+            fields = _without_instructed(
+                self.engine.extract_followup(interaction, _context(customer, deal)), interaction
+            )
+            verdict = self.judge(fields.quality)
+        except Exception as exc:  # any engine failure: keep the input, record why, tell the caller
+            log.exception("follow-up extraction failed", extra={"activity": activity.external_id})
+            if not self._release(session, activity, claim):
+                return self._current(session, activity)
+            activity.status = "failed"
+            activity.error = f"{type(exc).__name__}: {exc}"[:2000]
+            _touch(customer, activity)
+            session.commit()
+            return followup_public(session, activity)
+        if not self._release(session, activity, claim):
+            return self._current(session, activity)
+        extraction, deal = self._apply(
+            session, activity, customer, deal, interaction, fields, asdict(verdict), principal
+        )
+        session.commit()
+        return followup_public(session, activity, extraction=extraction, deal=deal)
+
+    def _release(self, session: Session, activity: Activity, claim: str | None) -> bool:
+        """Give up the claim as the extraction is applied, in the same transaction; False when it is
+        no longer ours. On PostgreSQL the row stays locked until commit; SQLite has one writer."""
+        result = session.execute(
+            update(Activity)
+            .where(Activity.id == activity.id, Activity.status == "received", Activity.claim == claim)
+            .values(claim=None)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            return True
+        session.rollback()
+        return False
+
+    def _current(self, session: Session, activity: Activity) -> FollowUpPublic:
+        session.expire_all()
+        current = session.get(Activity, activity.id)
+        assert current is not None  # activities are never deleted while their customer exists
+        return followup_public(session, current)
+
+    def _take_over(self, session: Session, activity: Activity) -> bool:
+        """Claim a received activity whose claim has lapsed (its process died); False while the
+        claim is still live."""
+        now = self.clock.now()
+        lapsed = now - timedelta(seconds=self.settings.extraction_lease_s)
+        if activity.claimed_at is not None and activity.claimed_at > lapsed:
+            return False
+        token = secrets.token_hex(8)
+        result = session.execute(
+            update(Activity)
+            .where(
+                Activity.id == activity.id,
+                Activity.status == "received",
+                Activity.claim == activity.claim if activity.claim is not None else Activity.claim.is_(None),
+            )
+            .values(claim=token, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            session.rollback()
+            return False
+        activity.claim, activity.claimed_at = token, now
+        return True
+
+    def resume_interrupted(self, limit: int = 100) -> int:
+        """Extract follow-ups stored by a process that died before extracting them (their claim has
+        lapsed); each is taken over atomically, so workers running this at once never extract one
+        twice. Returns how many were extracted or marked failed."""
+        lapsed = self.clock.now() - timedelta(seconds=self.settings.extraction_lease_s)
+        with self.sessions() as session:
+            ids = list(
+                session.scalars(
+                    select(Activity.id)
+                    .where(Activity.status == "received", Activity.claimed_at < lapsed)
+                    .order_by(Activity.id)
+                    .limit(limit)
+                )
+            )
+        done = 0
+        for activity_id in ids:
+            with self.sessions() as session:
+                activity = session.get(Activity, activity_id)
+                if (
+                    activity is None
+                    or activity.status != "received"
+                    or not self._take_over(session, activity)
+                ):
+                    continue
+                session.commit()
+                deal = session.get(Deal, activity.deal_id) if activity.deal_id else None
+                try:
+                    interaction = build_interaction(
+                        activity.raw_input or {},
+                        activity.at.astimezone(self.settings.tz),
+                        max_chars=self.settings.max_input_chars,
+                        max_messages=self.settings.max_chat_messages,
+                    )
+                except InvalidInput as exc:  # accepted once, so this is a stored row gone bad
+                    activity.status, activity.error, activity.claim = "failed", exc.message[:2000], None
+                    session.commit()
+                    done += 1
+                    continue
+                self._extract(session, activity, activity.customer, deal, interaction)
+                done += 1
+        if done:
+            log.info("resumed interrupted follow-up extractions", extra={"count": done})
+        return done
 
     def _store_raw(
         self, session: Session, principal: Principal, request: FollowUpCreate, interaction: Interaction
@@ -217,6 +341,7 @@ class FollowUpService:
         interaction: Interaction,
         fields: FollowUpFields,
         verdict: dict[str, bool],
+        principal: Principal | None = None,
     ) -> tuple[Extraction, Deal | None]:
         """Record the extraction and update the customer and deal from it."""
         now = self.clock.now()
@@ -276,6 +401,7 @@ class FollowUpService:
                         now=now,
                         source="followup",
                         activity_id=activity.id,
+                        principal=principal,
                     )
                 except StageLocked as exc:
                     stage_note = exc.message  # the reading is kept; the deal's stage is not moved
@@ -348,6 +474,13 @@ class FollowUpService:
                 offset=offset,
             )
 
+    def find(self, principal: Principal, followup_id: str) -> FollowUpPublic | None:
+        """The follow-up with this id if the caller can see it (a retried upload), else None."""
+        try:
+            return self.get(principal, followup_id)
+        except NotFound:
+            return None
+
     def get(self, principal: Principal, followup_id: str) -> FollowUpPublic:
         with self.sessions() as session:
             activity = session.scalar(
@@ -364,6 +497,16 @@ def _touch(customer: Customer, activity: Activity) -> None:
     """Keep the customer's last activity time; written with the extraction, in one UPDATE."""
     if customer.last_activity_at is None or activity.at > customer.last_activity_at:
         customer.last_activity_at = activity.at
+
+
+def _without_instructed(fields: FollowUpFields, interaction: Interaction) -> FollowUpFields:
+    """The reading without values taken from sentences that address the model; the note says which."""
+    kept, dropped = drop_instructed(fields, interaction.text)
+    if not dropped or kept.run is None:
+        return kept
+    note = f"not applied, read from text addressing the model: {', '.join(dropped)}"
+    run = replace(kept.run, note="; ".join(n for n in (kept.run.note, note) if n)[:1000])
+    return replace(kept, run=run)
 
 
 def _context(customer: Customer, deal: Deal | None) -> CustomerContext:

@@ -3,11 +3,13 @@ stored on the deal (with the original file), logged as an activity and made sear
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import Principal
@@ -113,9 +115,28 @@ class LetterService:
     ) -> dict[str, Any]:
         """Read and store a letter on the deal; the elements found (with quotes) and the gate's state.
 
-        Nothing is stored unless the letter could be read: a bad file changes nothing."""
+        Nothing is stored unless the letter could be read: a bad file changes nothing. Idempotent:
+        the same file (or text) sent again to the same deal returns the letter stored the first
+        time, marked `duplicate`, and stores nothing."""
         with self.sessions() as session:
-            get_deal(session, principal, deal_id)  # 404 before any slow reading
+            deal = get_deal(session, principal, deal_id)  # 404 before any slow reading
+            if data is not None:
+                same = Document.file_sha256 == hashlib.sha256(data).hexdigest()
+            else:
+                same = Document.file_sha256.is_(None) & (Document.text == (text or "").strip())
+            stored = session.scalar(
+                select(Document)
+                .where(Document.deal_id == deal.id, Document.kind == "confirmation_letter", same)
+                .order_by(Document.id.desc())
+                .limit(1)
+            )
+            if stored is not None:
+                readings = letter_readings(session, deal)
+                reading = next((r for doc, r in readings if doc.id == stored.id), None)
+                if reading is not None:
+                    view = letter_view(stored, reading, deal)
+                    view["gate"] = self._gate(session, deal, readings)
+                    return {**view, "duplicate": True}
         read = self.read(text=text, data=data)
         reading = read_letter(read.text)
         now = self.clock.now()
@@ -175,7 +196,7 @@ class LetterService:
                 at=now,
             )
         self._submit(search_doc)
-        return view
+        return {**view, "duplicate": False}
 
     def list(self, principal: Principal, deal_id: str) -> dict[str, Any]:
         """Every confirmation letter on the deal (uploaded or imported), each with its elements."""

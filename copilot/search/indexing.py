@@ -22,6 +22,10 @@ from copilot.search.docs import SearchDoc, activity_doc, document_doc, org_searc
 from copilot.store.models import Activity, Customer, Deal, Document, SearchIndexPending, User
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+# Written with a follow-up in the same transaction while the service that stored it indexes it from
+# memory (`finish_live` removes the row then). A live row outliving that service (a crash, a full
+# in-memory queue) is turned back into pending work by `revive`, so nothing stored stays unsearchable.
+LIVE = "live"
 MAX_ATTEMPTS = 3
 
 
@@ -99,6 +103,47 @@ def queue(session: Session, org_id: int, record_ids: Iterable[str], now: datetim
     return len(ids)
 
 
+def queue_live(session: Session, org_id: int, record_id: str, now: datetime, *, inline: bool) -> None:
+    """Queue one freshly stored record: `live` when this process indexes it from memory (`inline`),
+    else pending for the indexing process."""
+    state = LIVE if inline else PENDING
+    found = session.execute(
+        update(SearchIndexPending)
+        .where(SearchIndexPending.org_id == org_id, SearchIndexPending.record_id == record_id)
+        .values(state=state, attempts=0, last_error=None, queued_at=now, done_at=None)
+    )
+    if not getattr(found, "rowcount", 0):
+        session.add(
+            SearchIndexPending(org_id=org_id, record_id=record_id, state=state, attempts=0, queued_at=now)
+        )
+
+
+def finish_live(session: Session, docs: Sequence[SearchDoc]) -> None:
+    """The in-memory queue indexed these records: their live rows are done."""
+    by_org: dict[int, list[str]] = {}
+    for doc in docs:
+        by_org.setdefault(doc.org_id, []).append(doc.record_id)
+    for org_id, ids in by_org.items():
+        session.execute(
+            delete(SearchIndexPending).where(
+                SearchIndexPending.org_id == org_id,
+                SearchIndexPending.state == LIVE,
+                SearchIndexPending.record_id.in_(ids),
+            )
+        )
+
+
+def revive(session: Session, queued_before: datetime) -> int:
+    """Live rows queued before `queued_before` become pending work (their process is gone, or its
+    in-memory queue dropped them); returns how many."""
+    result = session.execute(
+        update(SearchIndexPending)
+        .where(SearchIndexPending.state == LIVE, SearchIndexPending.queued_at < queued_before)
+        .values(state=PENDING)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def last_queued(session: Session, org_id: int) -> int | None:
     """The newest queue row of the org (None: nothing queued): a rebuild covers up to it."""
     return session.scalar(select(func.max(SearchIndexPending.id)).where(SearchIndexPending.org_id == org_id))
@@ -117,13 +162,14 @@ def status(session: Session, org_id: int | None) -> IndexStatus:
     if org_id is not None:
         stmt = stmt.where(SearchIndexPending.org_id == org_id)
     counts = {str(row[0]): int(row[1]) for row in session.execute(stmt)}
-    return IndexStatus(counts.get(PENDING, 0), counts.get(DONE, 0), counts.get(FAILED, 0))
+    waiting = counts.get(PENDING, 0) + counts.get(LIVE, 0)
+    return IndexStatus(waiting, counts.get(DONE, 0), counts.get(FAILED, 0))
 
 
 def pending_count(session: Session, org_id: int) -> int:
     """The org's records still waiting (the cheap check a search makes)."""
     stmt = select(func.count()).where(
-        SearchIndexPending.org_id == org_id, SearchIndexPending.state == PENDING
+        SearchIndexPending.org_id == org_id, SearchIndexPending.state.in_((PENDING, LIVE))
     )
     return int(session.scalar(stmt) or 0)
 

@@ -164,6 +164,14 @@ class SearchService:
                 visible = set(session.scalars(stmt))
                 if filters.customer_id is not None and filters.customer_id not in visible:
                     raise NotFound(f"no customer {filters.customer_id!r}")
+            elif filters.customer_id is not None:
+                known = session.scalar(
+                    select(Customer.id).where(
+                        Customer.org_id == principal.org_id, Customer.external_id == filters.customer_id
+                    )
+                )
+                if known is None:  # the same answer whoever asks (another org's id included)
+                    raise NotFound(f"no customer {filters.customer_id!r}")
             if (since is not None or until is not None) and filters.customer_id is None:
                 in_window = _records_in_window(session, principal.org_id, since, until)
                 if in_window is not None:
@@ -177,17 +185,27 @@ class SearchService:
             for h in self.backend.search(principal.org_id, query, filters, fetch)
             if visible is None or h.meta.get("customer_id") in visible
         ][:limit]
-        with self.sessions() as session:  # which of the hits are documents (the rest are activities)
+        ids = [h.record_id for h in hits]
+        with self.sessions() as session:  # which hits are documents, which activities, which gone
             documents = set(
                 session.scalars(
                     select(Document.external_id).where(
-                        Document.org_id == principal.org_id,
-                        Document.external_id.in_([h.record_id for h in hits]),
+                        Document.org_id == principal.org_id, Document.external_id.in_(ids)
+                    )
+                )
+            )
+            activities = set(
+                session.scalars(
+                    select(Activity.external_id).where(
+                        Activity.org_id == principal.org_id, Activity.external_id.in_(ids)
                     )
                 )
             )
         results = []
         for h in hits:
+            if h.record_id not in documents and h.record_id not in activities:
+                continue  # erased or deleted since it was indexed; its index entry goes with the queue
+
             customer = h.meta.get("customer_id")
             at = h.meta.get("at")
             results.append(
@@ -234,6 +252,16 @@ class SearchService:
         if waiting == 0 and self.backend.queued(org_id) == 0:
             return None
         return self.index_status(org_id)
+
+    def finish_live(self, docs: Sequence[SearchDoc]) -> None:
+        """Records the in-memory queue has indexed: their live queue rows are removed."""
+        with self.sessions.begin() as session:
+            indexing.finish_live(session, docs)
+
+    def revive(self, queued_before: datetime) -> int:
+        """Live queue rows older than `queued_before` become pending (see `indexing.revive`)."""
+        with self.sessions.begin() as session:
+            return indexing.revive(session, queued_before)
 
     def drain(
         self,

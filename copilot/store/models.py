@@ -189,6 +189,7 @@ class Activity(Base):
         UniqueConstraint("org_id", "external_id"),
         Index("ix_activities_org_customer_at", "org_id", "customer_id", "at"),
         Index("ix_activities_org_at", "org_id", "at"),  # time windows across customers (search)
+        Index("ix_activities_status", "status", "claimed_at"),  # interrupted extractions
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,6 +208,11 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # Who is extracting a received row, and since when: the request that stored it, or, once that
+    # claim is older than the lease (the process died), the recovery pass that took it over. Only
+    # the holder of the claim may apply an extraction, so each follow-up is extracted once.
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     extractions: Mapped[list[Extraction]] = relationship(
