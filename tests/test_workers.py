@@ -49,6 +49,10 @@ def _children(pid: int) -> list[tuple[int, str]]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+@pytest.mark.skipif(
+    os.environ.get("COPILOT_REQUIRE_POSTGRES") == "1" and not REAL_CHROMA,
+    reason="runs in the second pass, on PostgreSQL and the pass's Chroma server (tests/real_backends.py)",
+)
 def test_two_web_workers_beside_one_background_worker(
     tmp_path: Path, database_url: str, chroma_url: str
 ) -> None:
