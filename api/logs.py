@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import traceback
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -59,6 +61,12 @@ class JsonFormatter(logging.Formatter):
                 line[name] = record.__dict__[name]
         if record.exc_info and record.exc_info[0] is not None:
             line["exc"] = record.exc_info[0].__name__  # the type only: a message can quote input
+            # where it happened, frame by frame (file, line, function): enough to fix it, no values
+            tb = record.exc_info[2]
+            if tb is not None:
+                line["stack"] = [
+                    f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in traceback.extract_tb(tb)[-12:]
+                ]
         return json.dumps(line, ensure_ascii=False, default=str)
 
 

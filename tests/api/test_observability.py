@@ -94,3 +94,6 @@ def test_json_lines_keep_only_known_fields_and_the_exception_type() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["route"] == "/v1/x" and line["exc"] == "ValueError" and line["level"] == "error"
     assert "text" not in line and "13800138000" not in json.dumps(line, ensure_ascii=False)
+    # the frames say where (this test function), never with what values
+    assert line["stack"][-1].startswith("test_observability.py:")
+    assert line["stack"][-1].endswith(":test_json_lines_keep_only_known_fields_and_the_exception_type")
