@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -527,20 +527,6 @@ class SnapshotCache:
         self._guard = threading.Lock()
         self._letters: dict[tuple[int, int], tuple[bool, tuple[str, ...]]] = {}
 
-    def _load_consistent(self, session: Session, org_id: int) -> PipelineSnapshot:
-        """Load every table of the snapshot, and its version, from one point in time. The service
-        writes while a snapshot loads: read statement by statement, a deal created between two of
-        them shows up in the stage history but not among the deals."""
-        bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else bind.engine
-        with engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            elif conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN")  # the first read fixes the snapshot (WAL) until rollback
-            with Session(bind=conn) as reading:
-                return load_snapshot(reading, org_id, letter_cache=self._letters)
-
     def get(self, session: Session, org_id: int) -> PipelineSnapshot:
         """The organization's current snapshot (loaded at most once per version, even under load)."""
         version = data_version(session, org_id)
@@ -553,7 +539,7 @@ class SnapshotCache:
             current = self._snapshots.get(org_id)
             if current is not None and current.version == data_version(session, org_id):
                 return current
-            snapshot = self._load_consistent(session, org_id)
+            snapshot = load_snapshot(session, org_id, letter_cache=self._letters)
             self._snapshots[org_id] = snapshot
             # Hundreds of thousands of long-lived objects: leave them out of the cyclic garbage
             # collector's full passes, which otherwise add 100+ ms pauses to requests at random.
