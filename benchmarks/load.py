@@ -125,8 +125,9 @@ async def _client(
                 else:
                     r = await http.get(f"/v1/customers/{rng.choice(customers)}/suggestions")
                 code = r.status_code
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 code = 0
+                first_error.setdefault(op, f"transport error {type(exc).__name__}")
             results.setdefault(op, []).append((time.perf_counter() - start, code))
             if code >= 400 and op not in first_error:
                 first_error[op] = f"{code} {r.text[:300]}"

@@ -318,6 +318,9 @@ def load_snapshot(
     letter_cache: dict[tuple[int, int], tuple[bool, tuple[str, ...]]] | None = None,
 ) -> PipelineSnapshot:
     """Read the organization's pipeline into memory (one query per table)."""
+    # The tables are read one statement after another while the service writes, so a row may name a
+    # parent written after the parent's table was read; such rows are left out. The version is read
+    # first: anything left out belongs to a later version, which the next request loads.
     version = data_version(session, org_id)
     dialect = session.get_bind().dialect.name
     users = {
@@ -361,6 +364,8 @@ def load_snapshot(
         .where(_by_org(Contact, org_id))
         .order_by(Contact.id)
     ):
+        if ct.customer_id not in by_id:  # written after the customers were read (see above)
+            continue
         holder = customers[by_id[ct.customer_id]]
         holder.contacts.append(ContactRow(ct.name, ct.title, ct.role))
         holder.has_decision_maker = holder.has_decision_maker or ct.role == "decision_maker"
@@ -382,6 +387,8 @@ def load_snapshot(
         .where(_by_org(Deal, org_id))
         .order_by(Deal.id)
     ):
+        if dl.customer_id not in by_id:
+            continue
         deal_by_id[dl.id] = len(deals)
         customer = by_id[dl.customer_id]
         customers[customer].deals.append(len(deals))
@@ -405,6 +412,8 @@ def load_snapshot(
         .where(_by_org(StageChange, org_id))
         .order_by(StageChange.deal_id, StageChange.at, StageChange.id)
     ):
+        if h.deal_id not in deal_by_id:
+            continue
         deal = deals[deal_by_id[h.deal_id]]
         deal.history.append((Stage(h.stage), h.at))
         deal._times.append(h.at)
@@ -417,6 +426,8 @@ def load_snapshot(
         )
         .order_by(Document.at, Document.id)
     ):
+        if doc.deal_id not in deal_by_id:
+            continue
         key = (doc.id, hash(doc.text))
         if key not in cache:
             reading = read_letter(doc.text)
@@ -433,6 +444,7 @@ def load_snapshot(
                 RequirementConfirmation.answered_at,
             ).where(_by_org(RequirementConfirmation, org_id))
         )
+        if cf.deal_id in deal_by_id
     ]
     diffs = _latest_contract_diffs(session, org_id, deal_by_id)
     activities = _load_activities(session, org_id, dialect, by_id, deal_by_id)
@@ -468,6 +480,7 @@ def _latest_contract_diffs(session: Session, org_id: int, deal_by_id: dict[int, 
             deal_by_id[r.deal_id], r.external_id, r.field, r.reason, r.created_at, r.status, r.acknowledged_at
         )
         for r in rows
+        if r.deal_id in deal_by_id
     ]
 
 
@@ -492,6 +505,7 @@ def _load_activities(
         .where(_by_org(Activity, org_id))
         .order_by(Activity.at, Activity.id)
     ).all()
+    rows = [r for r in rows if r[1] in by_id]
     n = len(rows)
     if not n:
         empty = np.zeros(0, dtype=np.int64)
