@@ -132,6 +132,7 @@ class CustomerContext:
     """What the CRM already knows about the customer before this interaction."""
 
     name: str | None = None
+    contacts: tuple[str, ...] = ()  # the customer's contacts' names (masked with names, when configured)
     known_first_contact_date: date | None = None
     known_source_channel: Channel | None = None
     current_stage: Stage | None = None

@@ -512,6 +512,7 @@ def _without_instructed(fields: FollowUpFields, interaction: Interaction) -> Fol
 def _context(customer: Customer, deal: Deal | None) -> CustomerContext:
     return CustomerContext(
         name=customer.name,
+        contacts=tuple(c.name for c in customer.contacts if c.name),
         known_first_contact_date=customer.first_contact_date,
         known_source_channel=Channel(customer.source_channel) if customer.source_channel else None,
         current_stage=Stage(deal.stage) if deal else None,

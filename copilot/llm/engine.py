@@ -87,8 +87,8 @@ class LLMFollowUpEngine:
             text = interaction.text[starts.pop(0) :]
 
     def extract_followup(self, interaction: Interaction, customer: CustomerContext) -> FollowUpFields:
-        # the customer's name is masked too when the deployment masks names
-        with names_in_scope([customer.name]):
+        # the customer's and its contacts' names are masked too when the deployment masks names
+        with names_in_scope([customer.name, *customer.contacts]):
             return self._extract(interaction, customer)
 
     def _extract(self, interaction: Interaction, customer: CustomerContext) -> FollowUpFields:

@@ -40,8 +40,8 @@ def test_embedding_inputs_are_masked_and_counted(openai_server: ScriptedOpenAI) 
 
 
 def test_customer_names_are_masked_when_configured(openai_server: ScriptedOpenAI, tmp_path: Path) -> None:
-    note = "今天去了苏州恒拓 周工说价格还得再商量 下周三前我把分三期的方案发过去"
-    openai_server.queue(Reply(json=answer(summary="⟦NAME_1⟧周工说价格还得再商量")))
+    note = "今天去了苏州恒拓 周建华说价格还得再商量 下周三前我把分三期的方案发过去"
+    openai_server.queue(Reply(json=answer(summary="⟦NAME_1⟧⟦NAME_2⟧说价格还得再商量")))
     chat = OpenAICompatibleChat(base_url=openai_server.url, model="m", api_key=None, timeout_s=5)
     engine = LLMFollowUpEngine(
         GuardedChat(chat, "followup", Redactor(mask_names=True)),
@@ -52,11 +52,12 @@ def test_customer_names_are_masked_when_configured(openai_server: ScriptedOpenAI
     )
     ref = datetime(2026, 3, 10, 18, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
     fields = engine.extract_followup(
-        build_interaction({"kind": "dictation", "text": note}, ref), CustomerContext(name="苏州恒拓")
+        build_interaction({"kind": "dictation", "text": note}, ref),
+        CustomerContext(name="苏州恒拓", contacts=("周建华",)),
     )
     body = json.dumps(openai_server.chat_requests, ensure_ascii=False)
-    assert "苏州恒拓" not in body and "⟦NAME_1⟧" in body
-    assert fields.summary.startswith("苏州恒拓")
+    assert "苏州恒拓" not in body and "周建华" not in body and "⟦NAME_2⟧" in body
+    assert fields.summary.startswith("苏州恒拓周建华")
 
 
 def test_transcription_calls_are_counted(openai_server: ScriptedOpenAI) -> None:
