@@ -136,13 +136,24 @@ class RetrievalBackend:
     def reindex(self, org_id: int, docs: Sequence[SearchDoc], progress: Progress | None = None) -> int:
         return self.engine.reindex(org_id, list(docs), progress)
 
-    def index_now(self, org_id: int, docs: Sequence[SearchDoc], removed: Sequence[str]) -> int:
+    def index_now(
+        self, org_id: int, docs: Sequence[SearchDoc], removed: Sequence[str], phase: str = "all"
+    ) -> int:
         """Index a batch in this thread: what the background indexer does with queued records. New
-        chunks get hubness scores of their own; `settle` refreshes the neighbours' afterwards."""
+        chunks get hubness scores of their own; `settle` refreshes the neighbours' afterwards.
+        `phase` `first` / `rest`: the fast embedders' stores, or the others (`two_phase`)."""
         if any(d.org_id != org_id for d in docs):
             raise ValueError("index_now got a record of another organization")
+        split = self.engine.first_pass()
+        stores = None
+        if phase != "all" and split is not None:
+            stores = split[0] if phase == "first" else split[1]
         self.engine.remove(org_id, removed)
-        return self.engine.index(list(docs), hub_mode="new-only") if docs else 0
+        return self.engine.index(list(docs), hub_mode="new-only", stores=stores) if docs else 0
+
+    @property
+    def two_phase(self) -> bool:
+        return self.engine.first_pass() is not None
 
     def settle(self, org_id: int) -> None:
         self.engine.refresh_hubness(org_id)

@@ -26,6 +26,8 @@ PENDING, DONE, FAILED = "pending", "done", "failed"
 # memory (`finish_live` removes the row then). A live row outliving that service (a crash, a full
 # in-memory queue) is turned back into pending work by `revive`, so nothing stored stays unsearchable.
 LIVE = "live"
+# indexed by the fast embedders only (searchable), waiting for the others (see SearchService.drain)
+PARTIAL = "partial"
 MAX_ATTEMPTS = 3
 
 
@@ -33,9 +35,14 @@ MAX_ATTEMPTS = 3
 class IndexStatus:
     """Search index work of one organization (or of all, service-wide)."""
 
-    pending: int
+    pending: int  # not yet fully indexed (including `partial`)
     indexed: int
     failed: int
+    partial: int = 0  # of `pending`: already searchable by the fast embedders
+
+    @property
+    def searchable(self) -> int:
+        return self.indexed + self.partial
 
     @property
     def total(self) -> int:
@@ -49,6 +56,7 @@ class IndexStatus:
     def as_dict(self) -> dict[str, int | bool]:
         return {
             "pending": self.pending,
+            "searchable": self.searchable,
             "indexed": self.indexed,
             "failed": self.failed,
             "total": self.total,
@@ -162,22 +170,24 @@ def status(session: Session, org_id: int | None) -> IndexStatus:
     if org_id is not None:
         stmt = stmt.where(SearchIndexPending.org_id == org_id)
     counts = {str(row[0]): int(row[1]) for row in session.execute(stmt)}
-    waiting = counts.get(PENDING, 0) + counts.get(LIVE, 0)
-    return IndexStatus(waiting, counts.get(DONE, 0), counts.get(FAILED, 0))
+    waiting = counts.get(PENDING, 0) + counts.get(LIVE, 0) + counts.get(PARTIAL, 0)
+    return IndexStatus(waiting, counts.get(DONE, 0), counts.get(FAILED, 0), counts.get(PARTIAL, 0))
 
 
 def pending_count(session: Session, org_id: int) -> int:
     """The org's records still waiting (the cheap check a search makes)."""
     stmt = select(func.count()).where(
-        SearchIndexPending.org_id == org_id, SearchIndexPending.state.in_((PENDING, LIVE))
+        SearchIndexPending.org_id == org_id, SearchIndexPending.state.in_((PENDING, LIVE, PARTIAL))
     )
     return int(session.scalar(stmt) or 0)
 
 
-def claim(session: Session, limit: int, org_id: int | None = None) -> tuple[int, list[str]] | None:
-    """Up to `limit` pending record ids of one organization (the one queued first, or `org_id`),
-    oldest first; None when nothing is pending."""
-    first = select(SearchIndexPending.org_id).where(SearchIndexPending.state == PENDING)
+def claim(
+    session: Session, limit: int, org_id: int | None = None, state: str = PENDING
+) -> tuple[int, list[str]] | None:
+    """Up to `limit` record ids in `state` (pending) of one organization (the one queued first, or
+    `org_id`), oldest first; None when there is none."""
+    first = select(SearchIndexPending.org_id).where(SearchIndexPending.state == state)
     if org_id is not None:
         first = first.where(SearchIndexPending.org_id == org_id)
     org = session.scalar(first.order_by(SearchIndexPending.id).limit(1))
@@ -186,7 +196,7 @@ def claim(session: Session, limit: int, org_id: int | None = None) -> tuple[int,
     ids = list(
         session.scalars(
             select(SearchIndexPending.record_id)
-            .where(SearchIndexPending.org_id == org, SearchIndexPending.state == PENDING)
+            .where(SearchIndexPending.org_id == org, SearchIndexPending.state == state)
             .order_by(SearchIndexPending.id)
             .limit(limit)
         )
@@ -249,6 +259,15 @@ def mark_done(session: Session, org_id: int, record_ids: Sequence[str], now: dat
                 SearchIndexPending.org_id == org_id, SearchIndexPending.state == DONE
             )
         )
+
+
+def mark_partial(session: Session, org_id: int, record_ids: Sequence[str]) -> None:
+    """Indexed by the fast embedders (searchable); the others follow."""
+    session.execute(
+        update(SearchIndexPending)
+        .where(SearchIndexPending.org_id == org_id, SearchIndexPending.record_id.in_(list(record_ids)))
+        .values(state=PARTIAL, attempts=0, last_error=None)
+    )
 
 
 def mark_failed(session: Session, org_id: int, record_ids: Sequence[str], error: str) -> None:

@@ -90,9 +90,17 @@ class SearchBackend(Protocol):
         """Rebuild the organization's index from `docs`; returns the chunks stored."""
         ...
 
-    def index_now(self, org_id: int, docs: Sequence[SearchDoc], removed: Sequence[str]) -> int:
+    def index_now(
+        self, org_id: int, docs: Sequence[SearchDoc], removed: Sequence[str], phase: str = "all"
+    ) -> int:
         """Index `docs` and drop the entries of `removed` record ids, before returning (the
-        background indexer's step); returns the chunks stored."""
+        background indexer's step); returns the chunks stored. `phase`: `all`, or `first` (the
+        fast embedders only: searchable at once) then `rest` (the others), see `two_phase`."""
+        ...
+
+    @property
+    def two_phase(self) -> bool:
+        """Whether queued records are indexed in two passes (`index_now(phase=...)`)."""
         ...
 
     def settle(self, org_id: int) -> None:
@@ -243,7 +251,7 @@ class SearchService:
         with self.sessions() as session:
             found = indexing.status(session, org_id)
         live = self.backend.queued(org_id if org_id is not None else -1)
-        return indexing.IndexStatus(found.pending + live, found.indexed, found.failed)
+        return indexing.IndexStatus(found.pending + live, found.indexed, found.failed, found.partial)
 
     def index_complete(self, org_id: int) -> IndexStatus | None:
         """None when nothing of the org waits to be indexed (one cheap count), else its status."""
@@ -278,16 +286,23 @@ class SearchService:
         now = clock or (lambda: datetime.now(UTC))
         done = 0
         bulk: dict[int, int] = {}
+        # With two passes, every pending record is first made searchable by the fast embedders
+        # (state `partial`), and only when none is pending do the slow ones follow.
+        two_phase = self.backend.two_phase
         while should_stop is None or not should_stop():
             with self.sessions.begin() as session:
+                phase = "first" if two_phase else "all"
                 claimed = indexing.claim(session, batch_size, org_id)
+                if claimed is None and two_phase:
+                    phase = "rest"
+                    claimed = indexing.claim(session, batch_size, org_id, state=indexing.PARTIAL)
                 if claimed is None:
                     break
                 org, ids = claimed
                 docs = indexing.docs_for(session, org, ids)
             removed = sorted(set(ids) - {d.record_id for d in docs})
             try:
-                self.backend.index_now(org, docs, removed)
+                self.backend.index_now(org, docs, removed, phase=phase)
             # the embedders and the store raise many unrelated types; the record is marked and the
             # drain goes on with the next batch, never stuck on one
             except Exception as exc:
@@ -295,6 +310,9 @@ class SearchService:
                     indexing.mark_failed(session, org, ids, repr(exc))
                 continue
             with self.sessions.begin() as session:
+                if phase == "first":
+                    indexing.mark_partial(session, org, ids)
+                    continue
                 indexing.mark_done(session, org, ids, now())
                 state = indexing.status(session, org)
             done += len(ids)

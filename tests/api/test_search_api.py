@@ -26,7 +26,15 @@ def test_a_new_followup_is_searchable(client: TestClient, acme: Org, runtime: Ru
     assert metrics is not None and metrics.indexed == 1 and metrics.failed == 0
     assert client.get("/healthz").json() == {
         "status": "ok",
-        "index": {"pending": 0, "indexed": 0, "failed": 0, "total": 0, "complete": True, "dropped": 0},
+        "index": {
+            "pending": 0,
+            "searchable": 0,
+            "indexed": 0,
+            "failed": 0,
+            "total": 0,
+            "complete": True,
+            "dropped": 0,
+        },
     }
     assert r.json()["index_complete"] is True and "indexing" not in r.json()
 
@@ -264,6 +272,7 @@ def test_a_failing_batch_is_retried_then_reported_failed(runtime: Runtime, acme:
     assert runtime.search.drain() == 3
     assert runtime.search.index_status(acme.id).as_dict() == {
         "pending": 0,
+        "searchable": 0,
         "indexed": 0,
         "failed": 0,
         "total": 0,
