@@ -9,6 +9,7 @@ endpoint is scraped, from the same counters `/healthz` reports.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 
@@ -167,9 +169,17 @@ def install(app: FastAPI) -> None:
             )
             logs.REQUEST_ID.reset(token)
 
+    queues = _QueueCollector(app)
+
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics() -> Response:
-        """Prometheus text format; service-wide series only."""
+        """Prometheus text format; service-wide series only. Behind `copilot serve --workers N`
+        (PROMETHEUS_MULTIPROC_DIR set) the counters of every worker process, added up."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            combined = CollectorRegistry()
+            MultiProcessCollector(combined)  # type: ignore[no-untyped-call]  # the library has no hints here
+            combined.register(queues)
+            return Response(generate_latest(combined), media_type=CONTENT_TYPE_LATEST)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz", tags=["ops"])

@@ -129,7 +129,18 @@ def test_two_web_workers_beside_one_background_worker(
                 time.sleep(0.5)
             print(f"indexed {time.monotonic() - t0:.1f}s")
             statuses = {http.get("/v1/search", params={"q": "样机"}).status_code for _ in range(8)}
+            # /metrics on whichever worker answers adds up every worker's counters
+            scrape = http.get("/metrics").text
         assert statuses == {200}
+        posted = [
+            line
+            for line in scrape.splitlines()
+            if line.startswith("copilot_http_requests_total{")
+            and 'route="/v1/followups"' in line
+            and 'method="POST"' in line
+            and 'status="201"' in line
+        ]
+        assert len(posted) == 1 and float(posted[0].rsplit(" ", 1)[1]) == 20, posted
 
         runtime = build_runtime(settings)
         with runtime.sessions() as session:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import Annotated
@@ -70,6 +72,9 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> Non
     upgrade(engine)  # once, before any worker starts
     engine.dispose()
     token = secrets.token_urlsafe(24)
+    # every process's counters in one directory, so /metrics on any web worker adds them all up
+    metrics_dir = tempfile.mkdtemp(prefix="copilot-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     with_token = {**os.environ, "COPILOT_EMBEDDING_SERVER_TOKEN": token}
     embed_port = settings.embedding_server_port or _free_port()
     worker = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
@@ -101,6 +106,7 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> Non
             worker.wait(settings.shutdown_timeout_s + 30)
         except subprocess.TimeoutExpired:
             worker.kill()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def register(app: typer.Typer) -> None:
