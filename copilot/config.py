@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     redact_names: bool = Field(
         False, description="Also mask the customer's name before model calls (with `redact`)."
     )
+    session_secret: SecretStr | None = Field(
+        None,
+        description="Signs web workspace sessions; default: a random secret kept in data_dir (0600).",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="The service's address as people reach it, for links in messages.",

@@ -16,7 +16,15 @@ from copilot.access import AccessRole, Principal
 from copilot.clock import Clock
 from copilot.collab.minutes import minutes_for_meeting
 from copilot.config import Settings
-from copilot.domain import Channel, CustomerContext, FollowUpFields, InputKind, Interaction, Stage
+from copilot.domain import (
+    Channel,
+    CustomerContext,
+    FollowUpFields,
+    InputKind,
+    Interaction,
+    QualityVerdict,
+    Stage,
+)
 from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from copilot.followups.engine import FollowUpEngine, QualityJudge
 from copilot.followups.interactions import build_interaction
@@ -118,6 +126,28 @@ class FollowUpService:
                     ]
                 )
             return self._extract(session, activity, customer, deal, interaction, principal)
+
+    def preview(
+        self, principal: Principal, request: FollowUpCreate
+    ) -> tuple[FollowUpFields, QualityVerdict, Interaction]:
+        """Read an interaction about an existing customer in the caller's scope, storing nothing:
+        the reading, its quality verdict and the interaction its evidence spans point into."""
+        if request.customer_id is None:
+            raise InvalidInput("a preview reads a note about an existing customer: give customer_id")
+        reference = (request.reference_time or self.clock.now()).astimezone(self.settings.tz)
+        interaction = build_interaction(
+            request.input,
+            reference,
+            max_chars=self.settings.max_input_chars,
+            max_messages=self.settings.max_chat_messages,
+        )
+        with self.sessions() as session:
+            customer = get_customer(session, principal, request.customer_id, with_deals=True)
+            deal = self._deal(session, principal, customer, request.deal_id)
+            context = _context(customer, deal)
+            session.rollback()  # read-only: nothing of this session is ever written
+        fields = _without_instructed(self.engine.extract_followup(interaction, context), interaction)
+        return fields, self.judge(fields.quality), interaction
 
     def _extract(
         self,
