@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from api.app import create_app
 from api.runtime import Runtime, build_runtime
@@ -37,6 +38,40 @@ def load_fixture(*parts: str) -> object:
 # collections of its own on a real Chroma server.
 REAL_POSTGRES = os.environ.get("COPILOT_TEST_REAL_POSTGRES")  # an admin URL, e.g. postgresql+psycopg://...
 REAL_CHROMA = os.environ.get("COPILOT_TEST_REAL_CHROMA")  # e.g. http://127.0.0.1:8001
+
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "COPILOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture
+def new_postgres_database() -> Iterator[Callable[[], str]]:
+    """Makes empty throwaway PostgreSQL databases (URLs), dropped after the test; the test is skipped
+    where no server answers, unless COPILOT_REQUIRE_POSTGRES=1 (CI), where that fails."""
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def new() -> str:
+        name = f"copilot_test_{secrets.token_hex(4)}"
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        except OperationalError as exc:
+            if os.environ.get("COPILOT_REQUIRE_POSTGRES") == "1":
+                raise
+            pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.orig}")
+        made.append(name)
+        return admin.url.set(database=name).render_as_string(hide_password=False)
+
+    try:
+        yield new
+    finally:
+        if made:
+            with admin.connect() as conn:
+                for name in made:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

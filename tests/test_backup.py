@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -25,7 +21,6 @@ from copilot.config import Settings
 from copilot.errors import Conflict, InvalidInput
 from copilot.schemas import FollowUpCreate
 from tests.conftest import NOW, Org, auth, load_fixture, make_org
-from tests.test_postgres import ADMIN_URL as PG_ADMIN_URL
 
 NOTE = "第{n}次跟进 客户想看看蓝鲸仓储的温控方案 下周二上门演示"
 
@@ -150,26 +145,9 @@ def test_the_cli_backs_up_and_restores(cli_data_dir: Path, tmp_path_factory: pyt
 
 
 @pytest.fixture
-def pg_databases() -> Iterator[list[str]]:
+def pg_databases(new_postgres_database: Callable[[], str]) -> list[str]:
     """Two throwaway PostgreSQL databases (skipped where no server answers, as in test_postgres)."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    names = [f"copilot_backup_{secrets.token_hex(4)}" for _ in range(2)]
-    try:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("COPILOT_REQUIRE_POSTGRES") == "1":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.orig}")
-    try:
-        yield [admin.url.set(database=name).render_as_string(hide_password=False) for name in names]
-    finally:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return [new_postgres_database(), new_postgres_database()]
 
 
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")

@@ -3,15 +3,12 @@ moved database takes new rows (its sequences continue after the copied ids)."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -22,29 +19,10 @@ from copilot.config import Settings, get_settings
 from copilot.store.models import Base
 from tests.conftest import NOW, auth, ingest_dictation, load_fixture, make_org
 
-ADMIN_URL = os.environ.get(
-    "COPILOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"copilot_move_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("COPILOT_REQUIRE_POSTGRES") == "1":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc.orig}")
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def postgres_url(new_postgres_database: Callable[[], str]) -> str:
+    return new_postgres_database()
 
 
 def _counts(url: str) -> dict[str, int]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
 
 from api.runtime import Runtime, build_runtime
 from copilot.access import authenticate
@@ -18,32 +14,14 @@ from copilot.errors import NotFound
 from copilot.schemas import FollowUpCreate
 from tests.conftest import NOW, load_fixture, make_org
 
-ADMIN_URL = os.environ.get(
-    "COPILOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
 
 @pytest.fixture
-def pg_runtime(tmp_path: object) -> Iterator[Runtime]:
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"copilot_test_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        if os.environ.get("COPILOT_REQUIRE_POSTGRES") == "1":
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc.orig}")
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    runtime = build_runtime(Settings(database_url=url), clock=FixedClock(NOW))
+def pg_runtime(new_postgres_database: Callable[[], str]) -> Iterator[Runtime]:
+    runtime = build_runtime(Settings(database_url=new_postgres_database()), clock=FixedClock(NOW))
     try:
         yield runtime
     finally:
         runtime.close()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_followup_round_trip_on_postgres(pg_runtime: Runtime) -> None:

@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -80,15 +80,18 @@ class FollowUpService:
                 "could not queue records for search", extra={"records": [d.record_id for d in docs]}
             )
 
-    def submit(self, principal: Principal, request: FollowUpCreate) -> FollowUpPublic:
-        """Store the interaction, extract and apply its fields; the input survives a failed extraction."""
-        reference = (request.reference_time or self.clock.now()).astimezone(self.settings.tz)
-        interaction = build_interaction(
-            request.input,
-            reference,
+    def _interaction(self, payload: dict[str, Any], reference: datetime) -> Interaction:
+        """The input as an interaction, with relative dates read in the team's time zone."""
+        return build_interaction(
+            payload,
+            reference.astimezone(self.settings.tz),
             max_chars=self.settings.max_input_chars,
             max_messages=self.settings.max_chat_messages,
         )
+
+    def submit(self, principal: Principal, request: FollowUpCreate) -> FollowUpPublic:
+        """Store the interaction, extract and apply its fields; the input survives a failed extraction."""
+        interaction = self._interaction(request.input, request.reference_time or self.clock.now())
         with self.sessions() as session:
             activity, customer, deal = self._store_raw(session, principal, request, interaction)
             fresh = activity.claim is None
@@ -134,13 +137,7 @@ class FollowUpService:
         the reading, its quality verdict and the interaction its evidence spans point into."""
         if request.customer_id is None:
             raise InvalidInput("a preview reads a note about an existing customer: give customer_id")
-        reference = (request.reference_time or self.clock.now()).astimezone(self.settings.tz)
-        interaction = build_interaction(
-            request.input,
-            reference,
-            max_chars=self.settings.max_input_chars,
-            max_messages=self.settings.max_chat_messages,
-        )
+        interaction = self._interaction(request.input, request.reference_time or self.clock.now())
         with self.sessions() as session:
             customer = get_customer(session, principal, request.customer_id, with_deals=True)
             deal = self._deal(session, principal, customer, request.deal_id)
@@ -254,12 +251,7 @@ class FollowUpService:
                 session.commit()
                 deal = session.get(Deal, activity.deal_id) if activity.deal_id else None
                 try:
-                    interaction = build_interaction(
-                        activity.raw_input or {},
-                        activity.at.astimezone(self.settings.tz),
-                        max_chars=self.settings.max_input_chars,
-                        max_messages=self.settings.max_chat_messages,
-                    )
+                    interaction = self._interaction(activity.raw_input or {}, activity.at)
                 except InvalidInput as exc:  # accepted once, so this is a stored row gone bad
                     activity.status, activity.error, activity.claim = "failed", exc.message[:2000], None
                     session.commit()
