@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol, cast
 
 from copilot.domain import Evidence, InputKind, Speaker
 from copilot.extraction.lexicon import Lexicon
-from copilot.extraction.text import Clause, Doc
+from copilot.extraction.text import Clause, Doc, han_count
 from copilot.nlp.times import find_times
 
 
@@ -42,6 +42,25 @@ FindTimes = Callable[[str, datetime], list[Any]]
 _DEADLINE = re.compile(r"前|之前|以前|内|before|by", re.IGNORECASE)
 _FIRM = 3  # a commitment score at which a clause is an agreed next action on its own
 _FALLBACK = 2  # a dated decision or signature: the follow-up only when no other action is agreed
+# "check with finance if 60 days is ok": an embedded question, not a condition on the action
+_INDIRECT_IF = re.compile(
+    r"\b(?:check|checking|ask|asking|see|confirm|find out|verify|know)\b(?!\s+back\b)[^.,;]{0,30}?\b(?:if|whether)\b",
+    re.IGNORECASE,
+)
+# a time stated with a deadline preposition: "quote by Monday", "answer before Friday"
+_DUE_PREP = re.compile(r"^(?:by|before|no later than|within)\b", re.IGNORECASE)
+# words that leave a time standing alone in its clause: "say Feb 25", "maybe Tuesday"
+_FILLER = re.compile(r"\b(?:say|like|around|about|or|so)\b|[\W_]", re.IGNORECASE)
+_ANAPHORIC_DAY = re.compile(
+    r"\b(?:that|the same) (?:day|date|morning|afternoon)\b|\bon that\b", re.IGNORECASE
+)
+_FUTURE_PLAN = re.compile(
+    r"\b(?:will|'ll|going to|shall)\b"
+    r"|^(?:pls |please )?(?:contact|call|email|ping|reach out to|talk to) (?:me|us)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(r"\b(?:not sure|maybe|perhaps|might|probably|tbc|tbd)\b", re.IGNORECASE)
+_SLOT_MAX_WORDS = 5  # "ok Fri 9:30", "next Tue ok", "Tue morning ok": a slot and a verdict, nothing more
 _PERFECTIVE = re.compile(r"了|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
 
 
@@ -178,6 +197,8 @@ class DateRules:
         self.deliverables = lex.pattern(ns, "deliverables")
         self.decision_deadline = lex.pattern(ns, "decision_deadline")
         self.deferred = lex.pattern(ns, "deferred")
+        self.slot_accept = lex.pattern(ns, "slot_accept")
+        self.slot_reject = lex.pattern(ns, "slot_reject")
         self._customer_subject = re.compile(
             r"^(?:他|她|他们|她们|客户|对方|(?:she|he|they)\b)", re.IGNORECASE
         )
@@ -280,7 +301,7 @@ class DateRules:
         elif self.closing.search(text):
             # '我下周一签': the signature is the next step only when nothing else is agreed
             score = max(score - 4, _FALLBACK)
-        if self.conditional.search(text):
+        if self.conditional.search(_INDIRECT_IF.sub(" ", text)):
             score -= 3
         return score
 
@@ -289,7 +310,8 @@ class DateRules:
         today = doc.interaction.reference_time.date()
         best: tuple[int, int, TimeHit, Clause] | None = None
         earliest: tuple[int, int, TimeHit, Clause] | None = None
-        for hit in hits:
+        rejected = self._rejected_slots(doc, hits)
+        for hit in (self._rolled_month(doc, h) for h in hits):
             if hit.vague or hit.due is None or hit.due < today or _corrected(doc, hit):
                 continue
             clause = _context(doc, hit)
@@ -302,9 +324,11 @@ class DateRules:
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
             if hit.due == today and self.today.search(clause.text):
                 continue  # '今天第一次联系您' introduces this interaction
-            local = self._widened(doc, _local(doc, clause, hit), hit)
-            score = self.commitment_score(doc, local)
-            if score >= 0 and self._own_plan(doc, local, hit):
+            if hit.due in rejected and hit.start < rejected[hit.due]:
+                continue  # a slot proposed, then turned down ("Thu not ok", "Monday has board mtg")
+            local = self._widened(doc, _local(doc, clause, hit), hit, hits)
+            score = self.commitment_score(doc, local) + self._slot_or_deliverable(doc, local, hit)
+            if score >= 0 and (self._own_plan(doc, local, hit) or self._customer_plan(doc, local, hit)):
                 score = max(score, _FIRM)  # the rep's own dated plan: '我这周五再去找刘科长'
             if hit.first is not None and hit.last is not None and (hit.last - hit.first).days > 31:
                 score -= 2  # '明年', '今年': a year or a quarter is the horizon, not a due date
@@ -330,6 +354,85 @@ class DateRules:
         assert hit.due is not None
         return DatedValue(hit.due, doc.evidence(clause.start, clause.end))
 
+    def _short_slot(self, doc: Doc, clause: Clause, hit: TimeHit) -> str | None:
+        """The words around a time in a terse clause that is only a slot and a verdict, else None."""
+        rest = doc.text[clause.start : hit.start] + " " + doc.text[hit.end : clause.end]
+        if len(re.findall(r"[A-Za-z]+", rest)) > _SLOT_MAX_WORDS or han_count(rest) > 0:
+            return None
+        return rest
+
+    def _rejected_slots(self, doc: Doc, hits: list[TimeHit]) -> dict[date, int]:
+        """Days turned down in a terse reply ('Thu not ok', 'Mon busy'), with where it was said:
+        an earlier proposal of that day is off."""
+        out: dict[date, int] = {}
+        for hit in hits:
+            clause = _context(doc, hit)
+            if hit.due is None or clause is None:
+                continue
+            sentence = self._sentence_or_clause(doc, hit) or clause
+            rest = self._short_slot(doc, clause, hit)
+            near = rest if rest is not None else doc.text[hit.end : min(sentence.end, hit.end + 40)]
+            if self.slot_reject.search(near):
+                out[hit.due] = max(out.get(hit.due, -1), hit.start)
+        return out
+
+    def _slot_or_deliverable(self, doc: Doc, local: Clause, hit: TimeHit) -> int:
+        """Extra weight for a slot accepted in a terse reply ('Fri 9:30 👍', 'next Tue ok') and for a
+        deliverable given a due day ('quote by Monday', 'proposal by the 25th')."""
+        clause = _context(doc, hit) or local
+        for piece in (clause, self._sentence_or_clause(doc, hit) or clause):
+            rest = self._short_slot(doc, piece, hit)
+            if (
+                rest is not None
+                and not piece.is_question
+                and not _HEDGE.search(rest)
+                and self.slot_accept.search(rest)
+                and not self.slot_reject.search(rest)
+            ):
+                return _FIRM
+        said = doc.text[hit.start : hit.end]
+        if self.deliverables.search(local.text) and (
+            _DUE_PREP.match(said) or re.search(r"\b(?:will|'ll|coming)\b", local.text, re.IGNORECASE)
+        ):
+            return 2
+        return 0
+
+    def _rolled_month(self, doc: Doc, hit: TimeHit) -> TimeHit:
+        """A month named without a year in a plan ("I'll call you in January" said in June) is the
+        coming one, not the one already past."""
+        today = doc.interaction.reference_time.date()
+        first, last, due = hit.first, hit.last, hit.due
+        if first is None or last is None or due is None or last >= today or first.day != 1:
+            return hit
+        if not 27 <= (last - first).days <= 30 or re.search(r"\d", doc.text[hit.start : hit.end]):
+            return hit
+        clause = _context(doc, hit)
+        if clause is None or not _FUTURE_PLAN.search(clause.text):
+            return hit
+        try:
+            return replace(
+                hit,
+                first=first.replace(year=first.year + 1),
+                last=last.replace(year=last.year + 1, day=1) + (last - last.replace(day=1)),
+                due=due.replace(year=due.year + 1),
+            )
+        except ValueError:
+            return hit
+
+    def _customer_plan(self, doc: Doc, local: Clause, hit: TimeHit) -> bool:
+        """The customer's own first-person dated commitment in a chat or call ("I'll send them
+        tomorrow", "we'll confirm by Friday"): a touchpoint as much as the rep's."""
+        if doc.kind is InputKind.DICTATION or local.speaker is not Speaker.CUSTOMER:
+            return False
+        if not hit.is_day or hit.due is None or hit.due <= doc.interaction.reference_time.date():
+            return False
+        text = local.text
+        if not (re.match(r"^(?:ok(?:ay)?[ ,]+)?(?:I|we)(?:'ll| will| can)\b", text, re.IGNORECASE)):
+            return False
+        if not self.commitment.search(text) or self.closing.search(text):
+            return False
+        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+
     def _own_plan(self, doc: Doc, local: Clause, hit: TimeHit) -> bool:
         """The rep states a dated plan of their own: the piece opens with the rep as its subject
         ('我这周五再去一趟', "I'll come back to you Thursday"), or the time opens it and the rep
@@ -346,16 +449,28 @@ class DateRules:
         return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
 
     @staticmethod
-    def _widened(doc: Doc, local: Clause, hit: TimeHit) -> Clause:
-        """A time standing alone between commas ('我们约了，下周三，给他们做个演示') reads with
-        the clauses around it in the same segment."""
-        if len(local.text) - (hit.end - hit.start) > 1:
-            return local
+    def _widened(doc: Doc, local: Clause, hit: TimeHit, hits: list[TimeHit] | None = None) -> Clause:
+        """A time standing alone between commas ('我们约了，下周三，给他们做个演示', 'a demo after the
+        holiday, say Feb 25') reads with the clauses around it in the same segment."""
+
+        def hits_in(clause: Clause) -> bool:
+            return any(clause.start <= h.start < clause.end for h in hits or ())
+
         i = local.index if local.index < len(doc.clauses) and doc.clauses[local.index] == local else None
         if i is None:
             return local
+        nxt = doc.clauses[i + 1] if i + 1 < len(doc.clauses) and doc.clauses[i + 1].seg == local.seg else None
+        rest = local.text[: hit.start - local.start] + local.text[hit.end - local.start :]
+        alone = len(rest.strip()) <= 1 or not _FILLER.sub("", rest).strip()
+        if not alone:
+            # "our office reopens on the 24th, I'll call you that day": the next clause points back
+            if nxt is not None and _ANAPHORIC_DAY.search(nxt.text) and not hits_in(nxt):
+                return Clause(
+                    local.start, nxt.end, doc.text[local.start : nxt.end], local.seg, local.speaker, i
+                )
+            return local
         lo = i - 1 if i > 0 and doc.clauses[i - 1].seg == local.seg else i
-        hi = i + 1 if i + 1 < len(doc.clauses) and doc.clauses[i + 1].seg == local.seg else i
+        hi = i + 1 if nxt is not None else i
         start, end = doc.clauses[lo].start, doc.clauses[hi].end
         return Clause(start, end, doc.text[start:end], local.seg, local.speaker, local.index)
 

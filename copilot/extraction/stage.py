@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from copilot.domain import CustomerContext, Evidence, InputKind, Speaker, Stage
 from copilot.extraction.lexicon import Lexicon
-from copilot.extraction.text import Clause, Doc, pain_story_segments
+from copilot.extraction.text import Clause, Doc, mask_inner_dots, pain_story_segments
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ _CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就�
 
 
 def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
-    tail = before.rstrip()[-6:].lower() if before.strip() else ""
+    # wide enough for English blockers ("not sure", "going to"); only the ending is compared
+    tail = before.rstrip()[-24:].lower() if before.strip() else ""
     return any(tail.endswith(b.strip().lower()) for b in blockers if b.strip())
 
 
@@ -77,7 +78,7 @@ class StageRules:
                 and clause.speaker is not Speaker.CUSTOMER
             ):
                 continue
-            for m in pattern.finditer(clause.text):
+            for m in pattern.finditer(mask_inner_dots(clause.text)):
                 if blockers and _blocked(clause.text[: m.start()], blockers):
                     continue
                 if skip_conditional and _CONDITIONAL_AFTER.match(clause.text[m.end() :].lstrip()):
@@ -95,7 +96,7 @@ class StageRules:
         for clause in doc.clauses:
             if clause.is_question:
                 continue
-            for m in self.lost.finditer(clause.text):
+            for m in self.lost.finditer(mask_inner_dots(clause.text)):
                 before = clause.text[max(0, m.start() - 4) : m.start()]
                 if not any(s in before for s in self.softeners):
                     return clause, m, False

@@ -14,7 +14,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # Clause boundaries: Chinese and Western punctuation, newlines, and whitespace next to a Han
 # character (voice-to-text output separates Chinese clauses with spaces, English words too).
 _BOUNDARY = re.compile(
-    r"[，。！？；、,!?;\n…]+|(?<=[.])\s+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])|(?<=[a-z0-9%])\s+(?=[\u4e00-\u9fff])"
+    r"[，。！？；、,!?;\n…]+|(?<=[.])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\bSt\.)\s+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])|(?<=[a-z0-9%])\s+(?=[\u4e00-\u9fff])"
 )
 # English sentences (for the clause-rich English rules): split only at sentence punctuation.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -30,10 +30,11 @@ class Clause:
     seg: int
     speaker: Speaker
     index: int  # position in Doc.clauses
+    asks: bool = False  # the punctuation that ends the clause is a question mark
 
     @property
     def is_question(self) -> bool:
-        return "？" in self.text or "?" in self.text
+        return self.asks or "？" in self.text or "?" in self.text
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,33 @@ def build_doc(interaction: Interaction) -> Doc:
     sentences: list[Clause] = []
     for i, seg in enumerate(interaction.segments):
         for s, e in _split(seg.text, seg.offset, _BOUNDARY):
-            clauses.append(Clause(s, e, interaction.text[s:e], i, seg.speaker, len(clauses)))
+            asks = _ends_in_question(interaction.text, e, seg.end)
+            clauses.append(Clause(s, e, interaction.text[s:e], i, seg.speaker, len(clauses), asks))
         for s, e in _split(seg.text, seg.offset, _SENTENCE):
             sentences.append(Clause(s, e, interaction.text[s:e], i, seg.speaker, len(sentences)))
     return Doc(interaction, tuple(clauses), tuple(sentences), interaction.lang)
+
+
+_TRAILING_PUNCT = re.compile(r"[\s，。！？；、,!?;…]*")
+
+
+def _ends_in_question(text: str, end: int, limit: int) -> bool:
+    """Whether the punctuation run right after a clause holds a question mark.
+
+    The clause splitter consumes the punctuation, so "Is the project cancelled?" would
+    otherwise look like a statement.
+    """
+    m = _TRAILING_PUNCT.match(text, end, limit)
+    return m is not None and ("?" in m.group() or "？" in m.group())
+
+
+# dots that end no sentence: decimals ("1.28M"), honorifics and "no." before a number
+_INNER_DOT = re.compile(r"(?<=\d)\.(?=\d)|(?<=\b(?:Mr|Ms|Dr|No|no|vs|St))\.|(?<=\bMrs)\.")
+
+
+def mask_inner_dots(text: str) -> str:
+    """The text with non-sentence dots replaced by a same-width mark, so `[^.]` spans cross them."""
+    return _INNER_DOT.sub("\u00b7", text)
 
 
 def han_count(text: str) -> int:

@@ -71,6 +71,24 @@ def relday(m: re.Match[str], env: Env) -> Frame | None:
     return _day(env.today + timedelta(days=offset))
 
 
+# chat shorthand for a slot: "Tue ok", "Thu not ok", "can he visit Tue?", "pls try Mon"
+_SLOT_AFTER = re.compile(
+    r"[ \t]*(?:(?:ok|okay|not|works?|fine|better|busy|pls|please|is|then|good|confirmed)\b"
+    r"|[?!.\U0001F44D]|$)",
+    re.IGNORECASE,
+)
+_SLOT_BEFORE = frozenset({"ok", "okay", "try", "visit", "say", "until", "till", "or", "and", "maybe"})
+
+
+def _chat_slot(m: re.Match[str], token: str) -> bool:
+    """A capitalised weekday abbreviation used as a slot in a terse message (not "Sat"/"Sun",
+    which double as words and surnames)."""
+    if token.lower() in ("sat", "sun"):
+        return False
+    after = m.string[m.end() : m.end() + 14]
+    return bool(_SLOT_AFTER.match(after)) or prev_word(m.string, m.start()) in _SLOT_BEFORE
+
+
 def weekday(m: re.Match[str], env: Env) -> Frame | None:
     """Monday, this Friday, next Tuesday, last Friday, Thursday next week."""
     token = m["wd"].rstrip(".")
@@ -86,6 +104,7 @@ def weekday(m: re.Match[str], env: Env) -> Frame | None:
             or (
                 prev_word(m.string, m.start()) not in DATE_PREPS
                 and not re.match(r"[\s,]*(?:\d|the\b|at\b|morning|afternoon|evening|night|next|this)", after)
+                and not _chat_slot(m, token)
             )
         ):
             return None
