@@ -14,6 +14,8 @@ from api.background import BackgroundWork
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.routes import ask, audit, collab, customers, deals, followups, rhythm, risks, search, suggestions
 from api.runtime import Runtime, build_runtime
+from api.web.mount import error_page
+from api.web.mount import install as install_pages
 from copilot.config import get_settings
 
 UPLOAD_SUFFIXES = ("/audio", "/contracts", "/confirmation-letters")
@@ -51,7 +53,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         responses=ERROR_RESPONSES,
     )
     app.state.runtime = runtime
-    install_error_handlers(app)
+    install_error_handlers(app, pages=error_page)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -99,4 +101,5 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(suggestions.router)
     app.include_router(rhythm.router)
     app.include_router(audit.router)
+    install_pages(app)
     return app

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -59,21 +60,31 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     return f"{where or 'request'}: {first['msg']}"
 
 
-def install_error_handlers(app: FastAPI) -> None:
+# A page renderer for errors on the workspace's pages: (request, status, code, message) -> a page,
+# or None for a request that is not for a page (it gets the JSON error body).
+PageErrors = Callable[[Request, int, str, str], Response | None]
+
+
+def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
     @app.exception_handler(CopilotError)
-    async def _copilot_error(_: Request, exc: CopilotError) -> JSONResponse:
+    async def _copilot_error(request: Request, exc: CopilotError) -> Response:
+        if pages is not None and (page := pages(request, exc.status, exc.code, exc.message)) is not None:
+            return page
         return JSONResponse(_body(exc.code, exc.message, exc.detail), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        message = _validation_message(list(exc.errors()))
+        if pages is not None and (page := pages(request, 422, "invalid_input", message)) is not None:
+            return page
         errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
-        return JSONResponse(
-            _body("invalid_input", _validation_message(list(exc.errors())), errors), status_code=422
-        )
+        return JSONResponse(_body("invalid_input", message, errors), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = str(exc.detail)
+        if pages is not None and (page := pages(request, exc.status_code, "http_error", message)) is not None:
+            return page
         if exc.status_code == 400 and "parsing the body" in message:
             message = "the request body could not be read: send UTF-8 encoded JSON"
         return JSONResponse(_body("http_error", message), status_code=exc.status_code)

@@ -325,6 +325,23 @@ def authenticate(session: Session, plaintext: str | None, *, now: datetime | Non
     if row is None or row[0].revoked_at is not None:
         raise Unauthorized("invalid or revoked API key")
     key, slug = row
+    return _principal(key, slug, now)
+
+
+def principal_for_key(session: Session, key_id: int, *, now: datetime | None = None) -> Principal:
+    """The principal behind a key id (a signed-in web session), checked as `authenticate` checks a
+    key: Unauthorized once the key is revoked or past its grace."""
+    row = session.execute(
+        select(ApiKey, Organization.slug)
+        .join(Organization, Organization.id == ApiKey.org_id)
+        .where(ApiKey.id == key_id)
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise Unauthorized("the key this session signed in with is revoked; sign in again")
+    return _principal(row[0], row[1], now)
+
+
+def _principal(key: ApiKey, slug: str, now: datetime | None) -> Principal:
     # callers without a clock of their own (scripts) check expiry against the system time
     at = now if now is not None else datetime.now(UTC)
     if key.expires_at is not None and key.expires_at <= at:

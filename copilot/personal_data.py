@@ -31,6 +31,7 @@ from copilot.store.models import (
     Contact,
     Contract,
     ContractDiff,
+    Correction,
     Customer,
     CustomerNews,
     Deal,
@@ -43,6 +44,8 @@ from copilot.store.models import (
     OutboxMessage,
     RequirementConfirmation,
     RequirementVersion,
+    ShareFeedback,
+    ShareLink,
     StageChange,
     Ticket,
 )
@@ -51,6 +54,9 @@ EXPORT_FORMAT = "copilot.customer-export/1"
 
 # children before parents: the order rows are deleted in, so that no delete waits on a cascade
 ERASURE_ORDER: tuple[type[Base], ...] = (
+    ShareFeedback,
+    ShareLink,
+    Correction,
     ContractDiff,
     Contract,
     RequirementConfirmation,
@@ -122,6 +128,7 @@ def _customer_rows(session: Session, customer: Customer) -> Rows:
     activities = rows(Activity, Activity.customer_id == customer.id)
     contracts = rows(Contract, Contract.deal_id.in_(deal_ids))
     minutes = rows(MeetingMinutes, MeetingMinutes.customer_id == customer.id)
+    links = rows(ShareLink, ShareLink.deal_id.in_(deal_ids))
     outbox = [m for m in rows(OutboxMessage) if _names_customer(m.payload, customer.name)]
     return {
         Customer: [customer],
@@ -141,6 +148,9 @@ def _customer_rows(session: Session, customer: Customer) -> Rows:
         Ticket: rows(Ticket, Ticket.customer_id == customer.id),
         CustomerNews: rows(CustomerNews, CustomerNews.customer_id == customer.id),
         OutboxMessage: outbox,
+        Correction: rows(Correction, Correction.activity_id.in_([a.id for a in activities])),
+        ShareLink: links,
+        ShareFeedback: rows(ShareFeedback, ShareFeedback.link_id.in_([link.id for link in links])),
     }
 
 

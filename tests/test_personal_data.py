@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 
 from api.runtime import Runtime
 from copilot import audit
-from copilot.access import AccessRole, Principal
+from copilot.access import AccessRole, Principal, authenticate
 from copilot.errors import NotFound
+from copilot.followups.corrections import Confirmed, confirm
 from copilot.personal_data import ERASURE_ORDER, erase_customer, export_contact, export_customer
 from copilot.search.service import SearchFilter
+from copilot.sharing import answer_item, create_link
 from copilot.store.models import (
     Contract,
     ContractDiff,
@@ -207,6 +209,16 @@ def _admin(org: Org) -> Principal:
     return Principal(org_id=org.id, org_slug=org.slug, role=AccessRole.ADMIN, key_id=0)
 
 
+def _confirm_and_share(runtime: Runtime, org: Org, followup_id: str) -> None:
+    """A rep's correction of c1's note, and a confirmation link for d1 that the customer answered."""
+    with runtime.sessions.begin() as s:
+        rep = authenticate(s, org.keys["r1"], now=NOW)
+        confirm(s, rep, followup_id, Confirmed(fields={"summary": "孙厂长要分三期付款"}), now=NOW)
+        item = {"field": "payment_terms", "requirement": "分三期", "response": "合同约定分三期"}
+        _, token = create_link(s, rep, "d1", now=NOW, items=[item])
+        answer_item(s, token, 0, "needs_adjustment", "付款比例要再谈", now=NOW)
+
+
 @pytest.fixture
 def loaded(client: TestClient, runtime: Runtime, acme: Org, globex: Org) -> dict[str, str]:
     """Both organizations with a note per customer, every kind of record, and their search index."""
@@ -216,6 +228,7 @@ def loaded(client: TestClient, runtime: Runtime, acme: Org, globex: Org) -> dict
         _enrich(runtime, org.id, "c3", f"{org.slug}-c3")
         ids[f"{org.slug}-c1"] = ingest_dictation(client, org.keys["r1"], "c1", C1_NOTE)
         ids[f"{org.slug}-c3"] = ingest_dictation(client, org.keys["r3"], "c3", C3_NOTE)
+        _confirm_and_share(runtime, org, ids[f"{org.slug}-c1"])
         runtime.search_backend.flush()
         runtime.search.reindex(org.id)
     return ids
@@ -248,6 +261,9 @@ def test_export_holds_every_record_of_the_customer(
         "kickoffs",
         "customer_news",
         "outbox",
+        "corrections",
+        "share_links",
+        "share_feedback",
     ):
         assert doc[table], table
     # only c1's: nothing of c3 or of the other organization

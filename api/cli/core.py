@@ -12,6 +12,7 @@ import typer
 
 from api.cli.audit import audit_app
 from api.cli.common import DEMO_ORG, cli_principal, console, decode_text, fail, open_runtime, read_text_input
+from api.cli.corrections import corrections_app
 from api.cli.index import index_app
 from api.cli.keys import key_app
 from api.runtime import Runtime
@@ -35,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(followup_app, name="followup")
 app.add_typer(index_app, name="index")
 app.add_typer(audit_app, name="audit")
+app.add_typer(corrections_app, name="corrections")
 
 
 @app.command()

@@ -147,6 +147,16 @@ class FieldDiff(BaseModel):
     )
 
 
+def field_label(field: str, zh: bool = True) -> str:
+    """A contract field's name for people: `付款方式` / `Payment terms`."""
+    return _LABELS[field][0 if zh else 1] if field in _LABELS else field
+
+
+def describe_value(field: str, value: Any, zh: bool = True) -> str:
+    """A requirement or contract value in words, as the diff shows it."""
+    return _describe(field, value, zh)
+
+
 def finding_of(contract_value: Any) -> Finding:
     """`not_found` when the contract states no value for the field, else `different`."""
     return "not_found" if contract_value is None else "different"

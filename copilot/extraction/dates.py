@@ -44,7 +44,8 @@ _FIRM = 3  # a commitment score at which a clause is an agreed next action on it
 _FALLBACK = 2  # a dated decision or signature: the follow-up only when no other action is agreed
 # "check with finance if 60 days is ok": an embedded question, not a condition on the action
 _INDIRECT_IF = re.compile(
-    r"\b(?:check|checking|ask|asking|see|confirm|find out|verify|know)\b(?!\s+back\b)[^.,;]{0,30}?\b(?:if|whether)\b",
+    r"\b(?:check|checking|ask|asking|see|confirm|find out|verify|know)\b(?!\s+back\b)"
+    r"[^.,;]{0,30}?\b(?:if|whether)\b",
     re.IGNORECASE,
 )
 # a time stated with a deadline preposition: "quote by Monday", "answer before Friday"

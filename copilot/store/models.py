@@ -569,3 +569,56 @@ class AuditEntry(Base):
     target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Correction(Base):
+    """A rep's correction of one field of an extraction, kept beside the engine's reading: the
+    team's own future test data (exported as eval cases)."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_org_at", "org_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    # the engine's extraction that was corrected, and the confirmed reading that replaced it
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"))
+    confirmed_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(32))
+    original: Mapped[Any] = mapped_column(JSON, nullable=True)
+    corrected: Mapped[Any] = mapped_column(JSON, nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class ShareLink(Base):
+    """A link a rep shares with the customer: no account, an expiring token (only its hash is
+    kept), and a snapshot of the three core requirements with our response to each."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    items: Mapped[list[Any]] = mapped_column(JSON)  # [{field, requirement, response}]
+    lang: Mapped[str] = mapped_column(String(8))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ShareFeedback(Base):
+    """The customer's answer to one item of a shared link: confirmed, or needs adjustment."""
+
+    __tablename__ = "share_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))  # confirmed, needs_adjustment
+    comment: Mapped[str | None] = mapped_column(Text)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]

@@ -217,9 +217,12 @@ ORG_RECORDS = ("webhook", "message")
 
 
 def app_routes() -> list[tuple[str, RouteContext]]:
-    """Every HTTP route the app serves (with the dependencies its routers add), as "METHOD path"."""
+    """Every HTTP route the app serves (with the dependencies its routers add), as "METHOD path";
+    the workspace's pages (/app, /c) sign in with a session and have their own tests (tests/web)."""
     out: list[tuple[str, RouteContext]] = []
     for route in iter_route_contexts(create_app(None).routes):
+        if route.path == "/app" or route.path.startswith(("/app/", "/c/")):
+            continue
         if isinstance(route.original_route, APIRoute):
             out.extend((f"{method} {route.path}", route) for method in sorted(route.methods or ()))
     return out

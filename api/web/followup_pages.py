@@ -1,0 +1,409 @@
+"""The rep's ten-second follow-up: paste or dictate, check the pre-filled reading, correct, confirm."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import Select, select
+from starlette.concurrency import run_in_threadpool
+
+from api.web.auth import Viewer, ViewerDep
+from api.web.highlight import pieces
+from api.web.render import page
+from copilot import sharing
+from copilot.access import AccessRole, scope_customers
+from copilot.domain import FollowUpFields, QualityVerdict
+from copilot.errors import CopilotError, InvalidInput, NotFound
+from copilot.followups import corrections
+from copilot.followups.exports import call_from_text, chat_from_text
+from copilot.pipeline.customers import get_customer
+from copilot.schemas import FollowUpCreate, FollowUpPublic
+from copilot.store.models import Activity, Correction, Customer
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+
+MAX_CUSTOMERS_LISTED = 300
+
+
+# -- readings as the templates show them ---------------------------------------------------------
+
+
+def _reading_from_preview(fields: FollowUpFields, verdict: QualityVerdict) -> dict[str, Any]:
+    q = fields.quality
+    return {
+        "fields": {
+            "source_channel": fields.source_channel.value if fields.source_channel else None,
+            "first_contact_date": fields.first_contact_date.isoformat()
+            if fields.first_contact_date
+            else None,
+            "stage": fields.stage.value if fields.stage else None,
+            "summary": fields.summary,
+            "next_follow_up_date": fields.next_follow_up_date.isoformat()
+            if fields.next_follow_up_date
+            else None,
+        },
+        "evidence": {k: e.quote for k, e in fields.evidence.items()},
+        "quality": {
+            "discovery_3plus": verdict.discovery_3plus,
+            "pain_2min": verdict.pain_2min,
+            "next_step": verdict.next_step,
+            "high_quality": verdict.high_quality,
+        },
+        "quality_evidence": {
+            "discovery_3plus": [e.quote for e in q.discovery_questions],
+            "pain_2min": [e.quote for e in q.pain_evidence],
+            "next_step": [q.next_step.quote] if q.next_step else [],
+        },
+        "signal_set": {h.signal.value for h in fields.signals},
+        "signal_quotes": {h.signal.value: h.evidence.quote for h in fields.signals},
+    }
+
+
+def _spans_from_preview(fields: FollowUpFields) -> list[tuple[int, int, str]]:
+    q = fields.quality
+    spans = [(e.start, e.end, k) for k, e in fields.evidence.items()]
+    spans += [(e.start, e.end, "q_discovery_3plus") for e in q.discovery_questions]
+    spans += [(e.start, e.end, "q_pain_2min") for e in q.pain_evidence]
+    if q.next_step is not None:
+        spans.append((q.next_step.start, q.next_step.end, "q_next_step"))
+    spans += [(h.evidence.start, h.evidence.end, f"sig:{h.signal.value}") for h in fields.signals]
+    return spans
+
+
+def _reading_from_stored(fu: FollowUpPublic, quality: dict[str, Any]) -> dict[str, Any] | None:
+    if fu.fields is None or fu.quality is None:
+        return None
+    f = fu.fields
+    return {
+        "fields": {
+            "source_channel": f.source_channel.value if f.source_channel else None,
+            "first_contact_date": f.first_contact_date.isoformat() if f.first_contact_date else None,
+            "stage": f.stage.value if f.stage else None,
+            "summary": f.summary,
+            "next_follow_up_date": f.next_follow_up_date.isoformat() if f.next_follow_up_date else None,
+        },
+        "evidence": {k: e.quote for k, e in fu.evidence.items()},
+        "quality": {
+            "discovery_3plus": fu.quality.discovery_3plus,
+            "pain_2min": fu.quality.pain_2min,
+            "next_step": fu.quality.next_step_agreed,
+            "high_quality": fu.quality.high_quality,
+        },
+        "quality_evidence": {
+            "discovery_3plus": fu.quality.discovery_questions,
+            "pain_2min": [e["quote"] for e in quality.get("pain_evidence", [])],
+            "next_step": [fu.quality.next_step] if fu.quality.next_step else [],
+        },
+        "signal_set": {s.signal.value for s in fu.signals},
+        "signal_quotes": {s.signal.value: s.quote for s in fu.signals if s.quote},
+    }
+
+
+def _spans_from_stored(fu: FollowUpPublic, quality: dict[str, Any]) -> list[tuple[int, int, str]]:
+    spans = [(e.start, e.end, k) for k, e in fu.evidence.items()]
+    spans += [(e["start"], e["end"], "q_discovery_3plus") for e in quality.get("discovery_questions", [])]
+    spans += [(e["start"], e["end"], "q_pain_2min") for e in quality.get("pain_evidence", [])]
+    if step := quality.get("next_step"):
+        spans.append((step["start"], step["end"], "q_next_step"))
+    spans += [(s.start, s.end, f"sig:{s.signal.value}") for s in fu.signals if s.quote]
+    return spans
+
+
+# -- the form ------------------------------------------------------------------------------------
+
+
+def _customers(v: Viewer, chosen: str | None) -> list[dict[str, str]]:
+    with v.runtime.sessions() as session:
+        stmt = scope_customers(cast("Select[Any]", select(Customer.external_id, Customer.name)), v.principal)
+        rows = session.execute(
+            stmt.order_by(Customer.last_activity_at.desc().nulls_last(), Customer.id).limit(
+                MAX_CUSTOMERS_LISTED
+            )
+        ).all()
+        listed = [{"id": r[0], "name": r[1]} for r in rows]
+        if chosen and all(c["id"] != chosen for c in listed):
+            try:
+                c = get_customer(session, v.principal, chosen)
+                listed.insert(0, {"id": c.external_id, "name": c.name})
+            except NotFound:
+                pass
+    return listed
+
+
+def _inbox(v: Viewer) -> dict[str, Any]:
+    now = v.runtime.clock.now()
+    with v.runtime.sessions() as session:
+        calls = corrections.calls_to_wrap_up(session, v.principal, now=now)
+        visible = None
+        if not v.principal.sees_everything:
+            visible = list(session.scalars(scope_customers(select(Customer.id), v.principal)))
+        feedback = sharing.feedback_for(session, v.principal.org_id, visible, limit=10)
+        call_rows = [{"id": a.external_id, "customer": a.customer.name, "at": a.at} for a in calls]
+    return {"calls": call_rows, "feedback": feedback}
+
+
+def _new_form(
+    request: Request, v: Viewer, *, customer: str | None, kind: str = "dictation", text: str = "",
+    error: str | None = None, status_code: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    return page(
+        request,
+        "followup_new.html",
+        {
+            "viewer": v,
+            "customers": _customers(v, customer),
+            "chosen": customer,
+            "kind": kind,
+            "text": text,
+            "error": error,
+            "max_chars": v.runtime.settings.max_input_chars,
+            **_inbox(v),
+        },
+        lang=v.lang,
+        status_code=status_code,
+    )
+
+
+@router.get("/followups/new")
+def new_followup(request: Request, v: ViewerDep, customer: str | None = None) -> HTMLResponse:
+    return _new_form(request, v, customer=customer)
+
+
+def _payload(kind: str, text: str, reference: datetime, rep_name: str | None) -> dict[str, Any]:
+    if kind == "chat":
+        return chat_from_text(text, reference, rep_name)
+    if kind == "call":
+        return call_from_text(text, rep_name)
+    if kind == "dictation":
+        return {"kind": "dictation", "text": text}
+    raise InvalidInput(f"unknown kind {kind!r}: dictation, chat or call")
+
+
+@router.post("/followups/preview")
+async def preview_followup(
+    request: Request,
+    v: ViewerDep,
+    customer: Annotated[str, Form(max_length=64)],
+    text: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "dictation",
+    csrf: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    v.check(csrf)
+    reference = v.runtime.clock.now().astimezone(v.runtime.settings.tz)
+    try:
+        if not text.strip():
+            raise InvalidInput("the note is empty: paste, type or dictate what happened")
+        payload = _payload(kind, text, reference, v.principal.user_external_id)
+        request_model = FollowUpCreate.model_validate(
+            {"customer_id": customer, "input": payload, "reference_time": reference}
+        )
+        fields, verdict, interaction = await run_in_threadpool(
+            v.runtime.followups.preview, v.principal, request_model
+        )
+        with v.runtime.sessions() as session:
+            customer_row = get_customer(session, v.principal, customer)
+            customer_view = {"id": customer_row.external_id, "name": customer_row.name}
+    except (CopilotError, ValidationError) as exc:
+        message = exc.message if isinstance(exc, CopilotError) else str(exc)
+        status = exc.status if isinstance(exc, CopilotError) else 422
+        return _new_form(
+            request, v, customer=customer, kind=kind, text=text, error=message, status_code=status
+        )
+    hidden = {
+        "customer": customer,
+        "payload": json.dumps(payload, ensure_ascii=False),
+        "reference_time": reference.isoformat(),
+        "submission": secrets.token_hex(8),
+    }
+    return page(
+        request,
+        "followup_review.html",
+        {
+            "viewer": v,
+            "customer": customer_view,
+            "pieces": pieces(interaction.text, _spans_from_preview(fields)),
+            "reading": _reading_from_preview(fields, verdict),
+            "hidden": hidden,
+            "action": "/app/followups/confirm",
+        },
+        lang=v.lang,
+    )
+
+
+def _confirmed(form: dict[str, Any], signals: list[str]) -> corrections.Confirmed:
+    return corrections.Confirmed(
+        fields={name: form.get(name) or None for name in corrections.FIELDS},
+        quality={flag: bool(form.get(f"q_{flag}")) for flag in corrections.QUALITY_FLAGS},
+        signals=signals,
+    )
+
+
+async def _form(request: Request) -> tuple[dict[str, Any], list[str]]:
+    data = await request.form()
+    single = {k: v for k, v in data.items() if isinstance(v, str)}
+    signals = [s for s in data.getlist("signals") if isinstance(s, str)]
+    return single, signals
+
+
+@router.post("/followups/confirm")
+async def confirm_new_followup(request: Request, v: ViewerDep) -> Response:
+    form, signals = await _form(request)
+    v.check(form.get("csrf"))
+    try:
+        payload = json.loads(form.get("payload") or "")
+        reference = datetime.fromisoformat(form.get("reference_time") or "")
+    except ValueError:
+        raise InvalidInput("the form lost its note; read the note again") from None
+    if reference.tzinfo is None or abs(reference - v.runtime.clock.now()) > timedelta(days=1):
+        raise InvalidInput("the reading is out of date; read the note again")
+    submission = form.get("submission") or ""
+    create = FollowUpCreate.model_validate(
+        {
+            "id": f"web_{submission}" if submission.isalnum() else None,
+            "customer_id": form.get("customer"),
+            "input": payload,
+            "reference_time": reference,
+        }
+    )
+    stored = await run_in_threadpool(v.runtime.followups.submit, v.principal, create)
+    if stored.status != "extracted":
+        return RedirectResponse(f"/app/followups/{stored.id}", status_code=303)
+    return await _confirm(v, stored.id, form, signals)
+
+
+@router.post("/followups/{followup_id}/confirm")
+async def confirm_followup(request: Request, followup_id: str, v: ViewerDep) -> Response:
+    form, signals = await _form(request)
+    v.check(form.get("csrf"))
+    return await _confirm(v, followup_id, form, signals)
+
+
+async def _confirm(v: Viewer, followup_id: str, form: dict[str, Any], signals: list[str]) -> Response:
+    def run() -> corrections.ConfirmResult:
+        with v.runtime.sessions.begin() as session:
+            return corrections.confirm(
+                session, v.principal, followup_id, _confirmed(form, signals), now=v.runtime.clock.now()
+            )
+
+    result = await run_in_threadpool(run)
+    return RedirectResponse(
+        f"/app/followups/{followup_id}?saved=1&corrected={len(result.corrections)}", status_code=303
+    )
+
+
+@router.get("/followups/{followup_id}")
+def view_followup(
+    request: Request, followup_id: str, v: ViewerDep, saved: int = 0, corrected: int = 0
+) -> HTMLResponse:
+    fu = v.runtime.followups.get(v.principal, followup_id)
+    with v.runtime.sessions() as session:
+        activity = session.scalar(
+            select(Activity).where(Activity.org_id == v.principal.org_id, Activity.external_id == followup_id)
+        )
+        assert activity is not None  # get() found it
+        quality = activity.extractions[-1].quality if activity.extractions else {}
+        # the spans point into the text the engine read, which the rep's reading keeps
+        engine_reading = next(
+            (e for e in reversed(activity.extractions) if e.engine != corrections.REP_ENGINE), None
+        )
+        if engine_reading is not None:
+            quality = {**engine_reading.quality, "verdict": quality.get("verdict", {})}
+        rows = session.scalars(
+            select(Correction).where(Correction.activity_id == activity.id).order_by(Correction.id)
+        ).all()
+        fixes = [
+            {"field": c.field, "original": c.original, "corrected": c.corrected, "created_at": c.created_at}
+            for c in rows
+        ]
+        customer_name = activity.customer.name
+    return page(
+        request,
+        "followup_view.html",
+        {
+            "viewer": v,
+            "fu": fu,
+            "customer_name": customer_name,
+            "pieces": pieces(fu.text, _spans_from_stored(fu, quality)),
+            "reading": _reading_from_stored(fu, quality),
+            "corrections": fixes,
+            "saved": saved,
+            "corrected": corrected,
+            "note": fu.engine.note
+            if fu.engine and saved and fu.engine.note and "lock" in fu.engine.note
+            else None,
+        },
+        lang=v.lang,
+    )
+
+
+# -- a logged call's two-field wrap-up -----------------------------------------------------------
+
+
+def _call(v: Viewer, call_id: str) -> tuple[dict[str, Any], str, str | None]:
+    with v.runtime.sessions() as session:
+        activity = session.scalar(
+            select(Activity).where(Activity.org_id == v.principal.org_id, Activity.external_id == call_id)
+        )
+        if activity is None or activity.kind != "call":
+            raise NotFound(f"no call {call_id!r}")
+        customer = get_customer(session, v.principal, activity.customer.external_id, with_deals=True)
+        stage = None
+        if activity.deal_id is not None:
+            stage = next((d.stage for d in customer.deals if d.id == activity.deal_id), None)
+        elif customer.deals:
+            stage = customer.deals[-1].stage
+        view = {"id": activity.external_id, "at": activity.at, "text": activity.text}
+        return view, customer.name, stage
+
+
+@router.get("/calls/{call_id}")
+def call_wrapup_form(request: Request, call_id: str, v: ViewerDep) -> HTMLResponse:
+    call, name, stage = _call(v, call_id)
+    return page(
+        request,
+        "call_wrapup.html",
+        {"viewer": v, "call": call, "customer_name": name, "current_stage": stage},
+        lang=v.lang,
+    )
+
+
+@router.post("/calls/{call_id}")
+def call_wrapup(
+    request: Request,
+    call_id: str,
+    v: ViewerDep,
+    stage: Annotated[str, Form()],
+    summary: Annotated[str, Form(max_length=300)],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    v.check(csrf)
+    try:
+        with v.runtime.sessions.begin() as session:
+            corrections.wrap_up_call(session, v.principal, call_id, stage, summary, now=v.runtime.clock.now())
+    except InvalidInput as exc:
+        call, name, current = _call(v, call_id)
+        return page(
+            request,
+            "call_wrapup.html",
+            {
+                "viewer": v,
+                "call": call,
+                "customer_name": name,
+                "current_stage": current,
+                "error": exc.message,
+            },
+            lang=v.lang,
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/app/followups/{call_id}?saved=1", status_code=303)
+
+
+def home_for(v: Viewer) -> str:
+    """Where a person lands: reps on the follow-up form, supervisors and admins on the brief."""
+    return "/app/followups/new" if v.principal.role is AccessRole.REP else "/app/brief"

@@ -1,0 +1,92 @@
+"""Signing in and out, the language switch, and each role's landing page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.runtime import Runtime
+from api.web import i18n
+from api.web.auth import PEOPLE, ViewerDep, lang_of, safe_next, secret_of
+from api.web.followup_pages import home_for
+from api.web.render import page
+from api.web.session import COOKIE_NAME, SESSION_LIFETIME, issue, secure_cookie
+from copilot.access import authenticate
+from copilot.errors import CopilotError
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+
+
+def _secure(request: Request, runtime: Runtime) -> bool:
+    return secure_cookie(runtime.settings) or request.url.scheme == "https"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    lang = lang_of(request)
+    return page(request, "login.html", {"next": safe_next(next), "error": None}, lang=lang)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    key: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2000)] = "/app",
+) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    lang = lang_of(request)
+    t = i18n.translator(lang)
+    now = runtime.clock.now()
+    try:
+        with runtime.sessions() as session:
+            principal = authenticate(session, key.strip(), now=now)
+    except CopilotError:
+        return page(
+            request,
+            "login.html",
+            {"next": safe_next(next), "error": t("bad_key")},
+            lang=lang,
+            status_code=401,
+        )
+    if principal.role not in PEOPLE:
+        return page(
+            request,
+            "login.html",
+            {"next": safe_next(next), "error": t("no_machine_keys")},
+            lang=lang,
+            status_code=403,
+        )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        COOKIE_NAME,
+        issue(secret_of(request.app, runtime), principal.key_id, now),
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request, runtime),
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(v: ViewerDep, csrf: Annotated[str, Form()] = "") -> Response:
+    v.check(csrf)
+    response = RedirectResponse("/app/login", status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+@router.get("/lang/{lang}")
+def switch_language(lang: str, next: str | None = None) -> Response:
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if lang in i18n.LANGS:
+        response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response
+
+
+@router.get("")
+def home(v: ViewerDep) -> Response:
+    return RedirectResponse(home_for(v), status_code=303)

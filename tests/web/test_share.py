@@ -1,0 +1,86 @@
+"""The customer's confirmation view: no account, an expiring token, three requirements, feedback
+that reaches the rep and the customer's file."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.runtime import Runtime
+from copilot import sharing
+from copilot.access import authenticate
+from copilot.store.models import Activity, ShareLink
+from tests.conftest import NOW, Org
+from tests.web.conftest import Browser, give_d1_a_contract
+
+
+def _share(web: Browser, org: Org) -> str:
+    web.sign_in(org.keys["r1"])
+    page = web.post("/app/deals/d1/share", {"csrf": web.csrf()})
+    assert page.status_code == 200, page.text
+    m = re.search(r'value="(http[^"]+/c/([^"]+))"', page.text)
+    assert m, page.text
+    return m[2]
+
+
+def test_the_customer_sees_three_requirements_and_our_response(
+    web: Browser, client: TestClient, runtime: Runtime, acme: Org
+) -> None:
+    give_d1_a_contract(client, acme)
+    token = _share(web, acme)
+    with runtime.sessions() as s:
+        assert s.scalar(select(ShareLink.token_hash)) != token  # only the hash is kept
+    web.client.cookies.clear()  # the customer has no account
+    page = web.get(f"/c/{token}")
+    assert page.status_code == 200
+    items = re.findall(r'<article class="item" id="item-(\d)">', page.text)
+    assert items == ["0", "1", "2"]
+    # the contract's reading is our response; nothing of the pipeline beyond the deal shows
+    assert "合同约定" in page.text and "孙厂长" not in page.text and "c3" not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_needs_adjustment_reaches_the_rep_and_the_file(
+    web: Browser, client: TestClient, runtime: Runtime, acme: Org
+) -> None:
+    give_d1_a_contract(client, acme)
+    token = _share(web, acme)
+    web.client.cookies.clear()
+    missing = web.post(f"/c/{token}/items/1", {"status": "needs_adjustment", "comment": " "})
+    assert missing.status_code == 422 and "adjust" in missing.text
+    r = web.post(f"/c/{token}/items/1", {"status": "needs_adjustment", "comment": "交期要缩短到30天"})
+    assert r.status_code == 303 and r.headers["location"] == f"/c/{token}?done=1"
+    assert "交期要缩短到30天" in web.get(f"/c/{token}").text
+    assert web.post(f"/c/{token}/items/7", {"status": "confirmed"}).status_code == 404
+    with runtime.sessions() as s:
+        note = s.scalar(select(Activity).where(Activity.kind == "feedback"))
+        assert note is not None and "交期要缩短到30天" in note.text and note.actor_role == "customer"
+    web.sign_in(acme.keys["r1"])
+    inbox = web.get("/app/followups/new").text
+    assert "交期要缩短到30天" in inbox
+    web.sign_in(acme.keys["r3"])  # another rep's customer: not in their inbox
+    assert "交期要缩短到30天" not in web.get("/app/followups/new").text
+
+
+def test_expired_and_unknown_links_show_nothing(
+    web: Browser, client: TestClient, runtime: Runtime, acme: Org
+) -> None:
+    give_d1_a_contract(client, acme)
+    with runtime.sessions.begin() as s:
+        rep = authenticate(s, acme.keys["r1"], now=NOW)
+        _, old = sharing.create_link(s, rep, "d1", now=NOW - timedelta(days=8), days=7)
+    gone = web.get(f"/c/{old}")
+    assert gone.status_code == 410 and 'id="gone"' in gone.text and "合同约定" not in gone.text
+    assert web.post(f"/c/{old}/items/0", {"status": "confirmed"}).status_code == 410
+    assert web.get("/c/not-a-token").status_code == 404
+
+
+def test_a_deal_without_requirements_has_nothing_to_share(web: Browser, acme: Org) -> None:
+    web.sign_in(acme.keys["r1"])
+    r = web.post("/app/deals/d1/share", {"csrf": web.csrf()})
+    assert r.status_code == 422 and "requirements" in r.text
+    web.sign_in(acme.keys["r3"])
+    assert web.post("/app/deals/d1/share", {"csrf": web.csrf()}).status_code == 404  # not their deal
