@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck pytest eval bench clean
+.PHONY: run test setup browser lint typecheck pytest eval bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Debian's chromium (and a Chinese font) for the browser tests (Playwright drives it through its executable path;
+# nothing is downloaded by Playwright itself)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && $(APT_INSTALL) >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo $(APT_INSTALL) >/dev/null; \
+	  else echo "chromium is not installed and cannot be installed here: the browser tests will skip"; fi; }
+
 # the suite, then its storage, retrieval and API tests again on PostgreSQL and a Chroma server
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/pytest -q
 	$(BIN)/python -m tests.real_backends
 
@@ -51,6 +60,9 @@ eval: $(STAMP)
 	$(BIN)/copilot eval suggest $(EVAL)/dev/suggest.jsonl --out var/preds/suggest-dev.jsonl
 	$(BIN)/copilot eval suggest evaluators/data/suggest-blind1.jsonl --out var/preds/suggest-blind1.jsonl
 	$(BIN)/copilot eval suggest evaluators/data/suggest-holdout.jsonl --out var/preds/suggest-holdout.jsonl
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.e2e.screenshots docs/screenshots
 
 bench: $(STAMP)
 	$(BIN)/copilot bench ingest -n 3000

@@ -13,6 +13,7 @@ from api.web.auth import Viewer, ViewerDep
 from api.web.render import page
 from copilot.access import AccessRole
 from copilot.errors import CopilotError, Forbidden
+from copilot.risks.service import TITLES
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -50,7 +51,12 @@ def brief_data(v: Viewer) -> dict[str, Any]:
                 ],
             }
         )
-    return {"brief": brief, "risks": risks, "funnels": reps, "radars": radars}
+    i = 0 if v.lang == "zh" else 1
+    rules = [
+        {"rule": rule, "count": n, "title": TITLES.get(rule, (rule, rule))[i]}
+        for rule, n in risks["counts"].items()
+    ]
+    return {"brief": brief, "risks": risks, "rules": rules, "funnels": reps, "radars": radars}
 
 
 @router.get("/brief")

@@ -60,6 +60,16 @@ def customers(
     )
 
 
+def _shown(name: str, value: Any, zh: bool) -> str | None:
+    """A field's value in words; free text (exclusions, clauses) as its first 160 characters."""
+    if value is None:
+        return None
+    if isinstance(value, dict) and set(value) <= {"text", "quote"} and value:
+        text = " ".join(str(next(iter(value.values()))).split())
+        return text if len(text) <= 160 else text[:159] + "…"
+    return describe_value(name, value, zh)
+
+
 def _contract_rows(contract: dict[str, Any], requirements: dict[str, Any], zh: bool) -> list[dict[str, Any]]:
     """Every one of the 12 fields: what was required, what the contract says, and the difference."""
     differences = {d["field"]: d for d in contract.get("differences", [])}
@@ -72,8 +82,8 @@ def _contract_rows(contract: dict[str, Any], requirements: dict[str, Any], zh: b
             {
                 "field": name,
                 "label": field_label(name, zh),
-                "required": describe_value(name, required, zh) if required is not None else None,
-                "contract": describe_value(name, said, zh) if said is not None else None,
+                "required": _shown(name, required, zh),
+                "contract": _shown(name, said, zh),
                 "differs": diff is not None,
                 "finding": diff["finding"] if diff else None,
                 "reason": diff["reason"] if diff else None,

@@ -29,6 +29,7 @@ from copilot.store.models import Activity, Correction, Customer
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 MAX_CUSTOMERS_LISTED = 300
+PROVENANCE = ("crm", "interaction_date", "rep")  # where a value without a quote came from
 
 
 # -- readings as the templates show them ---------------------------------------------------------
@@ -49,6 +50,7 @@ def _reading_from_preview(fields: FollowUpFields, verdict: QualityVerdict) -> di
             else None,
         },
         "evidence": {k: e.quote for k, e in fields.evidence.items()},
+        "provenance": {k: v for k, v in fields.provenance.items() if v in PROVENANCE},
         "quality": {
             "discovery_3plus": verdict.discovery_3plus,
             "pain_2min": verdict.pain_2min,
@@ -76,7 +78,9 @@ def _spans_from_preview(fields: FollowUpFields) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _reading_from_stored(fu: FollowUpPublic, quality: dict[str, Any]) -> dict[str, Any] | None:
+def _reading_from_stored(
+    fu: FollowUpPublic, quality: dict[str, Any], provenance: dict[str, str]
+) -> dict[str, Any] | None:
     if fu.fields is None or fu.quality is None:
         return None
     f = fu.fields
@@ -89,6 +93,7 @@ def _reading_from_stored(fu: FollowUpPublic, quality: dict[str, Any]) -> dict[st
             "next_follow_up_date": f.next_follow_up_date.isoformat() if f.next_follow_up_date else None,
         },
         "evidence": {k: e.quote for k, e in fu.evidence.items()},
+        "provenance": {k: v for k, v in provenance.items() if v in PROVENANCE},
         "quality": {
             "discovery_3plus": fu.quality.discovery_3plus,
             "pain_2min": fu.quality.pain_2min,
@@ -308,6 +313,9 @@ def view_followup(
         )
         assert activity is not None  # get() found it
         quality = activity.extractions[-1].quality if activity.extractions else {}
+        provenance = (
+            dict(activity.extractions[-1].fields.get("provenance") or {}) if activity.extractions else {}
+        )
         # the spans point into the text the engine read, which the rep's reading keeps
         engine_reading = next(
             (e for e in reversed(activity.extractions) if e.engine != corrections.REP_ENGINE), None
@@ -330,7 +338,7 @@ def view_followup(
             "fu": fu,
             "customer_name": customer_name,
             "pieces": pieces(fu.text, _spans_from_stored(fu, quality)),
-            "reading": _reading_from_stored(fu, quality),
+            "reading": _reading_from_stored(fu, quality, provenance),
             "corrections": fixes,
             "saved": saved,
             "corrected": corrected,

@@ -57,6 +57,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "evidence": ("依据", "Evidence"),
     "no_evidence": ("原文中无依据", "No evidence in the text"),
     "none": ("无", "none"),
+    "from_crm": ("来自客户档案（CRM）", "From the customer record (CRM)"),
+    "from_interaction_date": ("本次互动的日期", "The date of this interaction"),
+    "from_rep": ("销售确认", "Confirmed by the rep"),
     "not_stated": ("未提及", "not stated"),
     "engine": ("识别引擎", "Engine"),
     "call_wrapup": ("通话后补记", "After the call"),
@@ -121,6 +124,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status": ("状态", "Status"),
     "since": ("起始", "Since"),
     "rule": ("规则", "Rule"),
+    "field": ("字段", "Field"),
+    "required": ("客户要求", "Required"),
+    "in_contract": ("合同约定", "Contract says"),
     "skip_to_content": ("跳到正文", "Skip to content"),
 }
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from api.web import i18n
@@ -38,15 +39,23 @@ def _tojson(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above for a script context
 
 
-def _day(value: Any) -> str:
-    if value is None:
+@pass_context
+def _day(context: Context, value: Any) -> str:
+    """A date as YYYY-MM-DD; a time as YYYY-MM-DD HH:MM in the team's time zone."""
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str) and "T" in value:
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        tz = context.get("tz")
+        at: datetime = value.astimezone(tz) if value.tzinfo is not None and tz is not None else value
+        return at.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return text[:16].replace("T", " ") if "T" in text else text
+    return str(value)
 
 
 def _money(value: Any) -> str:
@@ -82,6 +91,7 @@ def page(
         "channels": list(i18n.CHANNELS),
         "signals": list(i18n.SIGNALS),
         "path": request.url.path,
+        "tz": request.app.state.runtime.settings.tz if request.app.state.runtime is not None else None,
         **context,
     }
     html = _env.get_template(template).render(values)
