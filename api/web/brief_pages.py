@@ -17,7 +17,7 @@ from copilot.risks.service import TITLES
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
-MAX_RADARS = 8
+RADARS_PER_PAGE = 6
 NUMBERS = ("new_quality_leads", "overdue_since_yesterday", "health_change")
 
 
@@ -27,18 +27,31 @@ def _supervising(v: Viewer) -> None:
 
 
 def brief_data(v: Viewer) -> dict[str, Any]:
+    """The brief's numbers, risk board and funnels; the radars load after the page (`/app/radars`)."""
     rt, p = v.runtime, v.principal
-    brief = rt.rhythm.brief(p)
-    risks = rt.risks.risks(p, lang=v.lang, limit=10)
-    funnel = rt.risks.funnel(p)
-    reps = sorted(funnel["reps"], key=lambda r: (not r["flagged"], r["rep_id"]))
+    brief = rt.rhythm.brief(p, with_funnels=True)
+    risks = rt.risks.risks(p, lang=v.lang, limit=1)
+    i = 0 if v.lang == "zh" else 1
+    rules = [
+        {"rule": rule, "count": n, "title": TITLES.get(rule, (rule, rule))[i]}
+        for rule, n in risks["counts"].items()
+    ]
+    funnels = sorted(brief["funnels"], key=lambda r: (not r["flagged"], r["rep_id"]))
+    return {"brief": brief, "risks": risks, "rules": rules, "funnels": funnels}
+
+
+def radar_data(v: Viewer, page_no: int) -> dict[str, Any]:
+    """A page of the reps' radars, reps with a flagged funnel drop first."""
+    rt, p = v.runtime, v.principal
+    reps = sorted(rt.risks.funnel(p)["reps"], key=lambda r: (not r["flagged"], r["rep_id"]))
+    chosen = reps[(page_no - 1) * RADARS_PER_PAGE : page_no * RADARS_PER_PAGE]
     radars = []
-    for rep in reps[:MAX_RADARS]:
-        radar = rt.collab.radar(p, rep["rep_id"])
+    for rep, radar in zip(chosen, rt.collab.radars(p, [r["rep_id"] for r in chosen]), strict=True):
         radars.append(
             {
                 "rep_id": rep["rep_id"],
                 "rep": rep["rep"],
+                "flagged": rep["flagged"],
                 "dimensions": [
                     {
                         "key": d["key"],
@@ -51,12 +64,7 @@ def brief_data(v: Viewer) -> dict[str, Any]:
                 ],
             }
         )
-    i = 0 if v.lang == "zh" else 1
-    rules = [
-        {"rule": rule, "count": n, "title": TITLES.get(rule, (rule, rule))[i]}
-        for rule, n in risks["counts"].items()
-    ]
-    return {"brief": brief, "risks": risks, "rules": rules, "funnels": reps, "radars": radars}
+    return {"radars": radars, "page_no": page_no, "pages": max(1, -(-len(reps) // RADARS_PER_PAGE))}
 
 
 @router.get("/brief")
@@ -82,6 +90,19 @@ def brief_number(
          "trend": data["health_trend"]},
         lang=v.lang,
     )  # fmt: skip
+
+
+@router.get("/radars")
+def radars(
+    request: Request,
+    v: ViewerDep,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=1000)] = 1,
+    fragment: bool = False,
+) -> HTMLResponse:
+    """The reps' capability radars with their inputs; `fragment` is the part the brief loads."""
+    _supervising(v)
+    template = "_radars.html" if fragment else "radars.html"
+    return page(request, template, {"viewer": v, **radar_data(v, page_no)}, lang=v.lang)
 
 
 @router.get("/risks")

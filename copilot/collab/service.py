@@ -403,6 +403,19 @@ class CollabService:
             ko.sync_kickoffs(session, principal.org_id, now)
             return rep_radar(session, principal.org_id, user, span)
 
+    def radars(
+        self, principal: Principal, rep_ids: list[str], *, month: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Several people's radars for one month, read in one transaction (the brief's row)."""
+        now = self.clock.now()
+        span = parse_month(month, now, self.tz)
+        with self.sessions.begin() as session:
+            users = [user_by_ext(session, principal.org_id, rep_id, what="rep") for rep_id in rep_ids]
+            for user in users:
+                self._check_rep_scope(principal, user)
+            ko.sync_kickoffs(session, principal.org_id, now)
+            return [rep_radar(session, principal.org_id, user, span) for user in users]
+
     @staticmethod
     def _check_rep_scope(principal: Principal, user: User) -> None:
         """A rep sees their own radar, a supervisor their team's, admins and integrations anyone's."""

@@ -113,6 +113,10 @@ class DealRow:
     def exists(self, as_of: datetime) -> bool:
         return self._entry(as_of) >= 0
 
+    def changes_after(self, at: datetime) -> bool:
+        """Whether the deal's stage history has an entry after `at` (else its stage is settled)."""
+        return bool(self._times) and self._times[-1] > at
+
     def stage_at(self, as_of: datetime) -> Stage | None:
         i = self._entry(as_of)
         return self.history[i][0] if i >= 0 else None

@@ -29,7 +29,7 @@ from copilot.pipeline.snapshot import ACTIVITY_KINDS, PipelineSnapshot, from_epo
 from copilot.policies import Policy
 from copilot.risks.funnel import funnel_report
 from copilot.risks.rules import evaluate, stale_customers, stuck_deals
-from copilot.risks.scores import deal_health, open_deals
+from copilot.risks.scores import deal_health
 from copilot.store.models import Activity, Extraction
 
 STAGE_ZH = {
@@ -144,12 +144,32 @@ def health_trend(
     today = as_of.astimezone(tz).date()
     points: list[dict[str, Any]] = []
     values: dict[date, dict[int, float]] = {}
-    for back in range(7, -1, -1):
-        day = today - timedelta(days=back)
-        at = as_of if back == 0 else day_bounds(day, tz)[1]
-        weighted = {
-            d: deal_health(snap, d, policy.health).weighted_value for d in open_deals(snap, at, visible)
-        }
+    health: dict[int, float] = {}  # a deal's weighted value does not depend on the day
+
+    def weighted_value(d: int) -> float:
+        if d not in health:
+            health[d] = deal_health(snap, d, policy.health).weighted_value
+        return health[d]
+
+    days = [today - timedelta(days=back) for back in range(7, -1, -1)]
+    ends = [(day, as_of if day == today else day_bounds(day, tz)[1]) for day in days]
+    open_on: dict[date, list[int]] = {day: [] for day, _ in ends}
+    first_end = ends[0][1]
+    for c in sorted(visible):
+        for d in snap.customers[c].deals:
+            deal = snap.deals[d]
+            if not deal.changes_after(first_end):  # settled before the week: one lookup for all days
+                stage = deal.stage_at(first_end)
+                if stage is not None and stage.is_open:
+                    for day, _ in ends:
+                        open_on[day].append(d)
+                continue
+            for day, at in ends:
+                stage = deal.stage_at(at)
+                if stage is not None and stage.is_open:
+                    open_on[day].append(d)
+    for day, _ in ends:
+        weighted = {d: weighted_value(d) for d in open_on[day]}
         values[day] = weighted
         points.append(
             {
@@ -193,8 +213,11 @@ def brief(
     as_of: datetime,
     tz: tzinfo,
     policy: Policy,
+    *,
+    with_funnels: bool = False,
 ) -> dict[str, Any]:
-    """The one-page brief: three numbers with their records, and the reps' funnel drops."""
+    """The one-page brief: three numbers with their records, and the reps' funnel drops (and
+    every rep's funnel, when asked)."""
     leads = new_quality_leads(session, snap, visible, as_of, tz)
     overdue = overdue_since_yesterday(snap, visible, as_of, tz, policy)
     trend = health_trend(snap, visible, as_of, tz, policy)
@@ -211,7 +234,7 @@ def brief(
         for f in funnels
         if f["flagged"]
     ]
-    return {
+    out = {
         "day": day.isoformat(),
         "as_of": as_of.isoformat(),
         "numbers": {
@@ -225,6 +248,9 @@ def brief(
         "funnel_drops": drops,
         "reps": len(funnels),
     }
+    if with_funnels:
+        out["funnels"] = funnels
+    return out
 
 
 def patrol(

@@ -75,12 +75,24 @@ class RhythmService:
         visible = visible_customers(snap, principal)
         return snap, policy, visible, visible_reps(snap, principal, visible)
 
-    def brief(self, principal: Principal, *, as_of: datetime | None = None) -> dict[str, Any]:
-        """The one-page brief for the caller's scope."""
+    def brief(
+        self, principal: Principal, *, as_of: datetime | None = None, with_funnels: bool = False
+    ) -> dict[str, Any]:
+        """The one-page brief for the caller's scope; `with_funnels` adds every rep's funnel
+        (`funnels`), not only the flagged drops."""
         as_of = as_of or self.clock.now()
         with self.sessions() as session:
             snap, policy, visible, reps = self._scope(session, principal)
-            return jobs.brief(session, snap, visible, reps, as_of, policy_zone(policy, self.tz), policy)
+            return jobs.brief(
+                session,
+                snap,
+                visible,
+                reps,
+                as_of,
+                policy_zone(policy, self.tz),
+                policy,
+                with_funnels=with_funnels,
+            )
 
     def patrol(self, principal: Principal, *, as_of: datetime | None = None) -> dict[str, Any]:
         as_of = as_of or self.clock.now()

@@ -224,6 +224,10 @@ def test_brief_numbers_and_the_ask_box_open_their_records(web: Browser, acme: Or
         assert f'href="/app/brief/{number}"' in brief.text
         assert web.get(f"/app/brief/{number}").status_code == 200
     assert 'href="/app/risks?rule=stale_customer"' in brief.text
+    assert 'data-src="/app/radars?fragment=1"' in brief.text  # the radars load after the numbers
+    radars = web.get("/app/radars?fragment=1").text
+    assert "<html" not in radars and radars.count('data-radar="') == 2  # r1 and r3 (small pipeline)
+    assert "商务谈判" in radars and "negotiation_rounds" in radars  # each score with its inputs
     board = web.get("/app/risks?rule=stale_customer").text
     assert 'href="/app/customers/c1"' in board and 'href="/app/followups/a1"' in board
     answer = web.get("/app/ask", params={"q": "哪些意向以上客户72小时没跟进？"}).text

@@ -131,5 +131,15 @@
       radars[i].setAttribute("data-drawn", "1");
     }
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", charts); } else { charts(); }
+  // the brief's radars arrive after the page: its numbers never wait for them
+  function slots() {
+    var slot = byId("radars-slot");
+    if (!slot || !window.fetch) { charts(); return; }
+    fetch(slot.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) { slot.innerHTML = html; charts(); })
+      .catch(function () { charts(); });
+  }
+  function ready() { if (byId("radars-slot")) { charts(); slots(); } else { charts(); } }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();
