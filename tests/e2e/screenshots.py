@@ -1,6 +1,6 @@
 """Screenshots of every workspace page at desktop and phone widths (`make screenshots`).
 
-    python -m tests.e2e.screenshots docs/screenshots
+python -m tests.e2e.screenshots docs/screenshots
 """
 
 from __future__ import annotations
