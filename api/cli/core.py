@@ -64,6 +64,9 @@ def serve(
         import subprocess
 
         subprocess.run([sys.executable, "-m", "api.cli.main", "demo"], check=True)
+    shown = host or settings.host
+    shown = "127.0.0.1" if shown in ("0.0.0.0", "::") else shown  # noqa: S104 - naming the bind address
+    console.print(f"workspace: http://{shown}:{port or settings.port}/app (API docs: /docs)", highlight=False)
     if workers > 1:
         from api.cli.workers import serve_workers
 
