@@ -27,6 +27,9 @@ PATHS = [
     "tests/test_importer.py",
     "tests/test_postgres.py",
     "tests/test_workers.py",
+    "tests/web",
+    "tests/test_corrections.py",
+    "tests/test_personal_data.py",
 ]
 
 
