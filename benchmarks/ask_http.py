@@ -21,10 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.pipeline_gen import load_generated
+from benchmarks.pipeline_gen import generated_database
 from copilot.access import AccessRole, create_api_key
-from copilot.store.database import make_engine, make_session_factory
-from copilot.store.migrate import upgrade
 
 
 def _questions(names: list[str], teams: tuple[str, ...]) -> list[str]:
@@ -119,25 +117,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None, help="keep and reuse this SQLite file")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="ask-bench-"))
-    db_path = args.db or workdir / "bench.db"
-    url = f"sqlite:///{db_path.resolve()}"
-    engine = make_engine(url)
-    upgrade(engine)
-    sessions = make_session_factory(engine)
+    url, sessions, org_id = generated_database(
+        args.db or workdir / "bench.db", deals=args.deals, activities=args.activities
+    )
     from sqlalchemy import select
 
     from copilot.store.models import Organization, User
 
     with sessions.begin() as session:
-        org = session.scalar(select(Organization).where(Organization.slug == "bench"))
-        if org is None:
-            started = time.perf_counter()
-            made = load_generated(session, "bench", deals=args.deals, activities=args.activities)
-            print(
-                f"generated {made['deals']:,} deals, {made['activities']:,} activities, "
-                f"{made['customers']:,} customers in {time.perf_counter() - started:.1f} s"
-            )
-            org = session.get(Organization, made["org_id"])
+        org = session.get(Organization, org_id)
         assert org is not None
         names = list(
             session.scalars(
@@ -145,7 +133,6 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
         _, key = create_api_key(session, org, AccessRole.ADMIN, now=org.created_at)
-    engine.dispose()
     server, client = start_service(url, workdir, key)
     try:
         questions = _questions(names, ("华东一组",))

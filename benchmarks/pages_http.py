@@ -22,10 +22,8 @@ import httpx
 from sqlalchemy import select
 
 from benchmarks.ask_http import _pct, _rss_mb, start_service
-from benchmarks.pipeline_gen import load_generated
+from benchmarks.pipeline_gen import generated_database
 from copilot.access import AccessRole, create_api_key
-from copilot.store.database import make_engine, make_session_factory
-from copilot.store.migrate import upgrade
 from copilot.store.models import Activity, Customer, Organization, User
 
 PAGE_GOAL_MS = 300
@@ -53,21 +51,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None, help="keep and reuse this SQLite file")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="pages-bench-"))
-    db_path = args.db or workdir / "bench.db"
-    url = f"sqlite:///{db_path.resolve()}"
-    engine = make_engine(url)
-    upgrade(engine)
-    sessions = make_session_factory(engine)
+    url, sessions, org_id = generated_database(
+        args.db or workdir / "bench.db", deals=args.deals, activities=args.activities
+    )
     with sessions.begin() as session:
-        org = session.scalar(select(Organization).where(Organization.slug == "bench"))
-        if org is None:
-            started = time.perf_counter()
-            made = load_generated(session, "bench", deals=args.deals, activities=args.activities)
-            print(
-                f"generated {made['deals']:,} deals, {made['activities']:,} activities, "
-                f"{made['customers']:,} customers in {time.perf_counter() - started:.1f} s"
-            )
-            org = session.get(Organization, made["org_id"])
+        org = session.get(Organization, org_id)
         assert org is not None
         _, supervisor = create_api_key(session, org, AccessRole.SUPERVISOR, now=org.created_at)
         rep = session.scalar(select(User).where(User.org_id == org.id, User.role == "rep").order_by(User.id))
@@ -90,7 +78,6 @@ def main(argv: list[str] | None = None) -> None:
             .limit(1)
         )
         _, admin_key = create_api_key(session, org, AccessRole.ADMIN, now=org.created_at)
-    engine.dispose()
     server, api = start_service(url, workdir, admin_key)
     base = str(api.base_url).rstrip("/")
     boss = _signed_in(base, supervisor)

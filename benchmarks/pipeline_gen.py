@@ -9,14 +9,18 @@ by solution, legal and finance staff over the last 180 days.
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.access import create_organization
 from copilot.domain import CONTACT_ROLES, INDUSTRIES, Channel, Stage
+from copilot.store.database import make_engine, make_session_factory
+from copilot.store.migrate import upgrade
 from copilot.store.models import (
     Activity,
     Contact,
@@ -341,3 +345,26 @@ def load_generated(
         "rep_names": [u["name"] for u in users[:reps]],
         "teams": TEAMS,
     }
+
+
+def generated_database(
+    db_path: Path, *, deals: int, activities: int, reps: int = 60
+) -> tuple[str, sessionmaker[Session], int]:
+    """A migrated SQLite file holding the generated pipeline as organization `bench`, made on the
+    first run and reused after (the benchmarks' `--db`); returns its URL, sessions and org id."""
+    url = f"sqlite:///{db_path.resolve()}"
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        org_id = session.scalar(select(Organization.id).where(Organization.slug == "bench"))
+        if org_id is None:
+            started = time.perf_counter()
+            made = load_generated(session, "bench", deals=deals, activities=activities, reps=reps)
+            print(
+                f"generated {made['deals']:,} deals, {made['activities']:,} activities, "
+                f"{made['customers']:,} customers, {made['reps']} reps "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            org_id = made["org_id"]
+    return url, sessions, int(org_id)

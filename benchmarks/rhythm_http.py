@@ -19,10 +19,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from benchmarks.ask_http import _pct, _rss_mb, start_service
-from benchmarks.pipeline_gen import load_generated
+from benchmarks.pipeline_gen import generated_database
 from copilot.access import AccessRole, create_api_key
-from copilot.store.database import make_engine, make_session_factory
-from copilot.store.migrate import upgrade
 from copilot.store.models import Customer, Organization
 
 
@@ -43,28 +41,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None, help="keep and reuse this SQLite file")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="rhythm-bench-"))
-    db_path = args.db or workdir / "bench.db"
-    url = f"sqlite:///{db_path.resolve()}"
-    engine = make_engine(url)
-    upgrade(engine)
-    sessions = make_session_factory(engine)
+    url, sessions, org_id = generated_database(
+        args.db or workdir / "bench.db", deals=args.deals, activities=args.activities, reps=args.reps
+    )
     with sessions.begin() as session:
-        org = session.scalar(select(Organization).where(Organization.slug == "bench"))
-        if org is None:
-            started = time.perf_counter()
-            made = load_generated(
-                session, "bench", deals=args.deals, activities=args.activities, reps=args.reps
-            )
-            print(
-                f"generated {made['deals']:,} deals, {made['activities']:,} activities, "
-                f"{made['customers']:,} customers, {made['reps']} reps "
-                f"in {time.perf_counter() - started:.1f} s"
-            )
-            org = session.get(Organization, made["org_id"])
+        org = session.get(Organization, org_id)
         assert org is not None
         customers = list(session.scalars(select(Customer.external_id).where(Customer.org_id == org.id)))
         _, key = create_api_key(session, org, AccessRole.ADMIN, now=org.created_at)
-    engine.dispose()
     server, client = start_service(url, workdir, key)
     try:
         rng = random.Random(3)
