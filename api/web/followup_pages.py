@@ -155,7 +155,7 @@ def _inbox(v: Viewer) -> dict[str, Any]:
 
 def _new_form(
     request: Request, v: Viewer, *, customer: str | None, kind: str = "dictation", text: str = "",
-    error: str | None = None, status_code: int = 200,
+    error: str | None = None, status_code: int = 200, new_customer: str = "",
 ) -> HTMLResponse:  # fmt: skip
     return page(
         request,
@@ -164,6 +164,7 @@ def _new_form(
             "viewer": v,
             "customers": _customers(v, customer),
             "chosen": customer,
+            "new_customer": new_customer,
             "kind": kind,
             "text": text,
             "error": error,
@@ -194,26 +195,32 @@ def _payload(kind: str, text: str, reference: datetime, rep_name: str | None) ->
 async def preview_followup(
     request: Request,
     v: ViewerDep,
-    customer: Annotated[str, Form(max_length=64)],
     text: Annotated[str, Form()],
+    customer: Annotated[str, Form(max_length=64)] = "",
+    new_customer: Annotated[str, Form(max_length=300)] = "",
     kind: Annotated[str, Form()] = "dictation",
     csrf: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     v.check(csrf)
     reference = v.runtime.clock.now().astimezone(v.runtime.settings.tz)
+    new_name = " ".join(new_customer.split())
     try:
         if not text.strip():
             raise InvalidInput("the note is empty: paste, type or dictate what happened")
+        if bool(customer) == bool(new_name):
+            raise InvalidInput("choose the customer, or give a new customer's name (one of the two)")
         payload = _payload(kind, text, reference, v.principal.user_external_id)
-        request_model = FollowUpCreate.model_validate(
-            {"customer_id": customer, "input": payload, "reference_time": reference}
-        )
+        who: dict[str, Any] = {"customer_id": customer} if customer else {"customer": {"name": new_name}}
+        request_model = FollowUpCreate.model_validate({**who, "input": payload, "reference_time": reference})
         fields, verdict, interaction = await run_in_threadpool(
             v.runtime.followups.preview, v.principal, request_model
         )
-        with v.runtime.sessions() as session:
-            customer_row = get_customer(session, v.principal, customer)
-            customer_view = {"id": customer_row.external_id, "name": customer_row.name}
+        if customer:
+            with v.runtime.sessions() as session:
+                customer_row = get_customer(session, v.principal, customer)
+                customer_view = {"id": customer_row.external_id, "name": customer_row.name}
+        else:
+            customer_view = {"id": "", "name": new_name}
     except (CopilotError, ValidationError) as exc:
         message = exc.message if isinstance(exc, CopilotError) else str(exc)
         status = exc.status if isinstance(exc, CopilotError) else 422
@@ -222,6 +229,7 @@ async def preview_followup(
         )
     hidden = {
         "customer": customer,
+        "new_customer": new_name,
         "payload": json.dumps(payload, ensure_ascii=False),
         "reference_time": reference.isoformat(),
         "submission": secrets.token_hex(8),
@@ -268,10 +276,14 @@ async def confirm_new_followup(request: Request, v: ViewerDep) -> Response:
     if reference.tzinfo is None or abs(reference - v.runtime.clock.now()) > timedelta(days=1):
         raise InvalidInput("the reading is out of date; read the note again")
     submission = form.get("submission") or ""
+    new_name = form.get("new_customer") or ""
+    who: dict[str, Any] = (
+        {"customer_id": form.get("customer")} if form.get("customer") else {"customer": {"name": new_name}}
+    )
     create = FollowUpCreate.model_validate(
         {
             "id": f"web_{submission}" if submission.isalnum() else None,
-            "customer_id": form.get("customer"),
+            **who,
             "input": payload,
             "reference_time": reference,
         }

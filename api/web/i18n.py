@@ -26,6 +26,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "lang_switch": ("English", "中文"),
     "customer": ("客户", "Customer"),
     "choose_customer": ("选择客户", "Choose a customer"),
+    "new_customer": ("或新客户名称", "Or a new customer's name"),
     "input_kind": ("记录类型", "Kind"),
     "kind_dictation": ("语音/文字笔记", "Dictated note"),
     "kind_chat": ("聊天记录", "Chat export"),

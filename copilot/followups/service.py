@@ -133,16 +133,21 @@ class FollowUpService:
     def preview(
         self, principal: Principal, request: FollowUpCreate
     ) -> tuple[FollowUpFields, QualityVerdict, Interaction]:
-        """Read an interaction about an existing customer in the caller's scope, storing nothing:
-        the reading, its quality verdict and the interaction its evidence spans point into."""
-        if request.customer_id is None:
-            raise InvalidInput("a preview reads a note about an existing customer: give customer_id")
+        """Read an interaction about a customer in the caller's scope (or a new one, by name),
+        storing nothing: the reading, its quality verdict and the interaction its evidence spans
+        point into."""
         interaction = self._interaction(request.input, request.reference_time or self.clock.now())
-        with self.sessions() as session:
-            customer = get_customer(session, principal, request.customer_id, with_deals=True)
-            deal = self._deal(session, principal, customer, request.deal_id)
-            context = _context(customer, deal)
-            session.rollback()  # read-only: nothing of this session is ever written
+        if request.customer_id is None:
+            if request.customer is None:
+                raise InvalidInput("give customer_id, or customer with the new customer's name")
+            # a customer met for the first time: the CRM knows nothing yet
+            context = CustomerContext(name=request.customer.name)
+        else:
+            with self.sessions() as session:
+                customer = get_customer(session, principal, request.customer_id, with_deals=True)
+                deal = self._deal(session, principal, customer, request.deal_id)
+                context = _context(customer, deal)
+                session.rollback()  # read-only: nothing of this session is ever written
         fields = _without_instructed(self.engine.extract_followup(interaction, context), interaction)
         return fields, self.judge(fields.quality), interaction
 

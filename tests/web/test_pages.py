@@ -251,3 +251,35 @@ def test_unknown_records_render_a_page_not_json(web: Browser, acme: Org) -> None
     assert (
         web.get("/v1/customers/nope", headers={"X-API-Key": acme.keys["r1"]}).json()["error"] == "not_found"
     )
+
+
+def test_a_customer_met_for_the_first_time_is_logged_from_the_form(
+    web: Browser, runtime: Runtime, acme: Org
+) -> None:
+    web.sign_in(acme.keys["r1"])
+    note = "今天第一次拜访宁波海天，展会上认识的，他们想了解注塑机节能改造，下周二我发方案"
+    both = web.post(
+        "/app/followups/preview",
+        {"csrf": web.csrf(), "customer": "c1", "new_customer": "宁波海天", "text": note},
+    )
+    assert both.status_code == 422  # one of the two, not both
+    review = web.post(
+        "/app/followups/preview", {"csrf": web.csrf(), "new_customer": "宁波海天", "text": note}
+    )
+    assert review.status_code == 200, review.text
+    assert selected(review.text, "source_channel") == "trade_show"
+    form = hidden_fields(review.text)
+    form.update(
+        source_channel="trade_show",
+        first_contact_date=input_value(review.text, "first_contact_date"),
+        stage="intent",
+        summary="首次拜访宁波海天，了解注塑机节能改造，下周二发方案",
+        next_follow_up_date=input_value(review.text, "next_follow_up_date"),
+    )
+    r = web.client.post("/app/followups/confirm", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    with runtime.sessions() as s:
+        customer = s.scalar(select(Customer).where(Customer.org_id == acme.id, Customer.name == "宁波海天"))
+        assert customer is not None and customer.source_channel == "trade_show"
+        cid = customer.external_id
+    assert "宁波海天" in web.get(f"/app/customers/{cid}").text  # the rep's own, at once

@@ -50,11 +50,16 @@ def test_preview_outside_the_reps_scope_is_not_found(runtime: Runtime, acme: Org
         runtime.followups.preview(other_rep, _request("c1"))
 
 
-def test_preview_needs_an_existing_customer(runtime: Runtime, acme: Org) -> None:
+def test_a_new_customer_is_read_with_nothing_known_and_nothing_stored(runtime: Runtime, acme: Org) -> None:
     with runtime.sessions() as session:
         rep = authenticate(session, acme.keys["r1"])
+    before = _counts(runtime)
     request = FollowUpCreate.model_validate(
         {"customer": {"name": "宁波海天"}, "input": {"kind": "dictation", "text": NOTE}}
     )
+    fields, _, _ = runtime.followups.preview(rep, request)
+    assert fields.first_contact_date is None  # no CRM to fall back on
+    assert fields.next_follow_up_date is not None and _counts(runtime) == before
+    nobody = FollowUpCreate.model_validate({"input": {"kind": "dictation", "text": NOTE}})
     with pytest.raises(InvalidInput):
-        runtime.followups.preview(rep, request)
+        runtime.followups.preview(rep, nobody)
