@@ -45,7 +45,7 @@ def main(out: Path) -> None:
             page.goto(f"{site.url}/app/login")
             shoot(page, out, "login", kind)
             sign_in(page, site, "r1")
-            page.get_by_label("客户").select_option("c1")
+            page.get_by_label("客户", exact=True).select_option("c1")
             page.get_by_label("内容").fill(NOTE)
             shoot(page, out, "followup-form", kind)
             page.get_by_role("button", name="识别").click()

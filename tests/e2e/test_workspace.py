@@ -69,7 +69,7 @@ def test_a_rep_signs_in_dictates_corrects_and_confirms(page: Page, site: Site) -
     sign_in(page, site, "r1")
     page.wait_for_url(re.compile(r"/app/followups/new$"))
     assert unlabelled_fields(page) == []
-    page.get_by_label("客户").select_option("c1")
+    page.get_by_label("客户", exact=True).select_option("c1")
     page.get_by_label("内容").fill(NOTE)
     page.get_by_role("button", name="识别").click()
 
