@@ -25,7 +25,9 @@ from copilot.contracts.fields import FIELD_NAMES
 from copilot.errors import CopilotError, InvalidInput, NotFound
 from copilot.pipeline.deals import get_deal
 from copilot.pipeline.requirements import current_requirements
-from copilot.store.models import Activity, Contract, Customer, Deal, ShareFeedback, ShareLink
+from copilot.rhythm import messages
+from copilot.rhythm.outbox import enqueue
+from copilot.store.models import Activity, Contract, Customer, Deal, ShareFeedback, ShareLink, Webhook
 
 MAX_ITEMS = 3
 DEFAULT_DAYS = 7
@@ -187,9 +189,17 @@ def open_link(session: Session, token: str, *, now: datetime) -> SharedView:
 
 
 def answer_item(
-    session: Session, token: str, index: int, status: str, comment: str | None, *, now: datetime
+    session: Session,
+    token: str,
+    index: int,
+    status: str,
+    comment: str | None,
+    *,
+    now: datetime,
+    public_url: str | None = None,
 ) -> ShareFeedback:
-    """The customer's answer to one item, recorded in the customer's file as an activity."""
+    """The customer's answer to one item, recorded in the customer's file as an activity; "needs
+    adjustment" is also sent to the team's alert webhooks (WeCom), linking to the customer's file."""
     link = _live_link(session, token, now)
     if not 0 <= index < len(link.items):
         raise NotFound(f"no item {index} on this link")
@@ -242,11 +252,52 @@ def answer_item(
     )
     session.add(row)
     session.flush()
+    if status == "needs_adjustment" and public_url is not None:
+        _notify(session, link, deal, label, text, row, public_url=public_url, zh=zh, now=now)
     audit.record(
         session, link.org_id, None, "share.answered", "deal", deal.external_id, now=now,
         detail={"link": link.id, "item": index, "status": status}, actor="customer:share-link",
     )  # fmt: skip
     return row
+
+
+def _notify(
+    session: Session,
+    link: ShareLink,
+    deal: Deal,
+    label: str,
+    comment: str,
+    row: ShareFeedback,
+    *,
+    public_url: str,
+    zh: bool,
+    now: datetime,
+) -> None:
+    customer = session.get(Customer, deal.customer_id)
+    name = customer.name if customer else ""
+    url = f"{public_url.rstrip('/')}/app/customers/{customer.external_id if customer else ''}"
+    if zh:
+        text = (
+            f"**客户反馈：需要调整**\n> {name} · {deal.name}\n> 「{label}」：{comment}\n[打开客户档案]({url})"
+        )
+    else:
+        text = (
+            f"**Customer feedback: needs adjustment**\n> {name} · {deal.name}\n> {label}: {comment}\n"
+            f"[Open the file]({url})"
+        )
+    data = {
+        "customer_id": customer.external_id if customer else None,
+        "deal_id": deal.external_id,
+        "item": label,
+        "comment": comment,
+    }
+
+    def render(hook: Webhook) -> dict[str, Any]:
+        if hook.kind == "wecom":
+            return messages.markdown(text)
+        return messages.generic("customer_feedback", "", data, text)
+
+    enqueue(session, link.org_id, "alerts", f"share:{row.id}", render, now=now)
 
 
 def feedback_for(

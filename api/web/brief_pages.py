@@ -3,17 +3,22 @@ click from its records."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from api.web.auth import Viewer, ViewerDep
 from api.web.render import page
 from copilot.access import AccessRole
 from copilot.errors import CopilotError, Forbidden
+from copilot.pipeline.deals import get_deal
+from copilot.rhythm.jobs import day_bounds
 from copilot.risks.service import TITLES
+from copilot.store.models import Customer
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -26,10 +31,21 @@ def _supervising(v: Viewer) -> None:
         raise Forbidden("the brief is for supervisors; reps see their own customers and follow-ups")
 
 
-def brief_data(v: Viewer) -> dict[str, Any]:
+def as_of_day(v: Viewer, day: date | None) -> datetime | None:
+    """The end of a past day in the team's time zone (a brief sent that day), else now (None)."""
+    if day is None:
+        return None
+    tz = v.runtime.settings.tz
+    now = v.runtime.clock.now()
+    if day >= now.astimezone(tz).date():
+        return None
+    return day_bounds(day, tz)[1]
+
+
+def brief_data(v: Viewer, day: date | None = None) -> dict[str, Any]:
     """The brief's numbers, risk board and funnels; the radars load after the page (`/app/radars`)."""
     rt, p = v.runtime, v.principal
-    brief = rt.rhythm.brief(p, with_funnels=True)
+    brief = rt.rhythm.brief(p, with_funnels=True, as_of=as_of_day(v, day))
     risks = rt.risks.risks(p, lang=v.lang, limit=1)
     i = 0 if v.lang == "zh" else 1
     rules = [
@@ -68,9 +84,27 @@ def radar_data(v: Viewer, page_no: int) -> dict[str, Any]:
 
 
 @router.get("/brief")
-def brief(request: Request, v: ViewerDep) -> HTMLResponse:
+def brief(request: Request, v: ViewerDep, day: date | None = None) -> HTMLResponse:
+    """Today's brief, or the one of a past `day` (the link a WeCom brief carries)."""
     _supervising(v)
-    return page(request, "brief.html", {"viewer": v, **brief_data(v)}, lang=v.lang)
+    return page(request, "brief.html", {"viewer": v, **brief_data(v, day)}, lang=v.lang)
+
+
+@router.get("/patrol")
+def patrol(request: Request, v: ViewerDep, day: date | None = None) -> HTMLResponse:
+    """The low-activity patrol (静默巡检): intent-or-later customers silent past the patrol's hours."""
+    _supervising(v)
+    data = v.runtime.rhythm.patrol(v.principal, as_of=as_of_day(v, day))
+    return page(request, "patrol.html", {"viewer": v, "patrol": data}, lang=v.lang)
+
+
+@router.get("/deals/{deal_id}")
+def deal(v: ViewerDep, deal_id: str) -> RedirectResponse:
+    """A deal opens in its customer's file (the link an overdue-deal alert carries)."""
+    with v.runtime.sessions() as session:
+        found = get_deal(session, v.principal, deal_id)
+        customer = session.scalar(select(Customer.external_id).where(Customer.id == found.customer_id))
+    return RedirectResponse(f"/app/customers/{customer}#deal-{deal_id}", status_code=303)
 
 
 @router.get("/brief/{number}")

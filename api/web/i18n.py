@@ -92,6 +92,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "overdue_since_yesterday": ("昨日起新逾期商机", "Deals overdue since yesterday"),
     "health_change": ("本周健康度变化", "Health change this week"),
     "risk_board": ("风险看板", "Risk board"),
+    "patrol": ("静默巡检", "Low-activity patrol"),
+    "idle": ("未跟进", "Idle"),
     "funnels": ("各销售漏斗", "Rep funnels"),
     "flagged_drop": ("转化骤降", "Flagged drop"),
     "radars": ("能力雷达", "Capability radar"),

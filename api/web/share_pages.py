@@ -52,7 +52,10 @@ def answer(
     runtime: Runtime = request.app.state.runtime
     try:
         with runtime.sessions.begin() as session:
-            sharing.answer_item(session, token, index, status, comment, now=runtime.clock.now())
+            sharing.answer_item(
+                session, token, index, status, comment, now=runtime.clock.now(),
+                public_url=runtime.settings.public_url,
+            )  # fmt: skip
     except sharing.LinkExpired:
         return _gone(request, "zh", 410)
     except NotFound:

@@ -78,6 +78,64 @@ _EN_OBJECT_STOP = {
     "all", "any", "both", "each", "more", "less", "who", "why", "when", "where", "now", "then", "too",
     "current", "other", "there", "here", "without", "budget", "price", "pricing", "cost", "costs",
 }  # fmt: skip
+# English noun phrases that name what a deal is about, read from the frames a rep or buyer puts
+# the product in: the object of a sales document or activity ('the quote for the 3 spray
+# robots', 'a demo of the WMS'), of wanting, planning or using ('planning two new vacuum
+# furnaces', 'rolling out shelf labels', 'clicked your ad about TMS'), and the name of the
+# matter ('the keg tracking project', 'the grinding machine deal').
+_EN_DET = r"(?:(?:the|a|an|our|your|their|its|this|these|those|some|more|new|another|extra|additional|" \
+    r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|a few|several)\s+)*"
+_EN_NP = r"((?:[A-Za-z][\w-]*(?:\s+|(?=[\s.,;:!?)]|$))){1,5})"
+_EN_FRAME_DOC = re.compile(
+    r"\b(?:quote|quotes|quotation|offer|proposal|estimate|SOW|order|RFQ|RFP|RFI|tender|bid|brochure|"
+    r"demo|webinar|trial|pilot|sandbox|samples?|datasheet|catalogue|catalog|spec|specs|"
+    r"project|deal|contract|pricing|price)\s+(?:for|on|of|about)\s+" + _EN_DET + _EN_NP
+)
+_EN_FRAME_WANT = re.compile(
+    r"\b(?:need|needs|needed|want|wants|wanted|planning|plan|plans|rolling out|roll out|interested in|"
+    r"looking for|looking at|evaluating|asked about|asking about|calling about|regarding|about|"
+    r"replace|replacing|upgrade|upgrading|add|adding|buy|buying|ordering|order|purchase|purchasing|"
+    r"try|trying|test|testing|install|installing|expanding|expand|sell|supply)\s+"
+    + _EN_DET + _EN_NP,
+    re.I,
+)
+_EN_FRAME_MATTER = re.compile(
+    r"\b(?:the|this|our|your)\s+((?:[A-Za-z][\w-]*\s+){1,4})(?:project|deal|opportunity|order|system|line)\b",
+    re.I,
+)
+# Words that end a product noun phrase: function words, verbs and time words.
+_EN_NP_STOP = _EN_OBJECT_STOP | {
+    "is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "should", "may",
+    "might", "must", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "by", "in",
+    "at", "to", "of", "on", "or", "so", "as", "if", "we", "i", "he", "she", "they", "me", "him",
+    "which", "who", "said", "says", "asked", "sent", "send", "get", "got", "make", "made", "take",
+    "uh", "um", "er", "ok", "okay", "please", "just", "also", "only", "still", "very", "really",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "end", "early",
+    "soon", "asap", "later", "quarter", "information", "info", "details", "offer", "quote",
+    "quotation", "proposal", "contract", "deal", "project", "number", "numbers", "possible",
+    "because", "since", "until", "like", "instead", "either", "already", "again", "yet", "well",
+    "this", "these", "those", "one", "few", "lot", "lots", "bit", "way", "help", "meeting", "hear",
+}  # fmt: skip
+# Business acronyms that are roles, terms or documents, never the product.
+_EN_ACRONYM_STOP = {
+    "PO", "CEO", "CFO", "COO", "CIO", "CTO", "GM", "VP", "MD", "IT", "OK", "RMB", "USD", "EUR", "JPY",
+    "SLA", "SOW", "RFQ", "RFP", "RFI", "FAT", "SAT", "ARO", "QA", "QC", "HR", "PM", "AM", "ASAP", "NDA",
+    "MOQ", "FOB", "CIF", "EXW", "DDP", "ROI", "KPI", "TCO", "ETA", "HQ", "R&D", "I", "CNY", "GBP",
+}  # fmt: skip
+
+
+def _np_words(raw: str) -> list[str]:
+    """The leading words of a candidate noun phrase, up to the first function word."""
+    words: list[str] = []
+    for w in raw.split():
+        if w.lower() in _EN_NP_STOP or (words and w[:1].isupper() and not w.isupper()):
+            break
+        words.append(w)
+    if words and words[0][:1].isupper() and not words[0].isupper() and len(words) == 1:
+        return []  # a name ('Nebraska'), not a product
+    return words
+
+
 # Content-free chat turns and openers ('Sure.', 'Will do', 'I did', 'Thanks Fiona,').
 _EN_ACK = re.compile(
     r"^(?:(?:sure|understood|great|perfect|got it|totally fair|fair enough|makes sense|will do|i did|"

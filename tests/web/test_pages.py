@@ -283,3 +283,16 @@ def test_a_customer_met_for_the_first_time_is_logged_from_the_form(
         assert customer is not None and customer.source_channel == "trade_show"
         cid = customer.external_id
     assert "宁波海天" in web.get(f"/app/customers/{cid}").text  # the rep's own, at once
+
+
+def test_the_links_in_webhook_messages_open_pages(web: Browser, acme: Org) -> None:
+    """The brief, the patrol and the overdue-deal alerts sent to WeCom link to these pages."""
+    web.sign_in(acme.keys["supervisor"])
+    past = web.get("/app/brief?day=2026-05-19")
+    assert past.status_code == 200 and "2026-05-19" in past.text
+    patrol = web.get("/app/patrol?day=2026-05-20")
+    assert patrol.status_code == 200 and 'href="/app/customers/c1"' in patrol.text
+    r = web.get("/app/deals/d1", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/app/customers/c1#deal-d1"
+    web.sign_in(acme.keys["r3"])
+    assert web.get("/app/deals/d1", follow_redirects=False).status_code == 404

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from api.runtime import Runtime
 from copilot import sharing
 from copilot.access import authenticate
-from copilot.store.models import Activity, ShareLink
+from copilot.rhythm.outbox import add_webhook
+from copilot.store.models import Activity, OutboxMessage, ShareLink
 from tests.conftest import NOW, Org
 from tests.web.conftest import Browser, give_d1_a_contract
 
@@ -47,6 +48,11 @@ def test_needs_adjustment_reaches_the_rep_and_the_file(
     web: Browser, client: TestClient, runtime: Runtime, acme: Org
 ) -> None:
     give_d1_a_contract(client, acme)
+    with runtime.sessions.begin() as s:
+        add_webhook(
+            s, acme.id, name="team", kind="wecom", url="http://127.0.0.1:9/hook", jobs=["alerts"],
+            secret=None, now=NOW,
+        )  # fmt: skip
     token = _share(web, acme)
     web.client.cookies.clear()
     missing = web.post(f"/c/{token}/items/1", {"status": "needs_adjustment", "comment": " "})
@@ -58,6 +64,9 @@ def test_needs_adjustment_reaches_the_rep_and_the_file(
     with runtime.sessions() as s:
         note = s.scalar(select(Activity).where(Activity.kind == "feedback"))
         assert note is not None and "交期要缩短到30天" in note.text and note.actor_role == "customer"
+        [message] = s.scalars(select(OutboxMessage).where(OutboxMessage.org_id == acme.id)).all()
+        content = message.payload["markdown"]["content"]
+        assert "需要调整" in content and "交期要缩短到30天" in content and "/app/customers/c1" in content
     web.sign_in(acme.keys["r1"])
     inbox = web.get("/app/followups/new").text
     assert "交期要缩短到30天" in inbox
