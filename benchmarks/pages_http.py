@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     pages: dict[str, tuple[httpx.Client, list[str]]] = {
         "brief": (boss, ["/app/brief"]),
         "brief radars (after the page)": (boss, ["/app/radars?fragment=1"]),
+        "patrol": (boss, ["/app/patrol"]),
         "customer file": (boss, [f"/app/customers/{c}" for c in busiest]),
         "customer list": (boss, ["/app/customers", "/app/customers?q=上海"]),
         "follow-up form (rep)": (seller, ["/app/followups/new"]),
