@@ -404,8 +404,8 @@ class Conditions:
         self._windows(stale)
 
     def _people(self, kinds: list[Mention]) -> None:
-        """A rep named as owner ("陈静名下", "Wang Lei's deals") or as the one who did something
-        ("王磊记的跟进", "did Wang Lei log"); other staff only ever as the one who did it."""
+        """A rep named as owner ("陈静名下", "Sun Hao's deals") or as the one who did something
+        ("王磊记的跟进", "did Sun Hao log"); other staff only ever as the one who did it."""
         r = self.reading
         activity_talk = bool(kinds or r.has("activity_word"))
         for m in r.of("user"):

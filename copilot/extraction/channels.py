@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from copilot.domain import Channel, Evidence
+from copilot.domain import Channel, Evidence, Speaker
 from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc
 
@@ -24,6 +24,61 @@ PRIORITY: tuple[Channel, ...] = (
 )
 # How far around a cue a 'later' marker ('connected on LinkedIn after that') demotes it.
 _LATER_WINDOW = 16
+# How many opening turns are read for origin statements.
+_OPENING_TURNS = 3
+
+# Origin statements read from their structure (English). A third party (a named person, or 'my
+# colleague', 'our contact at ...') passing the seller on: giving the contact, saying or telling
+# something about the other side, recommending or introducing; or thanks for the introduction.
+_PERSON = (
+    r"(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?(?!(?:You|Your|We|Our|I|My|They|Their|He|His|She|Her|It|This|That|Who)\b)"
+    r"(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?"
+)
+_THIRD_PARTY = (
+    rf"(?:{_PERSON}|(?:my|our|your)\s+(?:[\w-]+\s+)?(?:colleague|contact|friend|boss|client|customer|"
+    rf"counterpart|manager)(?:\s+{_PERSON})?)"
+)
+_PASSING_ON = (
+    r"(?:gave|passed|sent|shared|forwarded)\s+(?:me|us)\s+(?:your|the)\s+(?:[\w-]+\s+)?"
+    r"(?:contact|name|number|details|card|email)"
+    r"|(?:said|says|told\s+(?:me|us)|mentioned|thinks?)\s+(?:that\s+)?(?:you|your|you're|you'd)\b"
+    r"|(?:was\s+right\s+to\s+)?recommend(?:ed|ing|s)?\s+(?:you|your|us)\b"
+    r"|(?:introduced|referred|suggested)\s+(?:you|us|me)\b"
+)
+_REFERRAL_FRAMES = (
+    # 'Lisa from our other office gave me your contact', 'Mr. Luo at Acme said you're expanding'
+    re.compile(
+        rf"\b{_THIRD_PARTY}(?:\s*,?\s+(?:from|at|in|of)\s+[^.,;?!]{{1,40}}?)?,?\s+(?:{_PASSING_ON})", re.I
+    ),
+    # 'I got your name from Mr. Luo', 'thanks to Giulia for recommending us'
+    re.compile(
+        rf"\bgot\s+your\s+(?:name|number|contact|details|email)\s+from\s+{_THIRD_PARTY}"
+        r"|\bthanks?\s+(?:again\s+)?to\s+[^;?!]{1,60}?\bfor\s+(?:introducing|recommending|referring)\b",
+        re.I,
+    ),
+)
+# Met at a named event ('we met at the Freight Expo', 'since meeting you at Agrishow').
+_TRADE_SHOW_FRAMES = (
+    re.compile(
+        r"\b(?:met|meeting|meet)(?:\s+(?:you|him|her|them|each other))?\s+at\s+(?:the\s+)?"
+        r"(?!(?-i:Mr|Ms|Mrs|Dr|I\b))(?-i:[A-Z][\w&-]+)"
+    ),
+    re.compile(r"\bat\s+the\s+[\w &-]{1,40}\s(?:conference|symposium|summit|congress|convention|fair)\b"),
+)
+# A mention of a channel inside a price comparison ('the other brand's dealer is 10% cheaper') is
+# a competitor's channel; inside a hypothetical ('maybe they restart with a new tender') it is no
+# origin at all.
+_COMPARISON = re.compile(r"\bcheaper\b|\bless expensive\b|\bundercut|\blower price|\bbetter price", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:if|maybe|perhaps|might|whether)\b|\bnew\s+$", re.I)
+# A future activity ('visiting next Thursday with our dealer') is not how the lead came in.
+_FUTURE = re.compile(r"\b(?:next|tomorrow|will|going to)\b|'ll\b", re.I)
+# The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
+# email last week about our ...', 'I'm reaching out because ...').
+_UNSOLICITED = re.compile(
+    r"\bI(?:'ve|\s+have)?\s+(?:sent\s+you\s+an?\s+(?:e-?mail|message|note)|e-?mailed\s+you|written\s+to\s+you|"
+    r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b",
+    re.I,
+)
 
 
 class ChannelRules:
@@ -65,19 +120,78 @@ class ChannelRules:
                 for m in pattern.finditer(seg.text):
                     start, end = seg.offset + m.start(), seg.offset + m.end()
                     rank = self._rank(doc, units, start, end)
+                    if rank is None:
+                        continue
                     if best is None or (rank, order) < (best[0], best[1]):
                         best = (rank, order, channel, start, end)
                     break  # the first cue of a channel in a segment is enough
+        if doc.lang == "en":
+            for channel, start, end in self._origin_statements(doc):
+                order = PRIORITY.index(channel)
+                if best is None or (0, order) < (best[0], best[1]):
+                    best = (0, order, channel, start, end)
         if best is None:
-            return None
+            return self._unsolicited_opening(doc)
         return best[2], doc.evidence(best[3], best[4])
 
-    def _rank(self, doc: Doc, units: tuple[Clause, ...], start: int, end: int) -> int:
+    def _origin_statements(self, doc: Doc) -> list[tuple[Channel, int, int]]:
+        """Statements whose structure says how the lead came in: a third party passing the seller
+        on (referral, or partner when the third party is a distributor or partner), meeting at a
+        named event (trade show). Read in the opening turns only, where a conversation says how it
+        began."""
+        out: list[tuple[Channel, int, int]] = []
+        for seg in doc.interaction.segments[:_OPENING_TURNS]:
+            for channel, frames in (
+                (Channel.REFERRAL, _REFERRAL_FRAMES),
+                (Channel.TRADE_SHOW, _TRADE_SHOW_FRAMES),
+            ):
+                for frame in frames:
+                    m = frame.search(seg.text)
+                    if m is None:
+                        continue
+                    sentence = next(
+                        (u for u in doc.sentences if u.start <= seg.offset + m.start() < u.end), None
+                    )
+                    if (
+                        channel is Channel.REFERRAL
+                        and sentence is not None
+                        and self.cues[Channel.PARTNER].search(sentence.text)
+                    ):
+                        channel = Channel.PARTNER  # the one passing the seller on is a partner
+                    out.append((channel, seg.offset + m.start(), seg.offset + m.end()))
+                    break
+        return out
+
+    @staticmethod
+    def _unsolicited_opening(doc: Doc) -> tuple[Channel, Evidence] | None:
+        """Cold outreach when nothing else names the origin: the seller opens the conversation by
+        saying they approached the customer unasked."""
+        segs = doc.interaction.segments
+        if doc.lang != "en" or not segs or segs[0].speaker is not Speaker.REP:
+            return None
+        m = _UNSOLICITED.search(segs[0].text)
+        if m is None:
+            return None
+        return Channel.COLD_OUTREACH, doc.evidence(segs[0].offset + m.start(), segs[0].offset + m.end())
+
+    def _rank(self, doc: Doc, units: tuple[Clause, ...], start: int, end: int) -> int | None:
+        """0 for a cue in an arrival statement, 1 for a plain mention, 2 for a later contact path
+        or a future activity; None for a competitor's channel or a hypothetical one."""
         text = doc.text
+        unit = next((u for u in units if u.start <= start < u.end), None)
+        if (
+            unit is not None
+            and doc.lang == "en"
+            and (_COMPARISON.search(unit.text) or _HYPOTHETICAL.search(text[unit.start : start]))
+        ):
+            return None
         around = text[max(0, start - _LATER_WINDOW) : start] + " " + text[end : end + _LATER_WINDOW]
         if self.later.search(around):
             return 2
-        for unit in units:
-            if unit.start <= start < unit.end:
-                return 0 if self.arrival.search(unit.text) else 1
+        if unit is None:
+            return 1
+        if self.arrival.search(unit.text):
+            return 0
+        if doc.lang == "en" and _FUTURE.search(unit.text):
+            return 2
         return 1

@@ -65,6 +65,11 @@ _SLOT_MAX_WORDS = 5  # "ok Fri 9:30", "next Tue ok", "Tue morning ok": a slot an
 _PERFECTIVE = re.compile(r"了|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
 
 
+# The end of a state ('locked in until next year', 'valid until the 15th'), not an agreed action.
+_UNTIL = re.compile(r"\b(?:until|till|valid through)\s+(?:the\s+)?$", re.I)
+_UNTIL_HEAD = re.compile(r"(?:until|till)\b", re.I)
+
+
 def default_find_times() -> FindTimes:
     """The project's time parser."""
     return cast(FindTimes, find_times)
@@ -127,6 +132,33 @@ _ZH_LOCAL_MIN = 24  # shorter clauses are one action already
 _CORRECTION = re.compile(
     r"^\W{0,2}(?:不对|不是|哦不|噢不|啊不|no wait|wait no|I mean|sorry|actually|rather)", re.IGNORECASE
 )
+
+
+# The rep offering a dated action as a question, and the customer's next turn taking it up.
+_EN_OFFER_Q = re.compile(
+    r"\b(?:would it be (?:ok|okay|alright|fine) if I|would it help if I|shall I|should I|can I|could I|"
+    r"do you want me to|would you like me to)\b",
+    re.IGNORECASE,
+)
+_EN_TAKEN_UP = re.compile(
+    r"^\W*(?:yes|yeah|yep|sure|ok|okay|please|of course|absolutely|sounds good|that works|go ahead)\b",
+    re.IGNORECASE,
+)
+
+
+def _offer_taken_up(doc: Doc, clause: Clause) -> bool:
+    """An English question by the rep offering the action, answered yes by the customer."""
+    segs = doc.interaction.segments
+    if doc.lang != "en" or clause.speaker is not Speaker.REP or clause.seg + 1 >= len(segs):
+        return False
+    if not (clause.is_question or doc.text[clause.end : clause.end + 2].startswith("?")):
+        return False
+    nxt = segs[clause.seg + 1]
+    return (
+        bool(_EN_OFFER_Q.search(clause.text))
+        and nxt.speaker is Speaker.CUSTOMER
+        and bool(_EN_TAKEN_UP.match(nxt.text))
+    )
 
 
 def _corrected(doc: Doc, hit: TimeHit) -> bool:
@@ -325,10 +357,17 @@ class DateRules:
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
             if hit.due == today and self.today.search(clause.text):
                 continue  # '今天第一次联系您' introduces this interaction
+            if doc.lang == "en" and (
+                _UNTIL.search(doc.text[max(0, hit.start - 12) : hit.start])
+                or _UNTIL_HEAD.match(doc.text, hit.start)
+            ):
+                continue  # 'locked in a contract until next year', 'valid until May': a state's end
             if hit.due in rejected and hit.start < rejected[hit.due]:
                 continue  # a slot proposed, then turned down ("Thu not ok", "Monday has board mtg")
             local = self._widened(doc, _local(doc, clause, hit), hit, hits)
             score = self.commitment_score(doc, local) + self._slot_or_deliverable(doc, local, hit)
+            if _offer_taken_up(doc, local):
+                score = max(score, _FIRM)  # 'Would it be OK if I called you in two weeks?' 'Sure.'
             if score >= 0 and (self._own_plan(doc, local, hit) or self._customer_plan(doc, local, hit)):
                 score = max(score, _FIRM)  # the rep's own dated plan: '我这周五再去找刘科长'
             if hit.first is not None and hit.last is not None and (hit.last - hit.first).days > 31:

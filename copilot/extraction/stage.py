@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from copilot.domain import CustomerContext, Evidence, InputKind, Speaker, Stage
@@ -23,8 +24,31 @@ _THIRD_PARTY = re.compile(
     r"|\b(?:with|to) (?:another|a different|a competing|the other) (?:vendor|supplier|provider|company)\b",
     re.IGNORECASE,
 )
+# A proposal planned only after a pre-sale step ('do a site survey on Thursday, then we prepare the
+# proposal', 'visit next week to measure, and a quote after that'): the deal is still at the
+# step before the proposal. The step comes first in the sentence, a sequencing word links the two.
+_PRESALE_STEP = (
+    r"\b(?:visit\w*|survey\w*|demo\w*|workshop|inspection|tests?|testing|trials?|samples?|sampling|"
+    r"layout|audit|assessment|measur\w+|scans?)\b"
+)
+_STEP_THEN = re.compile(_PRESALE_STEP + r"[^.?!]{0,80}\b(?:then|after that|afterwards)\b[^.?!]{0,40}$", re.I)
+_AFTER_STEP = re.compile(r"^[^.?!]{0,20}\b(?:after that|afterwards|after (?:the|our|that) \w+)\b", re.I)
+_HAS_STEP = re.compile(_PRESALE_STEP, re.I)
 # an interest stated as a condition, not confirmed: "有兴趣的话", "他有兴趣会联系你"
 _CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就来)")
+
+
+def _after_presale_step(doc: Doc, clause: Clause, m: re.Match[str]) -> bool:
+    """Whether an English proposal cue is sequenced after a pre-sale step in its sentence."""
+    if doc.lang != "en":
+        return False
+    start, end = clause.start + m.start(), clause.start + m.end()
+    sentence = next((u for u in doc.sentences if u.start <= start < u.end), None)
+    if sentence is None:
+        return False
+    before = doc.text[sentence.start : start]
+    after = doc.text[end : sentence.end]
+    return bool(_STEP_THEN.search(before)) or bool(_HAS_STEP.search(before) and _AFTER_STEP.search(after))
 
 
 def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
@@ -66,6 +90,7 @@ class StageRules:
         customer_only: bool = False,
         skip_segments: frozenset[int] = frozenset(),
         skip_conditional: bool = False,
+        reject: Callable[[Clause, re.Match[str]], bool] | None = None,
     ) -> tuple[Clause, re.Match[str]] | None:
         for clause in doc.clauses:
             if skip_questions and clause.is_question:
@@ -82,6 +107,8 @@ class StageRules:
                 if blockers and _blocked(clause.text[: m.start()], blockers):
                     continue
                 if skip_conditional and _CONDITIONAL_AFTER.match(clause.text[m.end() :].lstrip()):
+                    continue
+                if reject is not None and reject(clause, m):
                     continue
                 return clause, m
         return None
@@ -132,9 +159,18 @@ class StageRules:
         found = self._first(doc, self.negotiation, skip_segments=stories)
         if found:
             return StageResult(Stage.NEGOTIATION, ev(found))
-        found = self._first(doc, self.proposal, blockers=self.proposal_blockers)
+        found = self._first(
+            doc,
+            self.proposal,
+            blockers=self.proposal_blockers,
+            reject=lambda clause, m: _after_presale_step(doc, clause, m),
+        )
         if found:
             return StageResult(Stage.PROPOSAL, ev(found))
+        # a proposal planned after a survey, demo or test: the customer agreed to that step
+        found = self._first(doc, self.proposal, blockers=self.proposal_blockers)
+        if found:
+            return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
         found = self._intent(doc)
         if found:
             return self._floor(StageResult(Stage.INTENT, ev(found)), customer)

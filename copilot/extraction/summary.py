@@ -83,25 +83,30 @@ _EN_OBJECT_STOP = {
 # robots', 'a demo of the WMS'), of wanting, planning or using ('planning two new vacuum
 # furnaces', 'rolling out shelf labels', 'clicked your ad about TMS'), and the name of the
 # matter ('the keg tracking project', 'the grinding machine deal').
-_EN_DET = r"(?:(?:the|a|an|our|your|their|its|this|these|those|some|more|new|another|extra|additional|" \
+_EN_DET = (
+    r"(?:(?:the|a|an|our|your|their|its|this|these|those|some|more|new|another|extra|additional|"
     r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|a few|several)\s+)*"
+)
 _EN_NP = r"((?:[A-Za-z][\w-]*(?:\s+|(?=[\s.,;:!?)]|$))){1,5})"
 _EN_FRAME_DOC = re.compile(
     r"\b(?:quote|quotes|quotation|offer|proposal|estimate|SOW|order|RFQ|RFP|RFI|tender|bid|brochure|"
     r"demo|webinar|trial|pilot|sandbox|samples?|datasheet|catalogue|catalog|spec|specs|"
-    r"project|deal|contract|pricing|price)\s+(?:for|on|of|about)\s+" + _EN_DET + _EN_NP
+    r"project|deal|contract|pricing|price|delivery|shipment|installation)\s+(?:for|on|of|about)\s+"
+    + _EN_DET
+    + _EN_NP
 )
 _EN_FRAME_WANT = re.compile(
     r"\b(?:need|needs|needed|want|wants|wanted|planning|plan|plans|rolling out|roll out|interested in|"
     r"looking for|looking at|evaluating|asked about|asking about|calling about|regarding|about|"
-    r"replace|replacing|upgrade|upgrading|add|adding|buy|buying|ordering|order|purchase|purchasing|"
-    r"try|trying|test|testing|install|installing|expanding|expand|sell|supply)\s+"
-    + _EN_DET + _EN_NP,
+    r"replace|replacing|upgrade|upgrading|add|adding|buy|buying|ordering|order|purchase|"
+    r"try|trying|test|testing|install|installing|expanding|expand|"
+    r"(?:you|your company)\s+(?:have|sell|make|offer|supply|produce|carry))\s+" + _EN_DET + _EN_NP,
     re.I,
 )
 _EN_FRAME_MATTER = re.compile(
-    r"\b(?:the|this|our|your)\s+((?:[A-Za-z][\w-]*\s+){1,4})(?:project|deal|opportunity|order|system|line)\b",
-    re.I,
+    r"(?i:\b(?:the|this|our|your|ur)\s+((?:[A-Za-z][\w-]*\s+){1,4})(?:project|deal|opportunity|order|system|"
+    r"line|quote|quotation|offer|proposal|tender|brochure|demo|samples?|datasheet)\b)"
+    r"|\b([A-Z][A-Z0-9-]+\s+)(?:system|software|platform|solution|module|project|units?|machines?)\b",
 )
 # Words that end a product noun phrase: function words, verbs and time words.
 _EN_NP_STOP = _EN_OBJECT_STOP | {
@@ -115,6 +120,14 @@ _EN_NP_STOP = _EN_OBJECT_STOP | {
     "quotation", "proposal", "contract", "deal", "project", "number", "numbers", "possible",
     "because", "since", "until", "like", "instead", "either", "already", "again", "yet", "well",
     "this", "these", "those", "one", "few", "lot", "lots", "bit", "way", "help", "meeting", "hear",
+    "being", "getting", "going", "having", "doing", "website", "portal", "site", "january", "february",
+    "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "million", "thousand", "hundred", "dollars", "yuan", "euros", "point", "two", "three", "four",
+    "five", "six", "seven", "eight", "nine", "ten", "twelve", "twenty", "manager", "director",
+    "engineer", "team", "office", "head", "department", "colleague", "boss", "company", "plant",
+    "factory", "side", "people", "staff", "board", "procurement", "legal", "needs", "feedback",
+    "old", "existing", "legacy", "percent", "discount", "warranty", "payment", "credit", "terms",
+    "delivery", "days", "weeks", "months", "years", "hours", "minutes", "time", "new",
 }  # fmt: skip
 # Business acronyms that are roles, terms or documents, never the product.
 _EN_ACRONYM_STOP = {
@@ -124,15 +137,70 @@ _EN_ACRONYM_STOP = {
 }  # fmt: skip
 
 
+_EN_FILLER = re.compile(r"\b(?:uh|um|er|erm|uhm)\b,?\s*", re.I)
+_EN_NUMBER_WORD = re.compile(
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|"
+    r"nine)teenth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth)$",
+    re.I,
+)
+# Heads that need a modifier to say what the product is.
+_EN_GENERIC = {
+    "system",
+    "systems",
+    "solution",
+    "solutions",
+    "software",
+    "platform",
+    "product",
+    "products",
+    "equipment",
+    "machine",
+    "machines",
+    "units",
+    "unit",
+    "team",
+    "thing",
+    "stuff",
+    "service",
+    "option",
+    "options",
+}
+
+
+# Places where a lead is found or met: a phrase ending in one names a venue, not a product.
+_EN_VENUE = {
+    "portal",
+    "platform",
+    "website",
+    "site",
+    "show",
+    "expo",
+    "booth",
+    "fair",
+    "conference",
+    "directory",
+}
+
+
 def _np_words(raw: str) -> list[str]:
     """The leading words of a candidate noun phrase, up to the first function word."""
     words: list[str] = []
     for w in raw.split():
-        if w.lower() in _EN_NP_STOP or (words and w[:1].isupper() and not w.isupper()):
+        if (
+            w.lower() in _EN_NP_STOP
+            or _EN_NUMBER_WORD.match(w)
+            or (words and w[:1].isupper() and not w.isupper())
+        ):
+            if w.lower().strip(".,;:!?") in _EN_VENUE:
+                return []  # 'the tender on the XYZ portal': a venue, not a product
             break
         words.append(w)
     if words and words[0][:1].isupper() and not words[0].isupper() and len(words) == 1:
         return []  # a name ('Nebraska'), not a product
+    if words and words[-1].lower() in _EN_VENUE:
+        return []  # 'the tender on the XYZ portal': a venue, not a product
     return words
 
 
@@ -216,22 +284,7 @@ class SummaryRules:
         the object of buying or wanting; None when nothing stands out."""
         text = doc.text
         if doc.lang == "en":
-            best: tuple[int, int, str, str] | None = None
-            for m in _EN_OBJECT.finditer(text):
-                words: list[str] = []
-                if m.group(1)[:1].isupper() and not m.group(1).split()[0].isupper():
-                    continue  # a name ('Ridgeline Plumbing'), not a product
-                for w in m.group(1).split():
-                    if w.lower() in _EN_OBJECT_STOP:
-                        break
-                    words.append(w)
-                keys = [w.lower()[:6] for w in words if len(w) >= 4]
-                if not keys:
-                    continue
-                weight = 2 + max(counts[k] for k in keys)
-                if best is None or weight > best[0]:
-                    best = (weight, m.start(1), max(keys, key=lambda k: counts[k]), " ".join(words))
-            return (best[2], best[3]) if best is not None else None
+            return _en_main_topic(text, counts)
         best_zh: tuple[int, int, str, str] | None = None
         for m in _ZH_TOPIC.finditer(text):
             phrase = m.group(1) or m.group(2)
@@ -250,7 +303,7 @@ class SummaryRules:
             return None
         return best_zh[2], best_zh[3]
 
-    def _score(self, clause: Clause, inputs: SummaryInputs, topics: set[str]) -> float:
+    def _score(self, clause: Clause, inputs: SummaryInputs, topics: set[str], product: str = "") -> float:
         def inside(ev: Evidence | None) -> bool:
             return ev is not None and ev.start < clause.end and clause.start < ev.end
 
@@ -267,7 +320,9 @@ class SummaryRules:
         about = bool(_OBJECT.search(clause.text))
         if about:
             score += 2
-        if any(inside(ev) for ev in inputs.intro) and not about:
+        # a clause naming what the deal is about is no mere how-we-met context
+        names_product = bool(product) and product in clause.text.lower()
+        if any(inside(ev) for ev in inputs.intro) and not about and not names_product:
             score -= 2
         if _GREETING.match(clause.text):
             score -= 3
@@ -289,7 +344,14 @@ class SummaryRules:
             return "", None
         counts = self._topic_counts(doc)
         topics = self._topics(counts)
-        scores = {c.start: self._score(c, inputs, topics) for c in units}
+        main = self._main_topic(doc, counts)
+        # a product named in several words or by its code ('X-ray inspection system', 'WMS')
+        product = (
+            main[1].lower()
+            if main is not None and doc.lang == "en" and (" " in main[1] or main[1].isupper())
+            else ""
+        )
+        scores = {c.start: self._score(c, inputs, topics, product) for c in units}
         if doc.kind is not InputKind.DICTATION and len(units) > 1:
             # a conversation ends with where it got to: later turns carry the outcome and the
             # agreed step, the opening ones how it started
@@ -314,8 +376,7 @@ class SummaryRules:
             text = first[: ZH_MAX_CHARS - 1] if zh else " ".join(first.split()[: EN_MAX_WORDS - 1])
             return text + ("。" if zh else "."), doc.evidence(units[0].start, units[0].end)
         sentence = _render([clean[c.start] for c in chosen], zh)
-        main = self._main_topic(doc, counts)
-        if main is not None and main[0].lower() not in sentence.lower():
+        if main is not None and main[1 if doc.lang == "en" else 0].lower() not in sentence.lower():
             # the topic was said only in a clause that did not make it: name it up front, and drop
             # the weakest clauses until the sentence fits again
             kept = list(chosen)
@@ -329,6 +390,48 @@ class SummaryRules:
             if _fits(named, zh):
                 sentence, chosen = named, kept
         return sentence, doc.evidence(chosen[0].start, chosen[-1].end)
+
+
+def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
+    """(key, phrase) of the product an English interaction is about: the best-framed noun phrase,
+    weighted by how often its words recur; None when no frame names one."""
+    cands: list[tuple[float, int, list[str]]] = []
+    text = _EN_FILLER.sub("", text)  # 'asked me about uh sprue pickers'
+    for frame, frame_weight in (
+        (_EN_FRAME_DOC, 3),
+        (_EN_FRAME_MATTER, 3),
+        (_EN_FRAME_WANT, 2),
+        (_EN_OBJECT, 2),
+    ):
+        for m in frame.finditer(text):
+            weight = frame_weight
+            if m.group(0)[:6].lower() == "about " and m.group(0)[6:7].isdigit():
+                continue  # 'about 300 rolls' is a quantity, not what the talk is about
+            if frame is _EN_OBJECT and m.group(0)[:3].lower() == "on ":
+                weight = 1  # 'depends on', 'work on': a bare preposition is a weak frame
+            raw = m.group(1) or m.group(m.lastindex or 1)
+            words = _np_words(raw)
+            if frame is _EN_FRAME_MATTER and len(words) < len(raw.split()):
+                continue  # 'your team test the sample': no noun phrase before the head
+            if all(w.lower() in _EN_GENERIC for w in words):
+                continue  # 'a system', 'the software' say nothing about which
+            if words:
+                cands.append((weight, m.start(), words))
+    for m in _ACRONYM.finditer(text):
+        word = m.group(0)
+        if word.isupper() and word not in _EN_ACRONYM_STOP and counts[word] >= 4:  # said twice
+            cands.append((1, m.start(), [word]))
+    best: tuple[float, int, str, str] | None = None
+    for base, start, words in cands:
+        keys = [w if w.isupper() else w.lower()[:6] for w in words if len(w) >= 4 or w.isupper()]
+        keys = [k for k in keys if k not in _EN_ACRONYM_STOP]
+        if not keys:
+            continue
+        score = base + max(counts[k] for k in keys) + (2 if any(k.isupper() for k in keys) else 0)
+        score += min(1.0, (len(words) - 1) / 2)  # a compound ('smart water meters') names a product
+        if best is None or score > best[0] or (score == best[0] and start < best[1]):
+            best = (score, start, max(keys, key=lambda k: counts[k]), " ".join(words))
+    return (best[2], best[3]) if best is not None else None
 
 
 def _render(cleaned: list[str], zh: bool, topic: str = "") -> str:
