@@ -35,7 +35,17 @@ def weighted_rrf(
         weight = weights.get(ranker, 1.0)
         if weight <= 0:
             continue
-        scale = (per_key or {}).get(ranker, {})
+        scale = (per_key or {}).get(ranker) or {}
+        if not scale and k > -1:  # every vote unscaled (x 1.0) and positive: the same sums, faster
+            for rank, key in enumerate(keys, start=1):
+                vote = weight / (k + rank)
+                if key in scores:
+                    scores[key] += vote
+                    sources[key].append(ranker)
+                else:
+                    scores[key] = vote
+                    sources[key] = [ranker]
+            continue
         for rank, key in enumerate(keys, start=1):
             vote = weight * scale.get(key, 1.0) / (k + rank)
             if vote <= 0:

