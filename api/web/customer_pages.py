@@ -35,8 +35,10 @@ def customers(
     with v.runtime.sessions() as session:
         stmt = scope_customers(select(Customer), v.principal)
         if q:
-            like = f"%{q.strip()}%"
-            stmt = stmt.where(or_(Customer.name.ilike(like), Customer.external_id == q.strip()))
+            plain = q.strip()
+            # the search text is matched literally: % and _ in a name are not wildcards
+            like = "%" + plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(or_(Customer.name.ilike(like, escape="\\"), Customer.external_id == plain))
         total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = session.scalars(
             stmt.order_by(Customer.last_activity_at.desc().nulls_last(), Customer.id)

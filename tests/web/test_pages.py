@@ -296,3 +296,10 @@ def test_the_links_in_webhook_messages_open_pages(web: Browser, acme: Org) -> No
     assert r.status_code == 303 and r.headers["location"] == "/app/customers/c1#deal-d1"
     web.sign_in(acme.keys["r3"])
     assert web.get("/app/deals/d1", follow_redirects=False).status_code == 404
+
+
+def test_the_customer_search_matches_names_literally(web: Browser, acme: Org) -> None:
+    web.sign_in(acme.keys["supervisor"])
+    assert "苏州恒远" in web.get("/app/customers", params={"q": "恒远"}).text
+    assert "苏州恒远" not in web.get("/app/customers", params={"q": "%"}).text  # not a wildcard
+    assert web.get("/app/customers", params={"q": "x" * 101}).status_code == 422
