@@ -10,12 +10,13 @@ any link, and a link dies at its expiry or when revoked.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from copilot import audit
@@ -213,6 +214,14 @@ def answer_item(
     deal = session.get(Deal, link.deal_id)
     if deal is None:
         raise NotFound("no such link")
+    latest = session.scalar(
+        select(ShareFeedback)
+        .where(ShareFeedback.link_id == link.id, ShareFeedback.item == index)
+        .order_by(ShareFeedback.id.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.status == status and (latest.comment or "") == text:
+        return latest  # the same answer again (a double click, a reload): recorded once
     item = link.items[index]
     zh = link.lang == "zh"
     label = field_label(item["field"], zh)
@@ -261,6 +270,14 @@ def answer_item(
     return row
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!>|<~])")
+
+
+def _plain(text: str) -> str:
+    """Text shown as itself in WeCom markdown: its markup characters escaped, one line."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
 def _notify(
     session: Session,
     link: ShareLink,
@@ -274,15 +291,17 @@ def _notify(
     now: datetime,
 ) -> None:
     customer = session.get(Customer, deal.customer_id)
-    name = customer.name if customer else ""
+    # the comment is the customer's text: no markdown of theirs reaches the team's chat as ours
+    name, label, comment = (_plain(x) for x in (customer.name if customer else "", label, comment))
+    deal_name = _plain(deal.name)
     url = f"{public_url.rstrip('/')}/app/customers/{customer.external_id if customer else ''}"
     if zh:
         text = (
-            f"**客户反馈：需要调整**\n> {name} · {deal.name}\n> 「{label}」：{comment}\n[打开客户档案]({url})"
+            f"**客户反馈：需要调整**\n> {name} · {deal_name}\n> 「{label}」：{comment}\n[打开客户档案]({url})"
         )
     else:
         text = (
-            f"**Customer feedback: needs adjustment**\n> {name} · {deal.name}\n> {label}: {comment}\n"
+            f"**Customer feedback: needs adjustment**\n> {name} · {deal_name}\n> {label}: {comment}\n"
             f"[Open the file]({url})"
         )
     data = {
@@ -301,9 +320,10 @@ def _notify(
 
 
 def feedback_for(
-    session: Session, org_id: int, customer_ids: list[int] | None, *, limit: int = 20
+    session: Session, org_id: int, customer_ids: Select[Any] | None, *, limit: int = 20
 ) -> list[dict[str, Any]]:
-    """The latest customer answers (for the rep's inbox), newest first; None = every customer."""
+    """The latest customer answers (for the rep's inbox), newest first; `customer_ids` is a query
+    of the customers' ids to keep (None: every customer)."""
     stmt = (
         select(ShareFeedback, ShareLink, Deal, Customer)
         .join(ShareLink, ShareLink.id == ShareFeedback.link_id)

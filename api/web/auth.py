@@ -84,9 +84,10 @@ def viewer(request: Request) -> Viewer:
         raise SignInRequired(here) from None
     if principal.role not in PEOPLE:
         raise SignInRequired(here)
-    return Viewer(
-        principal=principal, lang=lang_of(request), csrf=csrf_token(secret, cookie), runtime=runtime
-    )
+    # the form token belongs to the key, not to one cookie: signing in again in another tab does
+    # not void the forms open in this one (a cross-site page can still never read it)
+    token = csrf_token(secret, f"key:{principal.key_id}")
+    return Viewer(principal=principal, lang=lang_of(request), csrf=token, runtime=runtime)
 
 
 ViewerDep = Annotated[Viewer, Depends(viewer)]

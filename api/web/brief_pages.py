@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.auth import Viewer, ViewerDep
 from api.web.render import page
 from copilot.access import AccessRole
-from copilot.errors import CopilotError, Forbidden
+from copilot.errors import CopilotError, Forbidden, InvalidInput
 from copilot.pipeline.deals import get_deal
 from copilot.rhythm.jobs import day_bounds
 from copilot.risks.service import TITLES
@@ -23,6 +23,7 @@ from copilot.store.models import Customer
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 RADARS_PER_PAGE = 6
+MAX_DAYS_BACK = 366 * 3
 NUMBERS = ("new_quality_leads", "overdue_since_yesterday", "health_change")
 
 
@@ -37,8 +38,11 @@ def as_of_day(v: Viewer, day: date | None) -> datetime | None:
         return None
     tz = v.runtime.settings.tz
     now = v.runtime.clock.now()
-    if day >= now.astimezone(tz).date():
+    today = now.astimezone(tz).date()
+    if day >= today:
         return None
+    if (today - day).days > MAX_DAYS_BACK:
+        raise InvalidInput(f"a brief goes back at most {MAX_DAYS_BACK} days")
     return day_bounds(day, tz)[1]
 
 

@@ -204,7 +204,8 @@ def share_deal(
             .join(Deal, Deal.customer_id == Customer.id)
             .where(Deal.id == link.deal_id)
         )
-    url = str(request.base_url).rstrip("/") + f"/c/{token}"
+    # the configured public address, not the request's Host header (a proxy's, or anyone's)
+    url = v.runtime.settings.public_url.rstrip("/") + f"/c/{token}"
     return page(
         request,
         "share_created.html",

@@ -6,8 +6,9 @@ import json
 import secrets
 from datetime import datetime, timedelta
 from typing import Annotated, Any, cast
+from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import Select, select
@@ -24,7 +25,7 @@ from copilot.followups import corrections
 from copilot.followups.exports import call_from_text, chat_from_text
 from copilot.pipeline.customers import get_customer
 from copilot.schemas import FollowUpCreate, FollowUpPublic
-from copilot.store.models import Activity, Correction, Customer
+from copilot.store.models import Activity, Correction, Customer, User
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -145,9 +146,7 @@ def _inbox(v: Viewer) -> dict[str, Any]:
     now = v.runtime.clock.now()
     with v.runtime.sessions() as session:
         calls = corrections.calls_to_wrap_up(session, v.principal, now=now)
-        visible = None
-        if not v.principal.sees_everything:
-            visible = list(session.scalars(scope_customers(select(Customer.id), v.principal)))
+        visible = None if v.principal.sees_everything else scope_customers(select(Customer.id), v.principal)
         feedback = sharing.feedback_for(session, v.principal.org_id, visible, limit=10)
         call_rows = [{"id": a.external_id, "customer": a.customer.name, "at": a.at} for a in calls]
     return {"calls": call_rows, "feedback": feedback}
@@ -181,7 +180,16 @@ def new_followup(request: Request, v: ViewerDep, customer: str | None = None) ->
     return _new_form(request, v, customer=customer)
 
 
-def _payload(kind: str, text: str, reference: datetime, rep_name: str | None) -> dict[str, Any]:
+def _rep_names(v: Viewer) -> tuple[str, ...]:
+    """The names the signed-in rep goes by in an export: their name and their user id."""
+    if v.principal.user_id is None:
+        return ()
+    with v.runtime.sessions() as session:
+        user = session.get(User, v.principal.user_id)
+        return tuple(n for n in (user.name if user else None, v.principal.user_external_id) if n)
+
+
+def _payload(kind: str, text: str, reference: datetime, rep_name: tuple[str, ...]) -> dict[str, Any]:
     if kind == "chat":
         return chat_from_text(text, reference, rep_name)
     if kind == "call":
@@ -209,7 +217,7 @@ async def preview_followup(
             raise InvalidInput("the note is empty: paste, type or dictate what happened")
         if bool(customer) == bool(new_name):
             raise InvalidInput("choose the customer, or give a new customer's name (one of the two)")
-        payload = _payload(kind, text, reference, v.principal.user_external_id)
+        payload = _payload(kind, text, reference, _rep_names(v))
         who: dict[str, Any] = {"customer_id": customer} if customer else {"customer": {"name": new_name}}
         request_model = FollowUpCreate.model_validate({**who, "input": payload, "reference_time": reference})
         fields, verdict, interaction = await run_in_threadpool(
@@ -264,6 +272,14 @@ async def _form(request: Request) -> tuple[dict[str, Any], list[str]]:
     return single, signals
 
 
+def _posted(reading: dict[str, Any], form: dict[str, Any], signals: list[str]) -> dict[str, Any]:
+    """A reading as the rep had corrected it in the form (shown again when saving failed)."""
+    fields = {name: form.get(name) or None for name in corrections.FIELDS}
+    quality = {flag: bool(form.get(f"q_{flag}")) for flag in corrections.QUALITY_FLAGS}
+    quality["high_quality"] = all(quality.values())
+    return {**reading, "fields": fields, "quality": quality, "signal_set": set(signals)}
+
+
 @router.post("/followups/confirm")
 async def confirm_new_followup(request: Request, v: ViewerDep) -> Response:
     form, signals = await _form(request)
@@ -271,52 +287,84 @@ async def confirm_new_followup(request: Request, v: ViewerDep) -> Response:
     try:
         payload = json.loads(form.get("payload") or "")
         reference = datetime.fromisoformat(form.get("reference_time") or "")
-    except ValueError:
-        raise InvalidInput("the form lost its note; read the note again") from None
-    if reference.tzinfo is None or abs(reference - v.runtime.clock.now()) > timedelta(days=1):
-        raise InvalidInput("the reading is out of date; read the note again")
-    submission = form.get("submission") or ""
-    new_name = form.get("new_customer") or ""
-    who: dict[str, Any] = (
-        {"customer_id": form.get("customer")} if form.get("customer") else {"customer": {"name": new_name}}
-    )
-    create = FollowUpCreate.model_validate(
-        {
-            "id": f"web_{submission}" if submission.isalnum() else None,
-            **who,
-            "input": payload,
-            "reference_time": reference,
-        }
-    )
+        if reference.tzinfo is None or abs(reference - v.runtime.clock.now()) > timedelta(days=7):
+            raise InvalidInput("the reading is out of date; read the note again")
+        new_name = form.get("new_customer") or ""
+        who: dict[str, Any] = (
+            {"customer_id": form.get("customer")}
+            if form.get("customer")
+            else {"customer": {"name": new_name}}
+        )
+        submission = form.get("submission") or ""
+        create = FollowUpCreate.model_validate(
+            {
+                "id": f"web_{submission}" if submission.isalnum() else None,
+                **who,
+                "input": payload,
+                "reference_time": reference,
+            }
+        )
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        message = exc.message if isinstance(exc, InvalidInput) else "the form lost its note"
+        raise InvalidInput(f"{message}; go back and read the note again") from None
     stored = await run_in_threadpool(v.runtime.followups.submit, v.principal, create)
     if stored.status != "extracted":
         return RedirectResponse(f"/app/followups/{stored.id}", status_code=303)
-    return await _confirm(v, stored.id, form, signals)
+    return await _confirm(request, v, stored.id, form, signals)
 
 
 @router.post("/followups/{followup_id}/confirm")
 async def confirm_followup(request: Request, followup_id: str, v: ViewerDep) -> Response:
     form, signals = await _form(request)
     v.check(form.get("csrf"))
-    return await _confirm(v, followup_id, form, signals)
+    return await _confirm(request, v, followup_id, form, signals)
 
 
-async def _confirm(v: Viewer, followup_id: str, form: dict[str, Any], signals: list[str]) -> Response:
+async def _confirm(
+    request: Request, v: Viewer, followup_id: str, form: dict[str, Any], signals: list[str]
+) -> Response:
     def run() -> corrections.ConfirmResult:
         with v.runtime.sessions.begin() as session:
             return corrections.confirm(
                 session, v.principal, followup_id, _confirmed(form, signals), now=v.runtime.clock.now()
             )
 
-    result = await run_in_threadpool(run)
+    try:
+        result = await run_in_threadpool(run)
+    except InvalidInput as exc:
+        # the follow-up is stored; the rep's corrections come back in its form with the reason
+        return _view(
+            request, v, followup_id, posted=(form, signals), error=exc.message, status_code=exc.status
+        )
+    note = f"&note={quote(result.note)}" if result.note else ""
     return RedirectResponse(
-        f"/app/followups/{followup_id}?saved=1&corrected={len(result.corrections)}", status_code=303
+        f"/app/followups/{followup_id}?saved=1&corrected={len(result.corrections)}{note}", status_code=303
     )
 
 
 @router.get("/followups/{followup_id}")
 def view_followup(
-    request: Request, followup_id: str, v: ViewerDep, saved: int = 0, corrected: int = 0
+    request: Request,
+    followup_id: str,
+    v: ViewerDep,
+    saved: int = 0,
+    corrected: int = 0,
+    note: Annotated[str | None, Query(max_length=500)] = None,
+) -> HTMLResponse:
+    return _view(request, v, followup_id, saved=saved, corrected=corrected, note=note)
+
+
+def _view(
+    request: Request,
+    v: Viewer,
+    followup_id: str,
+    *,
+    saved: int = 0,
+    corrected: int = 0,
+    note: str | None = None,
+    posted: tuple[dict[str, Any], list[str]] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     fu = v.runtime.followups.get(v.principal, followup_id)
     with v.runtime.sessions() as session:
@@ -342,6 +390,9 @@ def view_followup(
             for c in rows
         ]
         customer_name = activity.customer.name
+    reading = _reading_from_stored(fu, quality, provenance)
+    if reading is not None and posted is not None:
+        reading = _posted(reading, *posted)
     return page(
         request,
         "followup_view.html",
@@ -350,15 +401,15 @@ def view_followup(
             "fu": fu,
             "customer_name": customer_name,
             "pieces": pieces(fu.text, _spans_from_stored(fu, quality)),
-            "reading": _reading_from_stored(fu, quality, provenance),
+            "reading": reading,
             "corrections": fixes,
             "saved": saved,
             "corrected": corrected,
-            "note": fu.engine.note
-            if fu.engine and saved and fu.engine.note and "lock" in fu.engine.note
-            else None,
+            "note": note,
+            "error": error,
         },
         lang=v.lang,
+        status_code=status_code,
     )
 
 
@@ -399,7 +450,7 @@ def call_wrapup(
     call_id: str,
     v: ViewerDep,
     stage: Annotated[str, Form()],
-    summary: Annotated[str, Form(max_length=300)],
+    summary: Annotated[str, Form(max_length=5000)],  # checked after line breaks are collapsed
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     v.check(csrf)
@@ -415,8 +466,9 @@ def call_wrapup(
                 "viewer": v,
                 "call": call,
                 "customer_name": name,
-                "current_stage": current,
+                "current_stage": stage or current,
                 "error": exc.message,
+                "summary": summary,
             },
             lang=v.lang,
             status_code=exc.status,

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from copilot.config import Settings
+from copilot.errors import NotConfigured
 
 COOKIE_NAME = "copilot_session"
 SESSION_LIFETIME = timedelta(hours=12)
@@ -33,17 +34,39 @@ class WebSession:
     nonce: str
 
 
+MIN_SECRET_BYTES = 32
+
+
 def session_secret(settings: Settings) -> bytes:
-    """The configured secret, or one generated once and kept beside the data (owner-only)."""
+    """The configured secret, or one generated once and kept beside the data (owner-only).
+
+    The file is written whole before it appears (a temporary file linked into place), so a worker
+    starting at the same moment reads the complete secret or makes its own attempt; a secret that
+    is missing or short is refused, never used to sign."""
     if settings.session_secret is not None:
-        return settings.session_secret.get_secret_value().encode()
+        secret = settings.session_secret.get_secret_value().encode()
+        if len(secret) < MIN_SECRET_BYTES:
+            raise NotConfigured(f"COPILOT_SESSION_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        return secret
     path = Path(settings.data_dir) / _SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = path.with_name(f".{_SECRET_FILE}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+        try:
+            os.link(tmp, path)  # atomic: fails if another process linked its secret first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    secret = path.read_text().strip().encode()
+    if len(secret) < MIN_SECRET_BYTES:
+        raise NotConfigured(
+            f"the session secret in {path} is missing or short; delete the file to make a new one"
+        )
+    return secret
 
 
 def _sign(secret: bytes, payload: str) -> str:

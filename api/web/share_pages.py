@@ -47,7 +47,7 @@ def answer(
     token: str,
     index: int,
     status: Annotated[Literal["confirmed", "needs_adjustment"], Form()],
-    comment: Annotated[str, Form(max_length=sharing.COMMENT_MAX_CHARS)] = "",
+    comment: Annotated[str, Form(max_length=4 * sharing.COMMENT_MAX_CHARS)] = "",  # checked once collapsed
 ) -> Response:
     runtime: Runtime = request.app.state.runtime
     try:
@@ -66,7 +66,7 @@ def answer(
         return page(
             request,
             "share.html",
-            {"view": view, "token": token, "error": exc.message, "error_item": index},
+            {"view": view, "token": token, "error": exc.message, "error_item": index, "comment": comment},
             lang=view.lang,
             status_code=exc.status,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +18,14 @@ from copilot.access import authenticate
 from copilot.errors import CopilotError
 
 router = APIRouter(prefix="/app", include_in_schema=False)
+
+
+def same_origin(request: Request) -> bool:
+    """A browser's post from this site: Origin (or, without it, Referer) names this host."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return True  # not a browser's cross-site post (browsers send Origin on cross-site POSTs)
+    return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
 
 
 def _secure(request: Request, runtime: Runtime) -> bool:
@@ -39,6 +48,10 @@ def login(
     lang = lang_of(request)
     t = i18n.translator(lang)
     now = runtime.clock.now()
+    if not same_origin(request):  # a cross-site form signing the visitor in with someone else's key
+        return page(
+            request, "login.html", {"next": "/app", "error": t("bad_key")}, lang=lang, status_code=403
+        )
     try:
         with runtime.sessions() as session:
             principal = authenticate(session, key.strip(), now=now)

@@ -138,6 +138,8 @@ def confirm(
     if old_signals != new_signals:
         changes.append(("signals", old_signals, new_signals))
 
+    if not changes and base.engine == REP_ENGINE:  # confirmed again as it stands (a double post)
+        return ConfirmResult(activity=activity, extraction=base)
     evidence = {k: v for k, v in base.evidence.items() if k not in {c[0] for c in changes}}
     after["provenance"] = {
         **dict(before.get("provenance") or {}),
@@ -186,6 +188,18 @@ def confirm(
     return ConfirmResult(activity=activity, extraction=reading, corrections=rows, note=note)
 
 
+def _deal_of(session: Session, activity: Activity) -> Deal | None:
+    """The interaction's deal, else the customer's only open deal."""
+    if activity.deal_id is not None:
+        return session.get(Deal, activity.deal_id)
+    open_deals = [
+        d
+        for d in session.scalars(select(Deal).where(Deal.customer_id == activity.customer_id))
+        if Stage(d.stage).is_open
+    ]
+    return open_deals[0] if len(open_deals) == 1 else None
+
+
 def _apply(
     session: Session,
     principal: Principal,
@@ -197,6 +211,11 @@ def _apply(
     """Carry corrected fields to the customer and deal, as the engine's reading was carried."""
     customer: Customer = activity.customer
     note = None
+    newer = session.scalar(
+        select(Activity.id)
+        .where(Activity.customer_id == customer.id, Activity.at > activity.at, Activity.id != activity.id)
+        .limit(1)
+    )
     if "source_channel" in changed and (
         customer.source_channel is None or customer.source_channel_activity_id == activity.id
     ):
@@ -206,12 +225,17 @@ def _apply(
         first = date.fromisoformat(fields["first_contact_date"])
         if customer.first_contact_date is None or first < customer.first_contact_date:
             customer.first_contact_date = first
-    if "next_follow_up_date" in changed and fields["next_follow_up_date"]:
+    if "next_follow_up_date" in changed and fields["next_follow_up_date"] and newer is None:
+        # a later interaction's date stands: correcting an older note does not move it back
         customer.next_follow_up_date = date.fromisoformat(fields["next_follow_up_date"])
         customer.next_follow_up_proposed = False
-    if "stage" in changed and fields["stage"] and activity.deal_id is not None:
-        deal = session.get(Deal, activity.deal_id)
-        if deal is not None:
+    if "stage" in changed and fields["stage"]:
+        deal = _deal_of(session, activity)
+        if deal is None:
+            note = "the stage was recorded on this interaction; the customer has no single open deal to move"
+        elif newer is not None:
+            note = "the stage was recorded on this interaction; a later interaction set the deal's stage"
+        else:
             try:
                 change_stage(
                     session,
@@ -290,7 +314,7 @@ def export_cases(session: Session, org_id: int, *, since: datetime | None = None
         reading = current_extraction(activity)
         if reading is None:
             continue
-        engine_reading = next((e for e in activity.extractions if e.engine != REP_ENGINE), reading)
+        engine_reading = next((e for e in reversed(activity.extractions) if e.engine != REP_ENGINE), reading)
         f = reading.fields
         verdict = reading.quality.get("verdict", {})
         customer: Customer = activity.customer

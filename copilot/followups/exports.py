@@ -10,6 +10,7 @@ lines that do not continue the previous one. Who is the rep: a speaker named lik
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,9 +32,10 @@ _NAME_FIRST_RE = re.compile(rf"^\s*{_NAME}\s*[(（\[]?{_TIME}[)）\]]?\s*[:：]?
 _PLAIN_RE = re.compile(rf"^\s*{_NAME}\s*[:：]\s*(?P<text>.+)$")
 
 
-def _side(name: str, rep_name: str | None) -> str:
+def _side(name: str, rep_name: str | Sequence[str] | None) -> str:
     plain = name.strip().lower()
-    if rep_name and plain == rep_name.strip().lower():
+    names = [rep_name] if isinstance(rep_name, str) else list(rep_name or ())
+    if any(n and plain == n.strip().lower() for n in names):
         return "rep"
     if plain in _REP_NAMES or plain.startswith(("销售", "rep ")):
         return "rep"
@@ -81,7 +83,9 @@ def _lines(text: str) -> list[dict[str, Any]]:
     return [m for m in out if m["text"]]
 
 
-def chat_from_text(text: str, reference: datetime, rep_name: str | None = None) -> dict[str, Any]:
+def chat_from_text(
+    text: str, reference: datetime, rep_name: str | Sequence[str] | None = None
+) -> dict[str, Any]:
     """A pasted chat export as a chat input; messages without a date take the reference's day."""
     lines = _lines(text)
     if not lines:
@@ -98,7 +102,7 @@ def chat_from_text(text: str, reference: datetime, rep_name: str | None = None) 
     return {"kind": "chat", "messages": messages}
 
 
-def call_from_text(text: str, rep_name: str | None = None) -> dict[str, Any]:
+def call_from_text(text: str, rep_name: str | Sequence[str] | None = None) -> dict[str, Any]:
     """A pasted transcript as a call input; segments without timings are spaced by their length."""
     lines = _lines(text)
     if not lines:

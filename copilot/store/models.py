@@ -582,8 +582,8 @@ class Correction(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     # the engine's extraction that was corrected, and the confirmed reading that replaced it
-    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"))
-    confirmed_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"))
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"), index=True)
+    confirmed_id: Mapped[int] = mapped_column(ForeignKey("extractions.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(32))
     original: Mapped[Any] = mapped_column(JSON, nullable=True)
     corrected: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -620,5 +620,7 @@ class ShareFeedback(Base):
     item: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(24))  # confirmed, needs_adjustment
     comment: Mapped[str | None] = mapped_column(Text)
-    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime]

@@ -6,6 +6,8 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from api.web.session import (
     SESSION_LIFETIME,
     csrf_ok,
@@ -16,6 +18,7 @@ from api.web.session import (
     verify,
 )
 from copilot.config import Settings
+from copilot.errors import NotConfigured
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
 SECRET = b"s" * 32
@@ -57,8 +60,18 @@ def test_the_generated_secret_is_kept_owner_only_and_reused(tmp_path: Path) -> N
 
 
 def test_a_configured_secret_wins_and_https_makes_cookies_secure(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, session_secret="configured", public_url="https://crm.example")
-    assert session_secret(settings) == b"configured"
+    configured = "c" * 40
+    settings = Settings(data_dir=tmp_path, session_secret=configured, public_url="https://crm.example")
+    assert session_secret(settings) == configured.encode()
     assert not (tmp_path / "session-secret").exists()
     assert secure_cookie(settings)
     assert not secure_cookie(Settings(data_dir=tmp_path))
+
+
+def test_an_empty_or_short_secret_is_refused_not_used(tmp_path: Path) -> None:
+    (tmp_path / "session-secret").write_text("")  # e.g. a file truncated by a full disk
+    with pytest.raises(NotConfigured):
+        session_secret(Settings(data_dir=tmp_path))
+    with pytest.raises(NotConfigured):
+        session_secret(Settings(data_dir=tmp_path / "other", session_secret="short"))
+    assert not list((tmp_path).glob(".session-secret.*"))  # no temporary file left behind

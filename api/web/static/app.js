@@ -82,7 +82,21 @@
     })(rows[r]);
   }
 
+  // -- the note survives a lost session: a draft kept in this browser until the note is saved ------
+  var DRAFT = "copilot-note-draft";
+  try {
+    if (note) {
+      if (!note.value && window.localStorage.getItem(DRAFT)) { note.value = window.localStorage.getItem(DRAFT); }
+      note.addEventListener("input", function () { window.localStorage.setItem(DRAFT, note.value); });
+    }
+    if (byId("saved")) { window.localStorage.removeItem(DRAFT); }
+  } catch (e) { /* storage disabled: nothing kept */ }
+
   // -- one submission per click --------------------------------------------------------------
+  window.addEventListener("pageshow", function () {  // back from an error page: submit again
+    var off = document.querySelectorAll("button[disabled]");
+    for (var b = 0; b < off.length; b++) { off[b].disabled = false; }
+  });
   var forms = document.querySelectorAll("form[method=post]");
   for (var f = 0; f < forms.length; f++) {
     forms[f].addEventListener("submit", function (e) {

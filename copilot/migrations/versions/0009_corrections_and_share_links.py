@@ -40,6 +40,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_corrections_activity_id", "corrections", ["activity_id"])
     op.create_index("ix_corrections_org_at", "corrections", ["org_id", "created_at"])
+    op.create_index("ix_corrections_extraction_id", "corrections", ["extraction_id"])
+    op.create_index("ix_corrections_confirmed_id", "corrections", ["confirmed_id"])
     op.create_table(
         "share_links",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -68,6 +70,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_share_feedback_org_id", "share_feedback", ["org_id"])
     op.create_index("ix_share_feedback_link_id", "share_feedback", ["link_id"])
+    op.create_index("ix_share_feedback_activity_id", "share_feedback", ["activity_id"])
 
 
 def downgrade() -> None:
