@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from copilot import audit
@@ -138,6 +138,44 @@ def create_link(
         detail={"link": link.id, "days": days},
     )  # fmt: skip
     return link, token
+
+
+def links_of(session: Session, deal: Deal, *, now: datetime) -> list[dict[str, Any]]:
+    """The deal's links that still open, newest first, with how many answers each has had."""
+    rows = session.scalars(
+        select(ShareLink)
+        .where(ShareLink.deal_id == deal.id, ShareLink.revoked_at.is_(None), ShareLink.expires_at > now)
+        .order_by(ShareLink.id.desc())
+    ).all()
+    counted = (
+        select(ShareFeedback.link_id, func.count())
+        .where(ShareFeedback.link_id.in_([r.id for r in rows]))
+        .group_by(ShareFeedback.link_id)
+    )
+    answers: dict[int, int] = dict(session.execute(counted).tuples().all())
+    return [
+        {"id": r.id, "created_at": r.created_at, "expires_at": r.expires_at, "answers": answers.get(r.id, 0)}
+        for r in rows
+    ]
+
+
+def revoke_link(session: Session, principal: Principal, link_id: int, *, now: datetime) -> ShareLink:
+    """Close a link at once (sent to the wrong person, or superseded); NotFound outside the caller's
+    scope."""
+    link = session.get(ShareLink, link_id)
+    if link is None or link.org_id != principal.org_id:
+        raise NotFound(f"no link {link_id}")
+    deal = session.get(Deal, link.deal_id)
+    if deal is None:
+        raise NotFound(f"no link {link_id}")
+    get_deal(session, principal, deal.external_id)  # in the caller's scope, or NotFound
+    if link.revoked_at is None:
+        link.revoked_at = now
+        audit.record(
+            session, link.org_id, principal, "share.revoked", "deal", deal.external_id, now=now,
+            detail={"link": link.id},
+        )  # fmt: skip
+    return link
 
 
 def _live_link(session: Session, token: str, now: datetime) -> ShareLink:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, or_, select
 
 from api.web import i18n
@@ -105,6 +105,15 @@ def customer_file(v: Viewer, customer_id: str) -> dict[str, Any]:
     now = rt.clock.now()
     file = read_customer_file(rt.sessions, p, customer_id, now=now)
     timeline = rt.collab.timeline(p, customer_id, days=30)
+    with rt.sessions() as session:
+        links = {
+            d.external_id: sharing.links_of(session, d, now=now)
+            for d in session.scalars(
+                select(Deal)
+                .join(Customer, Customer.id == Deal.customer_id)
+                .where(Customer.org_id == p.org_id, Customer.external_id == customer_id)
+            )
+        }
     deals = []
     for deal in file.deals:
         req = rt.requirements.get(p, deal.id)
@@ -121,6 +130,7 @@ def customer_file(v: Viewer, customer_id: str) -> dict[str, Any]:
                 "pending": [c for c in req.confirmations if c.get("status") == "pending"],
                 "contract": contract,
                 "contract_rows": _contract_rows(contract, req.values, zh) if contract else [],
+                "links": links.get(deal.id, []),
             }
         )
     risks = rt.risks.risks(p, customer_id=customer_id, lang=v.lang, limit=50)
@@ -182,6 +192,22 @@ def customer_day(
          "records": records},
         lang=v.lang,
     )  # fmt: skip
+
+
+@router.post("/share-links/{link_id}/revoke")
+def revoke_share(
+    link_id: Annotated[int, Path(ge=1, le=2**63 - 1)], v: ViewerDep, csrf: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    """Close a confirmation link now; back to the customer's file."""
+    v.check(csrf)
+    with v.runtime.sessions.begin() as session:
+        link = sharing.revoke_link(session, v.principal, link_id, now=v.runtime.clock.now())
+        customer_id = session.scalar(
+            select(Customer.external_id)
+            .join(Deal, Deal.customer_id == Customer.id)
+            .where(Deal.id == link.deal_id)
+        )
+    return RedirectResponse(f"/app/customers/{customer_id}#deals", status_code=303)
 
 
 @router.post("/deals/{deal_id}/share")

@@ -93,3 +93,21 @@ def test_a_deal_without_requirements_has_nothing_to_share(web: Browser, acme: Or
     assert r.status_code == 422 and "requirements" in r.text
     web.sign_in(acme.keys["r3"])
     assert web.post("/app/deals/d1/share", {"csrf": web.csrf()}).status_code == 404  # not their deal
+
+
+def test_a_link_is_listed_on_the_file_and_can_be_revoked(
+    web: Browser, client: TestClient, runtime: Runtime, acme: Org
+) -> None:
+    give_d1_a_contract(client, acme)
+    token = _share(web, acme)
+    page = web.get("/app/customers/c1").text
+    m = re.search(r'action="/app/share-links/(\d+)/revoke"', page)
+    assert m, "the open link is listed with a revoke button"
+    web.sign_in(acme.keys["r3"])  # another rep cannot close it
+    assert web.post(f"/app/share-links/{m[1]}/revoke", {"csrf": web.csrf()}).status_code == 404
+    assert web.get(f"/c/{token}").status_code == 200
+    web.sign_in(acme.keys["r1"])
+    r = web.post(f"/app/share-links/{m[1]}/revoke", {"csrf": web.csrf()})
+    assert r.status_code == 303 and r.headers["location"] == "/app/customers/c1#deals"
+    assert web.get(f"/c/{token}").status_code == 410
+    assert "/revoke" not in web.get("/app/customers/c1").text
