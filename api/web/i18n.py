@@ -116,6 +116,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "your_requirement": ("您的需求", "Your requirement"),
     "comment": ("说明", "Comment"),
     "send": ("提交", "Send"),
+    "say_what_to_adjust": ("请写明需要调整的内容。", "Please say what needs adjusting."),
+    "comment_too_long": (
+        "说明太长了，请控制在2000字以内。",
+        "The comment is too long: 2,000 characters at most.",
+    ),
     "thanks": ("已收到，您的销售顾问会尽快联系您。", "Thank you; your sales contact will get back to you."),
     "link_expired": ("链接已过期", "This link has expired"),
     "link_expired_help": ("请联系您的销售顾问获取新链接。", "Ask your sales contact for a new link."),

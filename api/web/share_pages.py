@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.runtime import Runtime
+from api.web import i18n
 from api.web.render import page
 from copilot import sharing
 from copilot.errors import InvalidInput, NotFound
@@ -63,10 +64,19 @@ def answer(
     except InvalidInput as exc:
         with runtime.sessions() as session:
             view = sharing.open_link(session, token, now=runtime.clock.now())
+        t = i18n.translator(view.lang)
+        # the customer reads the reason in the link's language
+        plain = " ".join(comment.split())
+        if status == "needs_adjustment" and not plain:
+            message = t("say_what_to_adjust")
+        elif len(plain) > sharing.COMMENT_MAX_CHARS:
+            message = t("comment_too_long")
+        else:
+            message = exc.message
         return page(
             request,
             "share.html",
-            {"view": view, "token": token, "error": exc.message, "error_item": index, "comment": comment},
+            {"view": view, "token": token, "error": message, "error_item": index, "comment": comment},
             lang=view.lang,
             status_code=exc.status,
         )

@@ -56,7 +56,7 @@ def test_needs_adjustment_reaches_the_rep_and_the_file(
     token = _share(web, acme)
     web.client.cookies.clear()
     missing = web.post(f"/c/{token}/items/1", {"status": "needs_adjustment", "comment": " "})
-    assert missing.status_code == 422 and "adjust" in missing.text
+    assert missing.status_code == 422 and "请写明需要调整的内容" in missing.text
     r = web.post(f"/c/{token}/items/1", {"status": "needs_adjustment", "comment": "交期要缩短到30天"})
     assert r.status_code == 303 and r.headers["location"] == f"/c/{token}?done=1"
     assert "交期要缩短到30天" in web.get(f"/c/{token}").text
