@@ -54,6 +54,33 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in out]
 
 
+def _customers_of_the_index(db: Path, customers: list[str]) -> None:
+    """The index's customers as rows of its organization: a search filtered by a customer is
+    checked against the customers the caller may see, so they must exist."""
+    from sqlalchemy import insert
+
+    from copilot.store.database import make_engine
+    from copilot.store.models import Customer
+
+    engine = make_engine(f"sqlite:///{db}")
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Customer),
+            [
+                {
+                    "org_id": ORG,
+                    "external_id": c,
+                    "name": f"customer {c}",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for c in customers
+            ],
+        )
+    engine.dispose()
+
+
 def main() -> None:
     """Set up, serve, measure, stop."""
     parser = argparse.ArgumentParser(
@@ -87,6 +114,7 @@ def main() -> None:
                 subprocess.run(
                     [str(COPILOT), "org", "create", f"bench{n}"], env=env, check=True, capture_output=True
                 )
+            _customers_of_the_index(data / "copilot.db", customers)
             key = subprocess.run(
                 [str(COPILOT), "key", "create", "--org", f"bench{ORG}", "--role", "admin"],
                 env=env,
