@@ -11,9 +11,10 @@ from fastapi import Depends, FastAPI, Request
 
 from api.runtime import Runtime
 from api.web import i18n
-from api.web.session import COOKIE_NAME, csrf_token, session_secret, verify
+from api.web.session import COOKIE_NAME, WebSession, csrf_token, session_secret, verify
 from copilot.access import AccessRole, Principal, principal_for_key
 from copilot.errors import CopilotError, Forbidden
+from copilot.store.models import EndedSession
 
 # the roles that may sign in: people, not machines
 PEOPLE = (AccessRole.REP, AccessRole.SUPERVISOR, AccessRole.ADMIN)
@@ -57,6 +58,7 @@ class Viewer:
     lang: str
     csrf: str
     runtime: Runtime
+    session: WebSession
 
     @property
     def is_rep(self) -> bool:
@@ -80,6 +82,8 @@ def viewer(request: Request) -> Viewer:
     try:
         with runtime.sessions() as db:
             principal = principal_for_key(db, session.key_id, now=now)
+            if db.get(EndedSession, session.nonce) is not None:  # signed out
+                raise SignInRequired(here)
     except CopilotError:
         raise SignInRequired(here) from None
     if principal.role not in PEOPLE:
@@ -87,7 +91,7 @@ def viewer(request: Request) -> Viewer:
     # the form token belongs to the key, not to one cookie: signing in again in another tab does
     # not void the forms open in this one (a cross-site page can still never read it)
     token = csrf_token(secret, f"key:{principal.key_id}")
-    return Viewer(principal=principal, lang=lang_of(request), csrf=token, runtime=runtime)
+    return Viewer(principal=principal, lang=lang_of(request), csrf=token, runtime=runtime, session=session)
 
 
 ViewerDep = Annotated[Viewer, Depends(viewer)]

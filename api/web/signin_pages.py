@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import delete
 
 from api.runtime import Runtime
 from api.web import i18n
@@ -16,6 +18,7 @@ from api.web.render import page
 from api.web.session import COOKIE_NAME, SESSION_LIFETIME, issue, secure_cookie
 from copilot.access import authenticate
 from copilot.errors import CopilotError
+from copilot.store.models import EndedSession
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -87,6 +90,18 @@ def login(
 @router.post("/logout")
 def logout(v: ViewerDep, csrf: Annotated[str, Form()] = "") -> Response:
     v.check(csrf)
+    now = v.runtime.clock.now()
+    with v.runtime.sessions.begin() as db:
+        # this session ends now on every device that holds its cookie, not only in this browser
+        db.execute(delete(EndedSession).where(EndedSession.expires_at <= now))
+        if db.get(EndedSession, v.session.nonce) is None:
+            db.add(
+                EndedSession(
+                    nonce=v.session.nonce,
+                    org_id=v.principal.org_id,
+                    expires_at=datetime.fromtimestamp(v.session.expires_at, UTC),
+                )
+            )
     response = RedirectResponse("/app/login", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response

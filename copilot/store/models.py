@@ -624,3 +624,14 @@ class ShareFeedback(Base):
         ForeignKey("activities.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime]
+
+
+class EndedSession(Base):
+    """A workspace session signed out before its cookie expired: refused until that expiry."""
+
+    __tablename__ = "ended_sessions"
+    snapshot_data: ClassVar[bool] = False
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

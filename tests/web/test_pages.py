@@ -303,3 +303,14 @@ def test_the_customer_search_matches_names_literally(web: Browser, acme: Org) ->
     assert "苏州恒远" in web.get("/app/customers", params={"q": "恒远"}).text
     assert "苏州恒远" not in web.get("/app/customers", params={"q": "%"}).text  # not a wildcard
     assert web.get("/app/customers", params={"q": "x" * 101}).status_code == 422
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(web: Browser, acme: Org) -> None:
+    web.sign_in(acme.keys["r1"])
+    copied = dict(web.client.cookies)
+    assert web.post("/app/logout", {"csrf": web.csrf()}).status_code == 303
+    web.client.cookies.update(copied)  # the cookie, kept elsewhere, sent again
+    r = web.get("/app/customers", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/app/login")
+    web.sign_in(acme.keys["r1"])  # a new session works at once
+    assert web.get("/app/customers").status_code == 200
