@@ -19,13 +19,7 @@ from copilot.extraction.dates import DateRules, FindTimes, default_find_times, f
 from copilot.extraction.lexicon import Lexicon, load_lexicon
 from copilot.extraction.quality import QualityRules
 from copilot.extraction.signals import SignalRules
-from copilot.extraction.stage import (
-    EXEMPLAR_MARGIN,
-    EXEMPLAR_THRESHOLD,
-    ExemplarBackup,
-    StageEmbed,
-    StageRules,
-)
+from copilot.extraction.stage import StageRules
 from copilot.extraction.summary import SummaryInputs, SummaryRules
 from copilot.extraction.text import build_doc
 
@@ -42,24 +36,11 @@ class OfflineEngine:
         extra_lexicon_dir: Path | None = None,
         lexicon: Lexicon | None = None,
         find_times: FindTimes | None = None,
-        stage_backup: StageEmbed | None = None,
-        stage_backup_threshold: float = EXEMPLAR_THRESHOLD,
-        stage_backup_margin: float = EXEMPLAR_MARGIN,
     ) -> None:
-        """`stage_backup`, an embedding function (off by default), lets labelled exemplar sentences
-        decide the stage when no stage cue fired and the CRM knows no stage."""
         self.lexicon = lexicon or load_lexicon(extra_lexicon_dir)
         self.channels = ChannelRules(self.lexicon)
         self.dates = DateRules(self.lexicon, self.channels.any_cue)
-        backup = None
-        if stage_backup is not None:
-            backup = ExemplarBackup(
-                stage_backup,
-                self.lexicon.entries.get("stage_exemplars", {}),
-                threshold=stage_backup_threshold,
-                margin=stage_backup_margin,
-            )
-        self.stage = StageRules(self.lexicon, backup)
+        self.stage = StageRules(self.lexicon)
         self.signals = SignalRules(self.lexicon)
         self.quality = QualityRules(self.lexicon)
         self.summary = SummaryRules(self.lexicon)

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from copilot.domain import CustomerContext, Evidence, InputKind, Speaker, Stage
 from copilot.extraction.lexicon import Lexicon
@@ -19,83 +15,7 @@ from copilot.extraction.text import Clause, Doc, mask_inner_dots, pain_story_seg
 class StageResult:
     stage: Stage
     evidence: Evidence | None
-    provenance: str | None = None  # "crm": the CRM's current stage; "exemplar": the semantic backup
-
-
-# texts -> one vector per text (any scale: rows are normalised here); injected, never imported
-StageEmbed = Callable[[list[str]], npt.NDArray[Any]]
-EXEMPLAR_THRESHOLD = 0.5
-EXEMPLAR_MARGIN = 0.05
-_MAX_BACKUP_CLAUSES = 12
-_MIN_CLAUSE_CHARS = 4
-
-
-def _unit_rows(matrix: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-    out = np.asarray(matrix, dtype=np.float64)
-    if out.ndim == 1:
-        out = out.reshape(1, -1)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return out / norms
-
-
-class ExemplarBackup:
-    """Cosine match of clauses against labelled stage sentences, for inputs no stage cue covers.
-
-    A stage is chosen only when its best similarity clears `threshold` and beats the best of any
-    other stage by `margin`; otherwise the backup says nothing. Exemplars are embedded once, lazily.
-    """
-
-    def __init__(
-        self,
-        embed: StageEmbed,
-        exemplars: Mapping[str, Sequence[str]],
-        *,
-        threshold: float = EXEMPLAR_THRESHOLD,
-        margin: float = EXEMPLAR_MARGIN,
-        max_clauses: int = _MAX_BACKUP_CLAUSES,
-    ) -> None:
-        self.embed = embed
-        self.threshold, self.margin, self.max_clauses = threshold, margin, max_clauses
-        self._texts: list[str] = []
-        self._labels: list[Stage] = []
-        for name, sentences in exemplars.items():
-            stage = Stage(name)
-            for sentence in sentences:
-                self._texts.append(sentence)
-                self._labels.append(stage)
-        self._stages = tuple(dict.fromkeys(self._labels))
-        self._matrix: npt.NDArray[np.float64] | None = None
-
-    def _exemplars(self) -> npt.NDArray[np.float64]:
-        if self._matrix is None:
-            self._matrix = _unit_rows(self.embed(list(self._texts)))
-        return self._matrix
-
-    def scores(self, texts: list[str]) -> tuple[npt.NDArray[np.float64], tuple[Stage, ...]]:
-        """Per text and stage, the best cosine similarity to that stage's exemplars."""
-        sims = _unit_rows(self.embed(texts)) @ self._exemplars().T
-        labels = np.array([s.value for s in self._labels])
-        per_stage = np.stack([sims[:, labels == s.value].max(axis=1) for s in self._stages], axis=1)
-        return per_stage, self._stages
-
-    def match(self, doc: Doc) -> tuple[Stage, Clause, float] | None:
-        """The stage and clause of the best confident match, or None."""
-        if not self._texts or len(self._stages) < 2:
-            return None
-        clauses = [c for c in doc.clauses if not c.is_question and len(c.text.strip()) >= _MIN_CLAUSE_CHARS][
-            : self.max_clauses
-        ]
-        if not clauses:
-            return None
-        per_stage, stages = self.scores([c.text.strip() for c in clauses])
-        row, col = np.unravel_index(int(np.argmax(per_stage)), per_stage.shape)
-        best = float(per_stage[row, col])
-        others = np.delete(per_stage, col, axis=1)
-        runner_up = float(others.max())
-        if best < self.threshold or best - runner_up < self.margin:
-            return None
-        return stages[int(col)], clauses[int(row)], best
+    provenance: str | None = None  # "crm" when the stage is the CRM's current stage
 
 
 # a signing by someone else: "跟另一家签了", "went with another vendor"
@@ -140,9 +60,7 @@ def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
 class StageRules:
     """Stage cues with blockers (negation, condition, deferral) and precedence."""
 
-    def __init__(self, lex: Lexicon, backup: ExemplarBackup | None = None) -> None:
-        self.backup = backup
-
+    def __init__(self, lex: Lexicon) -> None:
         def cat(name: str) -> re.Pattern[str]:
             return lex.pattern("stages", name)
 
@@ -266,11 +184,6 @@ class StageRules:
             return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
         if customer.current_stage is not None:
             return StageResult(customer.current_stage, None, "crm")
-        if self.backup is not None:  # no cue and no CRM stage: the semantic backup may decide
-            matched = self.backup.match(doc)
-            if matched is not None:
-                stage, clause, _ = matched
-                return StageResult(stage, doc.evidence(clause.start, clause.end), "exemplar")
         first = doc.clauses[0] if doc.clauses else None
         return StageResult(Stage.LEAD, doc.evidence(first.start, first.end) if first else None)
 
