@@ -75,6 +75,7 @@ def _shown(name: str, value: Any, zh: bool) -> str | None:
 def _contract_rows(contract: dict[str, Any], requirements: dict[str, Any], zh: bool) -> list[dict[str, Any]]:
     """Every one of the 12 fields: what was required, what the contract says, and the difference."""
     differences = {d["field"]: d for d in contract.get("differences", [])}
+    evidence = contract.get("evidence") or {}
     rows = []
     for name in FIELD_NAMES:
         diff = differences.get(name)
@@ -90,9 +91,7 @@ def _contract_rows(contract: dict[str, Any], requirements: dict[str, Any], zh: b
                 "finding": diff["finding"] if diff else None,
                 "reason": diff["reason"] if diff else None,
                 "status": diff["status"] if diff else None,
-                "evidence": ((contract.get("evidence") or {}).get(name) or {}).get("quote")
-                if isinstance((contract.get("evidence") or {}).get(name), dict)
-                else None,
+                "evidence": quote.get("quote") if isinstance(quote := evidence.get(name), dict) else None,
             }
         )
     return rows

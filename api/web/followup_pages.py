@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Annotated, Any, cast
 from urllib.parse import quote
@@ -19,13 +20,13 @@ from api.web.highlight import pieces
 from api.web.render import page
 from copilot import sharing
 from copilot.access import AccessRole, scope_customers
-from copilot.domain import FollowUpFields, QualityVerdict
 from copilot.errors import CopilotError, InvalidInput, NotFound
 from copilot.followups import corrections
 from copilot.followups.exports import call_from_text, chat_from_text
-from copilot.pipeline.customers import get_customer
-from copilot.schemas import FollowUpCreate, FollowUpPublic
-from copilot.store.models import Activity, Correction, Customer, User
+from copilot.followups.service import reading_record
+from copilot.pipeline.customers import get_activity, get_customer
+from copilot.schemas import FollowUpCreate
+from copilot.store.models import Correction, Customer, User
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -36,88 +37,37 @@ PROVENANCE = ("crm", "interaction_date", "rep")  # where a value without a quote
 # -- readings as the templates show them ---------------------------------------------------------
 
 
-def _reading_from_preview(fields: FollowUpFields, verdict: QualityVerdict) -> dict[str, Any]:
-    q = fields.quality
+def _reading(record: dict[str, Any]) -> dict[str, Any]:
+    """A reading in its stored shape (`reading_record`), as the form shows it."""
+    f, q = record["fields"], record["quality"]
+    verdict = q.get("verdict", {})
+    signals = record.get("signals", [])
     return {
-        "fields": {
-            "source_channel": fields.source_channel.value if fields.source_channel else None,
-            "first_contact_date": fields.first_contact_date.isoformat()
-            if fields.first_contact_date
-            else None,
-            "stage": fields.stage.value if fields.stage else None,
-            "summary": fields.summary,
-            "next_follow_up_date": fields.next_follow_up_date.isoformat()
-            if fields.next_follow_up_date
-            else None,
-        },
-        "evidence": {k: e.quote for k, e in fields.evidence.items()},
-        "provenance": {k: v for k, v in fields.provenance.items() if v in PROVENANCE},
-        "quality": {
-            "discovery_3plus": verdict.discovery_3plus,
-            "pain_2min": verdict.pain_2min,
-            "next_step": verdict.next_step,
-            "high_quality": verdict.high_quality,
-        },
+        "fields": {name: f.get(name) for name in corrections.FIELDS},
+        "evidence": {k: e["quote"] for k, e in record.get("evidence", {}).items()},
+        "provenance": {k: v for k, v in (f.get("provenance") or {}).items() if v in PROVENANCE},
+        "quality": {flag: bool(verdict.get(flag)) for flag in (*corrections.QUALITY_FLAGS, "high_quality")},
         "quality_evidence": {
-            "discovery_3plus": [e.quote for e in q.discovery_questions],
-            "pain_2min": [e.quote for e in q.pain_evidence],
-            "next_step": [q.next_step.quote] if q.next_step else [],
+            "discovery_3plus": [e["quote"] for e in q.get("discovery_questions", [])],
+            "pain_2min": [e["quote"] for e in q.get("pain_evidence", [])],
+            "next_step": [q["next_step"]["quote"]] if q.get("next_step") else [],
         },
-        "signal_set": {h.signal.value for h in fields.signals},
-        "signal_quotes": {h.signal.value: h.evidence.quote for h in fields.signals},
+        "signal_set": {s["signal"] for s in signals},
+        "signal_quotes": {s["signal"]: s["quote"] for s in signals if s.get("quote")},
     }
 
 
-def _spans_from_preview(fields: FollowUpFields) -> list[tuple[int, int, str]]:
-    q = fields.quality
-    spans = [(e.start, e.end, k) for k, e in fields.evidence.items()]
-    spans += [(e.start, e.end, "q_discovery_3plus") for e in q.discovery_questions]
-    spans += [(e.start, e.end, "q_pain_2min") for e in q.pain_evidence]
-    if q.next_step is not None:
-        spans.append((q.next_step.start, q.next_step.end, "q_next_step"))
-    spans += [(h.evidence.start, h.evidence.end, f"sig:{h.signal.value}") for h in fields.signals]
-    return spans
-
-
-def _reading_from_stored(
-    fu: FollowUpPublic, quality: dict[str, Any], provenance: dict[str, str]
-) -> dict[str, Any] | None:
-    if fu.fields is None or fu.quality is None:
-        return None
-    f = fu.fields
-    return {
-        "fields": {
-            "source_channel": f.source_channel.value if f.source_channel else None,
-            "first_contact_date": f.first_contact_date.isoformat() if f.first_contact_date else None,
-            "stage": f.stage.value if f.stage else None,
-            "summary": f.summary,
-            "next_follow_up_date": f.next_follow_up_date.isoformat() if f.next_follow_up_date else None,
-        },
-        "evidence": {k: e.quote for k, e in fu.evidence.items()},
-        "provenance": {k: v for k, v in provenance.items() if v in PROVENANCE},
-        "quality": {
-            "discovery_3plus": fu.quality.discovery_3plus,
-            "pain_2min": fu.quality.pain_2min,
-            "next_step": fu.quality.next_step_agreed,
-            "high_quality": fu.quality.high_quality,
-        },
-        "quality_evidence": {
-            "discovery_3plus": fu.quality.discovery_questions,
-            "pain_2min": [e["quote"] for e in quality.get("pain_evidence", [])],
-            "next_step": [fu.quality.next_step] if fu.quality.next_step else [],
-        },
-        "signal_set": {s.signal.value for s in fu.signals},
-        "signal_quotes": {s.signal.value: s.quote for s in fu.signals if s.quote},
-    }
-
-
-def _spans_from_stored(fu: FollowUpPublic, quality: dict[str, Any]) -> list[tuple[int, int, str]]:
-    spans = [(e.start, e.end, k) for k, e in fu.evidence.items()]
-    spans += [(e["start"], e["end"], "q_discovery_3plus") for e in quality.get("discovery_questions", [])]
-    spans += [(e["start"], e["end"], "q_pain_2min") for e in quality.get("pain_evidence", [])]
-    if step := quality.get("next_step"):
+def _spans(record: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """Every quoted span of a reading, keyed by what it is evidence for (the text's highlights)."""
+    q = record["quality"]
+    spans = [(e["start"], e["end"], k) for k, e in record.get("evidence", {}).items()]
+    spans += [(e["start"], e["end"], "q_discovery_3plus") for e in q.get("discovery_questions", [])]
+    spans += [(e["start"], e["end"], "q_pain_2min") for e in q.get("pain_evidence", [])]
+    if step := q.get("next_step"):
         spans.append((step["start"], step["end"], "q_next_step"))
-    spans += [(s.start, s.end, f"sig:{s.signal.value}") for s in fu.signals if s.quote]
+    spans += [
+        (s["start"], s["end"], f"sig:{s['signal']}") for s in record.get("signals", []) if s.get("quote")
+    ]
     return spans
 
 
@@ -223,6 +173,7 @@ async def preview_followup(
         fields, verdict, interaction = await run_in_threadpool(
             v.runtime.followups.preview, v.principal, request_model
         )
+        record = reading_record(fields, asdict(verdict))
         if customer:
             with v.runtime.sessions() as session:
                 customer_row = get_customer(session, v.principal, customer)
@@ -248,8 +199,8 @@ async def preview_followup(
         {
             "viewer": v,
             "customer": customer_view,
-            "pieces": pieces(interaction.text, _spans_from_preview(fields)),
-            "reading": _reading_from_preview(fields, verdict),
+            "pieces": pieces(interaction.text, _spans(record)),
+            "reading": _reading(record),
             "hidden": hidden,
             "action": "/app/followups/confirm",
         },
@@ -366,22 +317,19 @@ def _view(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    fu = v.runtime.followups.get(v.principal, followup_id)
     with v.runtime.sessions() as session:
-        activity = session.scalar(
-            select(Activity).where(Activity.org_id == v.principal.org_id, Activity.external_id == followup_id)
+        activity = get_activity(session, v.principal, followup_id)
+        latest = corrections.current_extraction(activity) if activity.status == "extracted" else None
+        record = (
+            {
+                "fields": latest.fields,
+                "quality": latest.quality,
+                "signals": latest.signals,
+                "evidence": latest.evidence,
+            }
+            if latest is not None
+            else None
         )
-        assert activity is not None  # get() found it
-        quality = activity.extractions[-1].quality if activity.extractions else {}
-        provenance = (
-            dict(activity.extractions[-1].fields.get("provenance") or {}) if activity.extractions else {}
-        )
-        # the spans point into the text the engine read, which the rep's reading keeps
-        engine_reading = next(
-            (e for e in reversed(activity.extractions) if e.engine != corrections.REP_ENGINE), None
-        )
-        if engine_reading is not None:
-            quality = {**engine_reading.quality, "verdict": quality.get("verdict", {})}
         rows = session.scalars(
             select(Correction).where(Correction.activity_id == activity.id).order_by(Correction.id)
         ).all()
@@ -389,8 +337,14 @@ def _view(
             {"field": c.field, "original": c.original, "corrected": c.corrected, "created_at": c.created_at}
             for c in rows
         ]
-        customer_name = activity.customer.name
-    reading = _reading_from_stored(fu, quality, provenance)
+        fu = {
+            "id": activity.external_id,
+            "customer_id": activity.customer.external_id,
+            "at": activity.at,
+            "engine": {"name": latest.engine} if latest is not None else None,
+        }
+        customer_name, text = activity.customer.name, activity.text
+    reading = _reading(record) if record is not None else None
     if reading is not None and posted is not None:
         reading = _posted(reading, *posted)
     return page(
@@ -400,7 +354,7 @@ def _view(
             "viewer": v,
             "fu": fu,
             "customer_name": customer_name,
-            "pieces": pieces(fu.text, _spans_from_stored(fu, quality)),
+            "pieces": pieces(text, _spans(record) if record is not None else []),
             "reading": reading,
             "corrections": fixes,
             "saved": saved,
@@ -418,10 +372,8 @@ def _view(
 
 def _call(v: Viewer, call_id: str) -> tuple[dict[str, Any], str, str | None]:
     with v.runtime.sessions() as session:
-        activity = session.scalar(
-            select(Activity).where(Activity.org_id == v.principal.org_id, Activity.external_id == call_id)
-        )
-        if activity is None or activity.kind != "call":
+        activity = get_activity(session, v.principal, call_id, what="call")
+        if activity.kind != "call":
             raise NotFound(f"no call {call_id!r}")
         customer = get_customer(session, v.principal, activity.customer.external_id, with_deals=True)
         stage = None

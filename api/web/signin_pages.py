@@ -51,29 +51,21 @@ def login(
     lang = lang_of(request)
     t = i18n.translator(lang)
     now = runtime.clock.now()
-    if not same_origin(request):  # a cross-site form signing the visitor in with someone else's key
+
+    def refused(error: str, status_code: int, back: str = safe_next(next)) -> Response:
         return page(
-            request, "login.html", {"next": "/app", "error": t("bad_key")}, lang=lang, status_code=403
+            request, "login.html", {"next": back, "error": t(error)}, lang=lang, status_code=status_code
         )
+
+    if not same_origin(request):  # a cross-site form signing the visitor in with someone else's key
+        return refused("bad_key", 403, "/app")
     try:
         with runtime.sessions() as session:
             principal = authenticate(session, key.strip(), now=now)
     except CopilotError:
-        return page(
-            request,
-            "login.html",
-            {"next": safe_next(next), "error": t("bad_key")},
-            lang=lang,
-            status_code=401,
-        )
+        return refused("bad_key", 401)
     if principal.role not in PEOPLE:
-        return page(
-            request,
-            "login.html",
-            {"next": safe_next(next), "error": t("no_machine_keys")},
-            lang=lang,
-            status_code=403,
-        )
+        return refused("no_machine_keys", 403)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         COOKIE_NAME,

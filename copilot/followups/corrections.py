@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot import audit
-from copilot.access import Principal
+from copilot.access import AccessRole, Principal, scope_customers
 from copilot.domain import Channel, Signal, Stage
-from copilot.errors import InvalidInput, NotFound
-from copilot.pipeline.customers import is_visible
+from copilot.errors import InvalidInput
+from copilot.pipeline.customers import get_activity
 from copilot.pipeline.deals import StageLocked, change_stage
 from copilot.store.models import Activity, Correction, Customer, Deal, Extraction
 
@@ -86,11 +86,7 @@ def confirm(
 ) -> ConfirmResult:
     """Store the rep's reading of a follow-up as its current one, a correction per changed field,
     and move the customer and deal where a corrected field says so."""
-    activity = session.scalar(
-        select(Activity).where(Activity.org_id == principal.org_id, Activity.external_id == followup_id)
-    )
-    if activity is None or not is_visible(session, principal, activity.customer):
-        raise NotFound(f"no follow-up {followup_id!r}")
+    activity = get_activity(session, principal, followup_id)
     base = current_extraction(activity)
     if base is None or activity.status != "extracted":
         raise InvalidInput(f"follow-up {followup_id!r} has no reading to confirm (status {activity.status})")
@@ -366,8 +362,6 @@ def calls_to_wrap_up(
     session: Session, principal: Principal, *, now: datetime, days: int = 14, limit: int = 20
 ) -> list[Activity]:
     """Logged calls in the caller's scope from the last `days` days that nobody has read yet."""
-    from copilot.access import scope_customers
-
     visible = scope_customers(select(Customer.id), principal)
     stmt = (
         select(Activity)
@@ -382,7 +376,7 @@ def calls_to_wrap_up(
         .order_by(Activity.at.desc())
         .limit(limit)
     )
-    if principal.user_id is not None and principal.role.value == "rep":
+    if principal.user_id is not None and principal.role is AccessRole.REP:
         stmt = stmt.where((Activity.actor_id == principal.user_id) | (Activity.actor_id.is_(None)))
     return list(session.scalars(stmt).unique())
 
@@ -391,11 +385,7 @@ def wrap_up_call(
     session: Session, principal: Principal, activity_id: str, stage: str, summary: str, *, now: datetime
 ) -> ConfirmResult:
     """The rep's two-field record of a logged call: the stage after it and a one-sentence summary."""
-    activity = session.scalar(
-        select(Activity).where(Activity.org_id == principal.org_id, Activity.external_id == activity_id)
-    )
-    if activity is None or not is_visible(session, principal, activity.customer):
-        raise NotFound(f"no call {activity_id!r}")
+    activity = get_activity(session, principal, activity_id, what="call")
     if activity.kind != "call":
         raise InvalidInput(f"{activity_id!r} is a {activity.kind}, not a call")
     if activity.extractions:

@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -29,7 +29,7 @@ from copilot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from copilot.followups.engine import FollowUpEngine, QualityJudge
 from copilot.followups.interactions import build_interaction
 from copilot.llm.grounding import drop_instructed
-from copilot.pipeline.customers import get_customer, is_visible
+from copilot.pipeline.customers import get_activity, get_customer, is_visible
 from copilot.pipeline.deals import GATED_STAGES, StageLocked, change_stage
 from copilot.pipeline.views import followup_public
 from copilot.policies import load_policy
@@ -442,7 +442,6 @@ class FollowUpService:
             customer.next_follow_up_date = proposed
             customer.next_follow_up_proposed = True
         customer.updated_at = now
-        q = fields.quality
         run = fields.run
         extraction = Extraction(
             org_id=activity.org_id,
@@ -451,25 +450,7 @@ class FollowUpService:
             engine_version=run.version if run else self.engine.version,
             model=run.model if run else None,
             prompt=run.prompt if run else None,
-            fields={
-                "source_channel": _val(fields.source_channel),
-                "first_contact_date": _iso(fields.first_contact_date),
-                "stage": _val(fields.stage),
-                "summary": fields.summary,
-                "next_follow_up_date": _iso(fields.next_follow_up_date),
-                "proposed_next_follow_up_date": _iso(proposed),
-                "provenance": dict(fields.provenance),
-            },
-            quality={
-                "discovery_questions": [e.as_dict() for e in q.discovery_questions],
-                "pain_seconds": round(q.pain_seconds, 1),
-                "pain_measured": q.pain_measured,
-                "pain_evidence": [e.as_dict() for e in q.pain_evidence],
-                "next_step": q.next_step.as_dict() if q.next_step else None,
-                "verdict": verdict,
-            },
-            signals=[{"signal": h.signal.value, **h.evidence.as_dict()} for h in fields.signals],
-            evidence={k: e.as_dict() for k, e in fields.evidence.items()},
+            **reading_record(fields, verdict, proposed),
             usage=dict(run.usage) if run and run.usage else None,
             note="; ".join(n for n in (run.note if run else None, stage_note) if n) or None,
             created_at=now,
@@ -510,14 +491,36 @@ class FollowUpService:
 
     def get(self, principal: Principal, followup_id: str) -> FollowUpPublic:
         with self.sessions() as session:
-            activity = session.scalar(
-                select(Activity).where(
-                    Activity.org_id == principal.org_id, Activity.external_id == followup_id
-                )
-            )
-            if activity is None or not is_visible(session, principal, activity.customer):
-                raise NotFound(f"no follow-up {followup_id!r}")
-            return followup_public(session, activity)
+            return followup_public(session, get_activity(session, principal, followup_id))
+
+
+def reading_record(
+    fields: FollowUpFields, verdict: dict[str, bool], proposed: date | None = None
+) -> dict[str, Any]:
+    """A reading as it is stored (an extraction's fields, quality, signals and evidence, JSON-ready):
+    the one shape every reader of a follow-up's reading takes, stored or only previewed."""
+    q = fields.quality
+    return {
+        "fields": {
+            "source_channel": _val(fields.source_channel),
+            "first_contact_date": _iso(fields.first_contact_date),
+            "stage": _val(fields.stage),
+            "summary": fields.summary,
+            "next_follow_up_date": _iso(fields.next_follow_up_date),
+            "proposed_next_follow_up_date": _iso(proposed),
+            "provenance": dict(fields.provenance),
+        },
+        "quality": {
+            "discovery_questions": [e.as_dict() for e in q.discovery_questions],
+            "pain_seconds": round(q.pain_seconds, 1),
+            "pain_measured": q.pain_measured,
+            "pain_evidence": [e.as_dict() for e in q.pain_evidence],
+            "next_step": q.next_step.as_dict() if q.next_step else None,
+            "verdict": verdict,
+        },
+        "signals": [{"signal": h.signal.value, **h.evidence.as_dict()} for h in fields.signals],
+        "evidence": {k: e.as_dict() for k, e in fields.evidence.items()},
+    }
 
 
 def _touch(customer: Customer, activity: Activity) -> None:

@@ -14,7 +14,7 @@ from copilot.collab.tickets import compact_tickets
 from copilot.errors import NotFound
 from copilot.pipeline.views import customer_file
 from copilot.schemas import CustomerFile
-from copilot.store.models import Customer
+from copilot.store.models import Activity, Customer
 
 
 def read_customer_file(
@@ -43,6 +43,18 @@ def get_customer(
     if customer is None:
         raise NotFound(f"no customer {customer_id!r}")
     return customer
+
+
+def get_activity(
+    session: Session, principal: Principal, activity_id: str, *, what: str = "follow-up"
+) -> Activity:
+    """An activity (a follow-up, a call) of a customer the principal may see; NotFound otherwise."""
+    activity = session.scalar(
+        select(Activity).where(Activity.org_id == principal.org_id, Activity.external_id == activity_id)
+    )
+    if activity is None or not is_visible(session, principal, activity.customer):
+        raise NotFound(f"no {what} {activity_id!r}")
+    return activity
 
 
 def is_visible(session: Session, principal: Principal, customer: Customer) -> bool:
