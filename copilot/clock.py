@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
+from copilot.errors import InvalidInput
+
+# the years a question may be asked about (as of, since, a day)
+YEARS = (2000, 2100)
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -30,7 +35,12 @@ class FixedClock:
 
 
 def in_zone(value: datetime | None, tz: tzinfo) -> datetime | None:
-    """A time given without an offset means the team's time zone; one with an offset is kept."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=tz)
+    """A time given without an offset means the team's time zone; one with an offset is kept.
+
+    A time outside the years 2000 to 2100 is refused: every question looks days to months back or
+    ahead of it, which would leave the calendar."""
+    if value is None:
+        return None
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise InvalidInput(f"time {value.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}")
+    return value if value.tzinfo is not None else value.replace(tzinfo=tz)

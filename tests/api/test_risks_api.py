@@ -108,3 +108,12 @@ def test_lost_reasons_and_funnel_over_http(client: TestClient, acme: Org) -> Non
         client.get("/v1/scores/funnel", headers=auth(acme.keys["r1"]), params={"rep_id": "r3"}).status_code
         == 403
     )
+    for edge in ("0001-01-01", "9999-12-31"):  # the window before the day would leave the calendar
+        r = client.get("/v1/scores/funnel", headers=auth(acme.keys["r1"]), params={"day": edge})
+        assert r.status_code == 422 and "2000 to 2100" in r.json()["detail"], edge
+
+
+def test_a_time_outside_the_calendar_is_refused_not_a_crash(client: TestClient, acme: Org) -> None:
+    for path in ("/v1/risks", "/v1/brief", "/v1/patrol", "/v1/scores/lost-reasons"):
+        r = client.get(path, headers=auth(acme.keys["admin"]), params={"as_of": "0001-01-01T00:00:00Z"})
+        assert r.status_code == 422 and "outside the years" in r.json()["detail"], path
