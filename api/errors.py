@@ -60,15 +60,16 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     return f"{where or 'request'}: {first['msg']}"
 
 
-# A page renderer for errors on the workspace's pages: (request, status, code, message) -> a page,
-# or None for a request that is not for a page (it gets the JSON error body).
-PageErrors = Callable[[Request, int, str, str], Response | None]
+# A page renderer for errors on the workspace's pages: (request, status, code, message or the
+# product's error, which it shows in the reader's language) -> a page, or None for a request that is
+# not for a page (it gets the JSON error body).
+PageErrors = Callable[[Request, int, str, str | CopilotError], Response | None]
 
 
 def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
     @app.exception_handler(CopilotError)
     async def _copilot_error(request: Request, exc: CopilotError) -> Response:
-        if pages is not None and (page := pages(request, exc.status, exc.code, exc.message)) is not None:
+        if pages is not None and (page := pages(request, exc.status, exc.code, exc)) is not None:
             return page
         return JSONResponse(_body(exc.code, exc.message, exc.detail), status_code=exc.status)
 

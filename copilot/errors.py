@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import ValidationError
 
 
@@ -11,10 +13,20 @@ class CopilotError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, detail: object | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        detail: object | None = None,
+        key: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail
+        # `key` names the message in `copilot.messages`, so a person reads it in their language
+        self.key = key
+        self.params = dict(params or {})
 
 
 class InvalidInput(CopilotError):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from api.web.auth import Viewer, ViewerDep
+from api.web.i18n import error_text
 from api.web.render import page
 from copilot.access import AccessRole
 from copilot.errors import CopilotError, Forbidden, InvalidInput
@@ -168,7 +169,7 @@ async def ask(
         try:
             answer = await run_in_threadpool(v.runtime.ask.ask, v.principal, q.strip())
         except CopilotError as exc:
-            error = exc.message
+            error = error_text(exc, v.lang)
     return page(
         request, "ask.html", {"viewer": v, "q": q or "", "answer": answer, "error": error}, lang=v.lang
     )

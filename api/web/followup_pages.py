@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.auth import Viewer, ViewerDep
 from api.web.highlight import pieces
+from api.web.i18n import error_text
 from api.web.render import page
 from copilot import sharing
 from copilot.access import AccessRole, scope_customers
@@ -164,9 +165,11 @@ async def preview_followup(
     new_name = " ".join(new_customer.split())
     try:
         if not text.strip():
-            raise InvalidInput("the note is empty: paste, type or dictate what happened")
+            raise InvalidInput("the note is empty: paste, type or dictate what happened", key="note_empty")
         if bool(customer) == bool(new_name):
-            raise InvalidInput("choose the customer, or give a new customer's name (one of the two)")
+            raise InvalidInput(
+                "choose the customer, or give a new customer's name (one of the two)", key="customer_needed"
+            )
         payload = _payload(kind, text, reference, _rep_names(v))
         who: dict[str, Any] = {"customer_id": customer} if customer else {"customer": {"name": new_name}}
         request_model = FollowUpCreate.model_validate({**who, "input": payload, "reference_time": reference})
@@ -181,7 +184,7 @@ async def preview_followup(
         else:
             customer_view = {"id": "", "name": new_name}
     except (CopilotError, ValidationError) as exc:
-        message = exc.message if isinstance(exc, CopilotError) else str(exc)
+        message = error_text(exc, v.lang)
         status = exc.status if isinstance(exc, CopilotError) else 422
         return _new_form(
             request, v, customer=customer, kind=kind, text=text, error=message, status_code=status
@@ -257,7 +260,7 @@ async def confirm_new_followup(request: Request, v: ViewerDep) -> Response:
         )
     except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
         message = exc.message if isinstance(exc, InvalidInput) else "the form lost its note"
-        raise InvalidInput(f"{message}; go back and read the note again") from None
+        raise InvalidInput(f"{message}; go back and read the note again", key="form_lost") from None
     stored = await run_in_threadpool(v.runtime.followups.submit, v.principal, create)
     if stored.status != "extracted":
         return RedirectResponse(f"/app/followups/{stored.id}", status_code=303)
@@ -285,7 +288,12 @@ async def _confirm(
     except InvalidInput as exc:
         # the follow-up is stored; the rep's corrections come back in its form with the reason
         return _view(
-            request, v, followup_id, posted=(form, signals), error=exc.message, status_code=exc.status
+            request,
+            v,
+            followup_id,
+            posted=(form, signals),
+            error=error_text(exc, v.lang),
+            status_code=exc.status,
         )
     note = f"&note={quote(result.note)}" if result.note else ""
     return RedirectResponse(
@@ -419,7 +427,7 @@ def call_wrapup(
                 "call": call,
                 "customer_name": name,
                 "current_stage": stage or current,
-                "error": exc.message,
+                "error": error_text(exc, v.lang),
                 "summary": summary,
             },
             lang=v.lang,

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pydantic import ValidationError
+
+from copilot import messages
+from copilot.errors import CopilotError
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "copilot_lang"
 
@@ -215,3 +220,19 @@ def words(lang: str) -> dict[str, str]:
     """Every word in `lang` (for tests: each key has both languages)."""
     i = pick(lang)
     return {k: v[i] for k, v in _WORDS.items()}
+
+
+def error_text(exc: Exception, lang: str) -> str:
+    """What went wrong, for a person reading `lang`: the catalogued message when the error names one,
+    else the kind of error in `lang` before the service's own (English) words."""
+    if isinstance(exc, CopilotError):
+        if exc.key and (text := messages.text(exc.key, lang, exc.params)) is not None:
+            return text
+        title = messages.kind(exc.code, lang)
+        return f"{title}：{exc.message}" if lang == "zh" and title else exc.message
+    if isinstance(exc, ValidationError):
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        title = messages.kind("invalid_input", lang)
+        return f"{title}：{where} {first['msg']}" if lang == "zh" else f"{where}: {first['msg']}"
+    return str(exc)

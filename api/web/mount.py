@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.web.render import STARTED, page
+from copilot.errors import CopilotError
 
 STATIC = Path(__file__).parent / "static"
 PAGE_PREFIXES = ("/app", "/c/")
@@ -26,16 +27,16 @@ def is_page(request: Request) -> bool:
     return request.url.path == "/app" or request.url.path.startswith(PAGE_PREFIXES)
 
 
-def error_page(request: Request, status: int, code: str, message: str) -> Response | None:
-    """A workspace error as a page (the API keeps its JSON errors)."""
+def error_page(request: Request, status: int, code: str, error: str | CopilotError) -> Response | None:
+    """A workspace error as a page, in the reader's language (the API keeps its JSON errors)."""
     if not is_page(request):
         return None
     from api.web.auth import lang_of
+    from api.web.i18n import error_text, translator
 
     lang = lang_of(request)
     heading = {404: "not_found", 410: "link_expired"}.get(status, "error")
-    from api.web.i18n import translator
-
+    message = error if isinstance(error, str) else error_text(error, lang)
     return page(
         request,
         "error.html",

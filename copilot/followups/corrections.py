@@ -55,20 +55,32 @@ def _clean(name: str, value: Any) -> Any:
         try:
             return Channel(value).value
         except ValueError:
-            raise InvalidInput(f"unknown source channel {value!r}") from None
+            raise InvalidInput(
+                f"unknown source channel {value!r}", key="unknown_channel", params={"value": value}
+            ) from None
     if name == "stage":
         try:
             return Stage(value).value
         except ValueError:
-            raise InvalidInput(f"unknown stage {value!r}") from None
+            raise InvalidInput(
+                f"unknown stage {value!r}", key="unknown_stage", params={"value": value}
+            ) from None
     if name in ("first_contact_date", "next_follow_up_date"):
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise InvalidInput(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+            raise InvalidInput(
+                f"{name} must be a date as YYYY-MM-DD, not {value!r}",
+                key="bad_date",
+                params={"field": name, "value": value},
+            ) from None
     text = " ".join(str(value).split())
     if len(text) > SUMMARY_MAX_CHARS:
-        raise InvalidInput(f"the summary is over {SUMMARY_MAX_CHARS} characters")
+        raise InvalidInput(
+            f"the summary is over {SUMMARY_MAX_CHARS} characters",
+            key="summary_too_long",
+            params={"limit": SUMMARY_MAX_CHARS},
+        )
     return text
 
 
@@ -89,7 +101,10 @@ def confirm(
     activity = get_activity(session, principal, followup_id)
     base = current_extraction(activity)
     if base is None or activity.status != "extracted":
-        raise InvalidInput(f"follow-up {followup_id!r} has no reading to confirm (status {activity.status})")
+        raise InvalidInput(
+            f"follow-up {followup_id!r} has no reading to confirm (status {activity.status})",
+            key="nothing_to_confirm",
+        )
     unknown = set(confirmed.fields) - set(FIELDS)
     if unknown:
         raise InvalidInput(f"unknown fields {sorted(unknown)}; the fields are {', '.join(FIELDS)}")
@@ -98,7 +113,7 @@ def confirm(
     for name, value in confirmed.fields.items():
         after[name] = _clean(name, value)
     if not after.get("summary"):
-        raise InvalidInput("the summary cannot be empty")
+        raise InvalidInput("the summary cannot be empty", key="summary_empty")
 
     quality = dict(base.quality)
     verdict = dict(quality.get("verdict", {}))
@@ -114,7 +129,11 @@ def confirm(
         wanted = set(confirmed.signals)
         bad = wanted - {s.value for s in Signal}
         if bad:
-            raise InvalidInput(f"unknown signals {sorted(bad)}")
+            raise InvalidInput(
+                f"unknown signals {sorted(bad)}",
+                key="unknown_signals",
+                params={"value": ", ".join(sorted(bad))},
+            )
         kept = [s for s in signals if s.get("signal") in wanted]
         have = {s["signal"] for s in kept}
         # a signal the rep added has no quote in the text
@@ -387,14 +406,16 @@ def wrap_up_call(
     """The rep's two-field record of a logged call: the stage after it and a one-sentence summary."""
     activity = get_activity(session, principal, activity_id, what="call")
     if activity.kind != "call":
-        raise InvalidInput(f"{activity_id!r} is a {activity.kind}, not a call")
+        raise InvalidInput(f"{activity_id!r} is a {activity.kind}, not a call", key="not_a_call")
     if activity.extractions:
-        raise InvalidInput(f"call {activity_id!r} already has a record; correct it on its follow-up page")
+        raise InvalidInput(
+            f"call {activity_id!r} already has a record; correct it on its follow-up page", key="wrap_up_done"
+        )
     fields: dict[str, Any] = dict.fromkeys(FIELDS)
     fields["stage"] = _clean("stage", stage)
     fields["summary"] = _clean("summary", summary)
     if not fields["stage"] or not fields["summary"]:
-        raise InvalidInput("a call's wrap-up needs the stage and a one-sentence summary")
+        raise InvalidInput("a call's wrap-up needs the stage and a one-sentence summary", key="wrap_up_needs")
     fields["provenance"] = {"stage": REP_ENGINE, "summary": REP_ENGINE}
     reading = Extraction(
         org_id=activity.org_id,

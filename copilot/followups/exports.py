@@ -78,7 +78,8 @@ def _lines(text: str) -> list[dict[str, Any]]:
         else:
             raise InvalidInput(
                 "the first line names no speaker; paste the export as it came, one 'name: text' "
-                "(or 'time name: text') per message"
+                "(or 'time name: text') per message",
+                key="chat_no_speaker",
             )
     return [m for m in out if m["text"]]
 
@@ -89,7 +90,7 @@ def chat_from_text(
     """A pasted chat export as a chat input; messages without a date take the reference's day."""
     lines = _lines(text)
     if not lines:
-        raise InvalidInput("no messages found in the chat export")
+        raise InvalidInput("no messages found in the chat export", key="chat_no_messages")
     messages = []
     last = None
     for line in lines:
@@ -106,7 +107,7 @@ def call_from_text(text: str, rep_name: str | Sequence[str] | None = None) -> di
     """A pasted transcript as a call input; segments without timings are spaced by their length."""
     lines = _lines(text)
     if not lines:
-        raise InvalidInput("no speaker turns found in the transcript")
+        raise InvalidInput("no speaker turns found in the transcript", key="call_no_turns")
     segments = []
     clock = 0.0
     for i, line in enumerate(lines):
@@ -131,13 +132,17 @@ def _when(day: str | None, time: str | None, reference: datetime) -> datetime:
         try:
             at = at.replace(year=parts[0], month=parts[1], day=parts[2])
         except (ValueError, IndexError):
-            raise InvalidInput(f"unreadable date {day!r} in the chat export") from None
+            raise InvalidInput(
+                f"unreadable date {day!r} in the chat export", key="chat_bad_date", params={"value": day}
+            ) from None
     if time:
         h, m, *s = (int(p) for p in time.split(":"))
         try:
             at = at.replace(hour=h, minute=m, second=s[0] if s else 0, microsecond=0)
         except ValueError:
-            raise InvalidInput(f"unreadable time {time!r} in the chat export") from None
+            raise InvalidInput(
+                f"unreadable time {time!r} in the chat export", key="chat_bad_time", params={"value": time}
+            ) from None
     if at > reference + timedelta(minutes=1) and not day:
         at -= timedelta(days=1)  # a time of day later than now, with no date: yesterday's message
     return at

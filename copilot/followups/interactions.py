@@ -42,7 +42,11 @@ def _text(value: Any, where: str) -> str:
 
 def _check_size(total: int, max_chars: int) -> None:
     if total > max_chars:
-        raise InputTooLarge(f"the interaction has {total} characters; the limit is {max_chars}")
+        raise InputTooLarge(
+            f"the interaction has {total} characters; the limit is {max_chars}",
+            key="too_long",
+            params={"total": total, "limit": max_chars},
+        )
 
 
 def _speaker(value: Any, where: str) -> Speaker:
@@ -79,7 +83,11 @@ def _flatten(
     """Join turns as `label: text` lines, keeping each segment's offset into the joined text."""
     turns = [(sp, name, _spoken(text), extra) for sp, name, text, extra in turns if text.strip()]
     if not turns:
-        raise InvalidInput(f"the {kind.value} is empty: no message has any text")
+        raise InvalidInput(
+            f"the {kind.value} is empty: no message has any text",
+            key="conversation_empty",
+            params={"kind": kind.value},
+        )
     body = "\n".join(t[2] for t in turns)
     _check_size(len(body), max_chars)
     language = lang or detect_lang(body)
@@ -107,7 +115,11 @@ def _items(
     if not isinstance(items, list):
         raise InvalidInput(f"a {noun} needs '{key}': a list of {{{shape}}}")
     if len(items) > max_items:
-        raise InputTooLarge(f"the {noun} has {len(items)} {key}; the limit is {max_items}")
+        raise InputTooLarge(
+            f"the {noun} has {len(items)} {key}; the limit is {max_items}",
+            key="too_many_items",
+            params={"kind": noun, "count": len(items), "limit": max_items},
+        )
     checked = []
     for i, item in enumerate(items):
         where = f"{key}[{i}]"
@@ -184,7 +196,7 @@ def _dictation(
         raise InvalidInput("a dictation needs 'text'")
     text = _text(payload["text"], "dictation")
     if not text.strip():
-        raise InvalidInput("the dictation text is empty")
+        raise InvalidInput("the dictation text is empty", key="note_empty")
     _check_size(len(text), max_chars)
     text = _spoken(text)
     segment = Segment(speaker=Speaker.REP, text=text, offset=0)

@@ -139,7 +139,9 @@ class FollowUpService:
         interaction = self._interaction(request.input, request.reference_time or self.clock.now())
         if request.customer_id is None:
             if request.customer is None:
-                raise InvalidInput("give customer_id, or customer with the new customer's name")
+                raise InvalidInput(
+                    "give customer_id, or customer with the new customer's name", key="customer_needed"
+                )
             # a customer met for the first time: the CRM knows nothing yet
             context = CustomerContext(name=request.customer.name)
         else:
@@ -318,7 +320,11 @@ class FollowUpService:
             select(Customer.id).where(Customer.org_id == principal.org_id, Customer.external_id == ext_id)
         )
         if taken is not None:
-            raise Conflict(f"customer id {ext_id!r} already exists; send it as customer_id instead")
+            raise Conflict(
+                f"customer id {ext_id!r} already exists; send it as customer_id instead",
+                key="customer_exists",
+                params={"value": ext_id},
+            )
         owner_id = principal.user_id
         if new.owner_id is not None:
             owner = session.scalar(

@@ -152,13 +152,20 @@ def test_a_pasted_chat_export_is_read_as_a_chat(web: Browser, acme: Org) -> None
 def test_bad_notes_get_the_form_back_with_the_reason(web: Browser, acme: Org) -> None:
     web.sign_in(acme.keys["r1"])
     empty = web.post("/app/followups/preview", {"csrf": web.csrf(), "customer": "c1", "text": "  "})
-    assert empty.status_code == 422 and "empty" in empty.text
+    assert empty.status_code == 422 and "内容是空的" in empty.text  # in the rep's language
     outside = web.post("/app/followups/preview", {"csrf": web.csrf(), "customer": "c3", "text": NOTE})
     assert outside.status_code == 404 and NOTE in outside.text  # the note is not lost
     chat = web.post(
         "/app/followups/preview", {"csrf": web.csrf(), "customer": "c1", "kind": "chat", "text": "hello"}
     )
-    assert chat.status_code == 422 and "speaker" in chat.text
+    assert chat.status_code == 422 and "没有发言人" in chat.text
+    web.get("/app/lang/en?next=/app")
+    chat = web.post(
+        "/app/followups/preview", {"csrf": web.csrf(), "customer": "c1", "kind": "chat", "text": "hello"}
+    )
+    assert chat.status_code == 422 and "names no speaker" in chat.text and "没有发言人" not in chat.text
+    long = web.post("/app/followups/preview", {"csrf": web.csrf(), "customer": "c1", "text": "很长" * 40_000})
+    assert long.status_code == 413 and "the limit is" in long.text
 
 
 def test_a_logged_call_asks_only_for_stage_and_summary(web: Browser, runtime: Runtime, acme: Org) -> None:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import string
+from pathlib import Path
+
 from api.web import i18n
 from api.web.highlight import Piece, pieces
+from api.web.i18n import error_text
 from api.web.render import _tojson
+from copilot import messages
+from copilot.errors import InvalidInput, NotFound
 
 
 def test_pieces_cut_the_text_at_every_evidence_boundary() -> None:
@@ -31,3 +38,36 @@ def test_every_word_exists_in_both_languages() -> None:
 def test_json_in_a_script_element_cannot_close_it() -> None:
     out = str(_tojson({"note": "</script><script>alert(1)</script>&"}))
     assert "</script>" not in out and "<" not in out and "&" not in out
+
+
+def test_every_catalogued_message_has_both_languages_and_the_same_placeholders() -> None:
+    for key, (zh, en) in messages.CATALOGUE.items():
+        assert zh and en, key
+        assert _fields(zh) == _fields(en), key
+    for code, (zh, en) in messages.KINDS.items():
+        assert zh and en and zh != en, code
+
+
+def test_every_key_the_code_raises_is_catalogued() -> None:
+    used = set()
+    root = Path(__file__).resolve().parents[2]
+    for path in [*(root / "copilot").rglob("*.py"), *(root / "api").rglob("*.py")]:
+        used |= set(re.findall(r'\bkey="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert len(used) >= 15
+    assert used <= set(messages.CATALOGUE), used - set(messages.CATALOGUE)
+
+
+def test_an_error_reads_in_the_readers_language() -> None:
+    keyed = InvalidInput("the summary is over 300 characters", key="summary_too_long", params={"limit": 300})
+    assert error_text(keyed, "zh") == "摘要超过 300 个字符"
+    assert error_text(keyed, "en") == "The summary is over 300 characters"
+    dated = InvalidInput("x", key="bad_date", params={"field": "next_follow_up_date", "value": "5/9"})
+    assert error_text(dated, "zh").startswith("下次跟进日期应为")
+    assert "next_follow_up_date" in error_text(dated, "en")
+    plain = NotFound("no deal 'd9'")  # not catalogued: its kind in the reader's language, then its words
+    assert error_text(plain, "zh") == "找不到该记录：no deal 'd9'"
+    assert error_text(plain, "en") == "no deal 'd9'"
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
