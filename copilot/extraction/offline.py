@@ -81,18 +81,20 @@ class OfflineEngine:
                 evidence["first_contact_date"] = now_first
                 provenance["first_contact_date"] = "interaction_date"
 
-        stage = self.stage.infer(doc, customer)
-        if stage.evidence is not None:
-            evidence["stage"] = stage.evidence
-        if stage.provenance:
-            provenance["stage"] = stage.provenance
-
         follow_up = None if self.dates.says_no_follow_up(doc) else self.dates.next_follow_up(doc, hits)
         if follow_up is not None:
             evidence["next_follow_up_date"] = follow_up.evidence
         next_step = follow_up.evidence if follow_up is not None else None
         if next_step is None and not self.dates.says_no_follow_up(doc):
             next_step = self.dates.untimed_next_step(doc)
+
+        # a customer who told us a problem of theirs and took a next step with us has a need
+        need = self.quality.need_stated(doc) if next_step is not None else None
+        stage = self.stage.infer(doc, customer, engaged=need)
+        if stage.evidence is not None:
+            evidence["stage"] = stage.evidence
+        if stage.provenance:
+            provenance["stage"] = stage.provenance
 
         signal_cues = self.signals.find_all(doc, hits)
         first_cue: dict[Signal, SignalHit] = {}

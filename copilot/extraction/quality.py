@@ -173,6 +173,25 @@ class QualityRules:
             return seconds, tuple(ev), False
         return self._reported_pain(doc)
 
+    def need_stated(self, doc: Doc) -> Evidence | None:
+        """Where the customer describes a problem of their own: a customer turn with a pain cue, or in
+        a dictation a clause with one that is not the rep speaking of themselves."""
+        if doc.kind is not InputKind.DICTATION:
+            for seg in doc.interaction.segments:
+                asks = seg.text.rstrip().endswith(("?", "？"))
+                if seg.speaker is Speaker.CUSTOMER and not asks and self.pain_cues.search(seg.text):
+                    return doc.evidence(seg.offset, seg.end)
+            return None
+        for clause in doc.clauses:
+            m = self.pain_cues.search(clause.text)
+            if m is None or clause.is_question:
+                continue
+            subject = clause.text[: m.start()]
+            if self.rep_subject.search(subject) and not re.search(r"客户|他|她|they|she|he", subject, re.I):
+                continue
+            return doc.evidence(clause.start, clause.end)
+        return None
+
     def _reported_pain(self, doc: Doc) -> tuple[float, tuple[Evidence, ...], bool]:
         seconds, ev = 0.0, []
         clauses = doc.sentences if doc.lang == "en" else doc.clauses

@@ -131,8 +131,11 @@ class StageRules:
                     softened = (clause, m, True)
         return softened
 
-    def infer(self, doc: Doc, customer: CustomerContext) -> StageResult:
-        """The stage after this interaction, with the cue that decided it."""
+    def infer(self, doc: Doc, customer: CustomerContext, *, engaged: Evidence | None = None) -> StageResult:
+        """The stage after this interaction, with the cue that decided it.
+
+        `engaged` is where the customer stated a need of theirs in an interaction that agreed a next
+        step: with no cue of any stage, that is an intent rather than a bare lead."""
 
         def ev(found: tuple[Clause, re.Match[str]]) -> Evidence:
             clause, m = found
@@ -182,6 +185,8 @@ class StageRules:
         found = self._first(doc, self.intent_weak, blockers=self.intent_blockers)
         if found:
             return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
+        if engaged is not None:
+            return self._floor(StageResult(Stage.INTENT, engaged), customer)
         if customer.current_stage is not None:
             return StageResult(customer.current_stage, None, "crm")
         first = doc.clauses[0] if doc.clauses else None

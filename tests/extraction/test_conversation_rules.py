@@ -1,0 +1,99 @@
+"""Rules read from a conversation's structure: a slot proposed and answered, and a customer who told
+us a problem and took a next step. The wording is this file's own; each case fails if the rule goes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from copilot.domain import CustomerContext, Stage
+from tests.extraction.builders import call, chat, dictation, extract
+
+REF = "2026-05-20T10:00:00+08:00"  # a Wednesday: next Mon 25, Tue 26, Thu 28 (this week), Fri 22
+
+
+@pytest.mark.parametrize(
+    ("messages", "due"),
+    [
+        # the customer turns the proposed day down and names another: the new day is the visit's
+        (
+            [("rep", "下周一上午我带工程师过去看看产线？"), ("customer", "下周一我在外地，改到下周二吧")],
+            date(2026, 5, 26),
+        ),
+        (
+            [
+                ("rep", "Shall we walk through the pilot plan on Friday?"),
+                ("customer", "Friday is tight. Tuesday?"),
+            ],
+            date(2026, 5, 26),
+        ),
+        # a span and a repeated weekday in the answer name no other day
+        (
+            [("rep", "交付培训定在6月1号可以吗？"), ("customer", "6月上旬我们在盘点，改到6月8号周一吧")],
+            date(2026, 6, 8),
+        ),
+        # a choice between two days: the one picked
+        ([("rep", "评审会您看25号还是26号？"), ("customer", "26号吧，下午")], date(2026, 5, 26)),
+        # only the hour is added to the proposed day: the day stands
+        (
+            [("rep", "Could we do the demo next Tuesday?"), ("customer", "Tuesday works. 3pm.")],
+            date(2026, 5, 26),
+        ),
+        # the proposed day accepted beside a later, other date: the proposed day is the next touchpoint
+        (
+            [("rep", "周五电话过一下新报价？月底前能签吗？"), ("customer", "周五电话可以，28号老板回来签")],
+            date(2026, 5, 22),
+        ),
+    ],
+)
+def test_a_proposed_slot_is_settled_by_the_answer(messages: list[tuple[str, str]], due: date) -> None:
+    assert extract(chat(*messages, ref=REF)).next_follow_up_date == due
+
+
+def test_a_day_in_a_question_about_today_is_no_slot_to_answer() -> None:
+    interaction = call(
+        (0, 8, "rep", "How do you track scrap today, and what happens when a mould cracks?"),
+        (9, 60, "customer", "Paper logs. Last Monday a mould cracked and we lost a full shift of output."),
+        (61, 66, "rep", "Could we book a call next Tuesday to go through it?"),
+        (67, 70, "customer", "Next Tuesday is fine."),
+        ref=REF,
+    )
+    assert extract(interaction).next_follow_up_date == date(2026, 5, 26)
+
+
+@pytest.mark.parametrize(
+    "interaction",
+    [
+        chat(
+            ("rep", "王经理您好，现在仓库盘点是怎么做的？"),
+            ("customer", "全靠人工，每个月盘一次账都对不上"),
+            ("rep", "下周二我过去看看现场？"),
+            ("customer", "可以，下午来"),
+            ref=REF,
+        ),
+        dictation("今天电话聊了一下他们车间的空压机老是突然停 约了下周二上门看看", ref=REF),
+        call(
+            (0, 5, "rep", "What made you reach out?"),
+            (6, 30, "customer", "Our dispatch is manual and drivers are late to half the stores."),
+            (31, 35, "rep", "Can I show you the routing module on Thursday?"),
+            (36, 38, "customer", "Thursday is good."),
+            ref=REF,
+        ),
+    ],
+)
+def test_a_stated_problem_and_an_agreed_step_is_an_intent(interaction) -> None:  # type: ignore[no-untyped-def]
+    fields = extract(interaction)
+    assert fields.stage is Stage.INTENT
+    assert fields.evidence["stage"].quote  # the customer's problem is the evidence
+
+
+def test_a_problem_without_a_step_or_a_step_without_a_problem_stays_a_lead() -> None:
+    assert extract(dictation("他说仓库盘点老是对不上 不过今年没预算", ref=REF)).stage is Stage.LEAD
+    assert extract(dictation("加了微信 约了下周二再打个电话", ref=REF)).stage is Stage.LEAD
+
+
+def test_a_later_stage_in_the_crm_is_kept() -> None:
+    crm = CustomerContext(current_stage=Stage.PROPOSAL)
+    note = dictation("客户说仓库盘点老是对不上 约了下周二上门", ref=REF)
+    assert extract(note, crm).stage is Stage.PROPOSAL
