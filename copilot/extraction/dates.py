@@ -166,6 +166,74 @@ def _corrected(doc: Doc, hit: TimeHit) -> bool:
     return bool(_CORRECTION.match(doc.text[hit.end : hit.end + 16]))
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
+# a time of day with no day in it ('10 a.m.', '2pm ET', '下午两点'): it names no day of its own
+_CLOCK_ONLY = re.compile(
+    r"^(?:at\s+)?(?:(?:上午|下午|中午|晚上|早上|傍晚)?\s*[0-9零一二两三四五六七八九十]{1,3}(?:[:：.][0-9]{2})?"
+    r"\s*(?:点|时)?(?:半|[0-9零一二三四五六七八九十]{1,3}分?)?"
+    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:a\.?m\.?|p\.?m\.?)?(?:\s*[A-Z]{2,4})?"
+    r"|上午|下午|中午|晚上|早上|傍晚|noon|morning|afternoon|evening)$",
+    re.IGNORECASE,
+)
+
+
+def _answered_proposals(
+    doc: Doc, hits: list[TimeHit], accept: re.Pattern[str] | None = None
+) -> tuple[set[int], dict[date, list[int]]]:
+    """Days proposed in a turn that asks ('下周二过来开启动会？', '1st or 2nd?') which the other side's
+    next turn answers with other days ('1号吧'): the answer settles the slot, so the proposed days it
+    leaves out are off (where each such hit starts). An answer naming a new day ('下周二不在，改到下周四吧')
+    turns the proposed ones down, where it repeats them too, unless it accepts them ('OK Friday call is
+    fine, and by the 29th we sign'). Also returned: each counter-proposed day, with where the days it
+    replaces were proposed."""
+    if doc.kind is InputKind.DICTATION:
+        return set(), {}
+    segments = doc.interaction.segments
+    today = doc.interaction.reference_time.date()
+    days: dict[int, list[tuple[int, date]]] = {}  # single days named in each turn
+    asked: dict[int, list[tuple[int, date]]] = {}  # days and spans proposed in a question
+    previous_end = -10
+    for hit in hits:
+        clause = _context(doc, hit)
+        # 'July 13th, Monday', '9月1号周二': one day, said twice
+        apposition = 0 <= hit.start - previous_end <= 2 and not doc.text[previous_end : hit.start].strip(
+            " ,，"
+        )
+        previous_end = hit.end
+        if clause is None or hit.due is None or hit.vague or hit.due < today or apposition:
+            continue
+        if _CLOCK_ONLY.match(doc.text[hit.start : hit.end].strip()):
+            continue  # '周三吧，下午两点': the hour of a day named elsewhere
+        if hit.is_day:  # 'the first week of July' in an answer is no day offered
+            days.setdefault(clause.seg, []).append((hit.start, hit.due))
+        sentence = _SENTENCE_END.search(doc.text, hit.end, segments[clause.seg].end)
+        if sentence is not None and sentence.group() in "?？":
+            asked.setdefault(clause.seg, []).append((hit.start, hit.due))
+    out: set[int] = set()
+    moved: dict[date, list[int]] = {}
+    for seg, proposed in asked.items():
+        reply = next(
+            (j for j in range(seg + 1, len(segments)) if segments[j].speaker is not segments[seg].speaker),
+            None,
+        )
+        if reply is None or reply not in days:
+            continue
+        offered = {due for _, due in proposed}
+        kept = {due for _, due in days[reply]}
+        taken = accept is not None and any(
+            due in offered and accept.search(doc.text[start : start + 30].split("，")[0].split(". ")[0])
+            for start, due in days[reply]
+        )
+        if kept - offered and not taken and max(offered) > today:  # a counter-proposal
+            out |= {start for start, due in proposed}
+            out |= {start for start, due in days[reply] if due in offered}
+            for due in kept - offered:
+                moved.setdefault(due, []).extend(start for start, _ in proposed)
+        else:
+            out |= {start for start, due in proposed if due not in kept}
+    return out, moved
+
+
 def _local(doc: Doc, clause: Clause, hit: TimeHit) -> Clause:
     """The part of a clause holding the hit: English split at coordinated clauses with their own
     subject, long unpunctuated Chinese at a new subject or discourse marker."""
@@ -344,9 +412,12 @@ class DateRules:
         best: tuple[int, int, TimeHit, Clause] | None = None
         earliest: tuple[int, int, TimeHit, Clause] | None = None
         rejected = self._rejected_slots(doc, hits)
+        answered, moved = _answered_proposals(doc, hits, self.slot_accept)
         for hit in (self._rolled_month(doc, h) for h in hits):
             if hit.vague or hit.due is None or hit.due < today or _corrected(doc, hit):
                 continue
+            if hit.start in answered:
+                continue  # a day proposed in a question, answered with another day
             clause = _context(doc, hit)
             if clause is None:
                 continue
@@ -368,6 +439,8 @@ class DateRules:
             score = self.commitment_score(doc, local) + self._slot_or_deliverable(doc, local, hit)
             if _offer_taken_up(doc, local):
                 score = max(score, _FIRM)  # 'Would it be OK if I called you in two weeks?' 'Sure.'
+            if hit.due in moved:
+                score = max(score, _FIRM)  # '下周二不在，周三吧': what was proposed, moved to this day
             if score >= 0 and (self._own_plan(doc, local, hit) or self._customer_plan(doc, local, hit)):
                 score = max(score, _FIRM)  # the rep's own dated plan: '我这周五再去找刘科长'
             if hit.first is not None and hit.last is not None and (hit.last - hit.first).days > 31:
