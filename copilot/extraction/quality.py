@@ -33,6 +33,10 @@ _EN_DURATION = re.compile(
 _EN_HALF_HOUR = re.compile(r"half an hour", re.IGNORECASE)
 
 
+# the customer answering, inside a run-on note: '…今年有没有新科室要开他说确实要加两台'
+_ANSWER_START = re.compile(r"(?:他|她|他们|她们|客户|对方)(?:就)?(?:说|讲|表示|回答|回复)")
+
+
 def _zh_minutes(m: re.Match[str]) -> float | None:
     num, unit = m.group("num"), m.group("unit")
     if num == "半":
@@ -90,7 +94,10 @@ class QualityRules:
                 rest = clause.text[m.end() :].strip()
                 in_run = True
                 if rest:
-                    out.append(doc.evidence(clause.start + m.start(), clause.end))
+                    # in an unpunctuated note the questions end where the customer's answer starts
+                    answer = _ANSWER_START.search(clause.text, m.end())
+                    end = clause.start + answer.start() if answer else clause.end
+                    out.append(doc.evidence(clause.start + m.start(), end))
                 continue
             if not in_run:
                 continue

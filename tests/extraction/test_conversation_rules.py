@@ -97,3 +97,23 @@ def test_a_later_stage_in_the_crm_is_kept() -> None:
     crm = CustomerContext(current_stage=Stage.PROPOSAL)
     note = dictation("客户说仓库盘点老是对不上 约了下周二上门", ref=REF)
     assert extract(note, crm).stage is Stage.PROPOSAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "方案已经做好了 周四给他们讲",
+        "两版细化方案发过去了 客户说倾向第二版",
+        "投标文件今天用顺丰寄出",
+        "[文件] 智能仓储改造方案V2.pdf",
+        "our bid went in this morning through the council portal",
+    ],
+)
+def test_a_proposal_being_made_sent_or_weighed_is_a_proposal(text: str) -> None:
+    assert extract(dictation(text, ref=REF)).stage is Stage.PROPOSAL
+
+
+def test_a_reported_question_ends_where_the_customers_answer_starts() -> None:
+    note = dictation("我问了他们现在仓库几个人一年盘几次他说确实要上系统约了下周二上门", ref=REF)
+    [asked] = extract(note).quality.discovery_questions
+    assert asked.quote.endswith("一年盘几次") and "他说" not in asked.quote
