@@ -117,3 +117,32 @@ def test_a_reported_question_ends_where_the_customers_answer_starts() -> None:
     note = dictation("我问了他们现在仓库几个人一年盘几次他说确实要上系统约了下周二上门", ref=REF)
     [asked] = extract(note).quality.discovery_questions
     assert asked.quote.endswith("一年盘几次") and "他说" not in asked.quote
+
+
+@pytest.mark.parametrize(
+    ("interaction", "stage"),
+    [
+        (chat(("rep", "合同终版发您了"), ("customer", "[图片] 盖好了，原件明天寄"), ref=REF), Stage.WON),
+        (dictation("客户采购订单走完了 PO号PO-2026-0518 发我邮箱了", ref=REF), Stage.WON),
+        (chat(("customer", "The agreement was e-signed by our CFO last night."), ref=REF), Stage.WON),
+        (dictation("他们技术部最后决定自研 不买外面的了", ref=REF), Stage.LOST),
+        (dictation("最后还是用了原来的供应商 说切换太麻烦", ref=REF), Stage.LOST),
+        (
+            chat(("customer", "Honestly it's not happening this year, the plant is closing."), ref=REF),
+            Stage.LOST,
+        ),
+        (dictation("第一版报价三十万 今天直接让到二十七万", ref=REF), Stage.NEGOTIATION),
+        (chat(("customer", "涨价15%接受不了"), ("rep", "最多只涨8%"), ref=REF), Stage.NEGOTIATION),
+        (
+            chat(("customer", "If you can move ten percent we have a deal to discuss."), ref=REF),
+            Stage.NEGOTIATION,
+        ),
+    ],
+)
+def test_outcomes_and_haggling_in_other_words(interaction, stage: Stage) -> None:  # type: ignore[no-untyped-def]
+    assert extract(interaction).stage is stage
+
+
+def test_a_po_still_to_be_approved_is_no_order() -> None:
+    note = chat(("customer", "We need 10% off to get the PO approved."), ref=REF)
+    assert extract(note).stage is not Stage.WON
