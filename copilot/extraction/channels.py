@@ -89,11 +89,18 @@ class ChannelRules:
         # a billboard, a magazine, the TV: advertising, but not online ('other'), ahead of the
         # online channels that the bare word 广告 would otherwise name
         self.offline_media = lex.pattern("channels", "offline_media")
+        # an ad placed on a social platform ('抖音信息流广告') is online advertising, read before the
+        # platform's own name would make it social media
+        platform_ads = lex.pattern("channels", "platform_ads")
         self.ranked: tuple[tuple[Channel, re.Pattern[str]], ...] = tuple(
             pair
             for ch in PRIORITY
             for pair in (
-                ((Channel.OTHER, self.offline_media), (ch, self.cues[ch]))
+                (
+                    (Channel.OTHER, self.offline_media),
+                    (Channel.ONLINE_ADS, platform_ads),
+                    (ch, self.cues[ch]),
+                )
                 if ch is Channel.SOCIAL_MEDIA
                 else ((ch, self.cues[ch]),)
             )

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from copilot.domain import CustomerContext, Stage
+from copilot.domain import Channel, CustomerContext, Stage
 from tests.extraction.builders import call, chat, dictation, extract
 
 REF = "2026-05-20T10:00:00+08:00"  # a Wednesday: next Mon 25, Tue 26, Thu 28 (this week), Fri 22
@@ -146,3 +146,32 @@ def test_outcomes_and_haggling_in_other_words(interaction, stage: Stage) -> None
 def test_a_po_still_to_be_approved_is_no_order() -> None:
     note = chat(("customer", "We need 10% off to get the PO approved."), ref=REF)
     assert extract(note).stage is not Stage.WON
+
+
+@pytest.mark.parametrize(
+    ("interaction", "channel"),
+    [
+        (dictation("当初是打你们四百热线问的 现在要报价", ref=REF), Channel.WEBSITE),
+        (dictation("他们在小红书信息流广告下面留的电话", ref=REF), Channel.ONLINE_ADS),
+        (dictation("他们在小红书上看到我们的笔记", ref=REF), Channel.SOCIAL_MEDIA),
+        (dictation("区财政局询价采购 我们报了第一轮", ref=REF), Channel.TENDER),
+        (dictation("上个月线上研讨会报名进来的", ref=REF), Channel.OTHER),
+        (chat(("rep", "Thanks again to Priya for connecting us."), ref=REF), Channel.REFERRAL),
+        (chat(("rep", "Would you mind connecting us with IT?"), ref=REF), None),
+        (
+            chat(("customer", "Please quote the same spec as line 2 for the new hall."), ref=REF),
+            Channel.EXISTING_CUSTOMER,
+        ),
+        (chat(("customer", "Legal wants the auto-renewal clause removed."), ref=REF), None),
+        (
+            call(
+                (0, 6, "rep", "您好，请问是华森包装吗？我这边是做仓储软件的"),
+                (7, 9, "customer", "你说"),
+                ref=REF,
+            ),
+            Channel.COLD_OUTREACH,
+        ),
+    ],
+)
+def test_channels_read_as_classes(interaction, channel: Channel | None) -> None:  # type: ignore[no-untyped-def]
+    assert extract(interaction).source_channel == channel
