@@ -278,6 +278,34 @@ def default_repair() -> HomophoneRepair:
     return HomophoneRepair([*_DEAL_WORDS, *_CALENDAR])
 
 
+# Real words that voice-to-text writes for a deal word far more often than they are meant in a sales
+# note, with what marks their own sense: 保价 (declared value) for 报价 (a quote), except beside
+# shipping or insurance words.
+_DEAL_OVER_WORD: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    (
+        "保价",
+        "报价",
+        # (nor where 保 ends a word before it or 价 starts one after it: 续保|价格, 维保|价)
+        re.compile(
+            r"^(?:费|运输|服务|险|金额|物流|快递|寄件|邮寄|声明|格|位)"
+            r"|(?:快递|物流|运输|邮寄|寄件|顺丰|邮政|EMS|寄|[续维质投承参担确环医社车财])$"
+        ),
+    ),
+)
+
+
 def repair_homophones(text: str) -> str:
-    """`default_repair().repair(text)`."""
-    return default_repair().repair(text)
+    """`default_repair().repair(text)`, then the deal words written as other real words."""
+    text = default_repair().repair(text)
+    for heard, meant, own_sense in _DEAL_OVER_WORD:
+        if heard in text:
+            text = _deal_over_word(text, heard, meant, own_sense)
+    return text
+
+
+def _deal_over_word(text: str, heard: str, meant: str, own_sense: re.Pattern[str]) -> str:
+    def pick(m: re.Match[str]) -> str:
+        before, after = text[max(0, m.start() - 4) : m.start()].rstrip(), text[m.end() : m.end() + 4]
+        return heard if own_sense.search(after) or own_sense.search(before) else meant
+
+    return re.sub(heard, pick, text)

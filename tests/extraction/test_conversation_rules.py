@@ -175,3 +175,36 @@ def test_a_po_still_to_be_approved_is_no_order() -> None:
 )
 def test_channels_read_as_classes(interaction, channel: Channel | None) -> None:  # type: ignore[no-untyped-def]
     assert extract(interaction).source_channel == channel
+
+
+@pytest.mark.parametrize(
+    ("interaction", "stage"),
+    [
+        (
+            chat(("customer", "老样子 洗衣液再来三百箱"), ("rep", "好的 订单已下 周五送到"), ref=REF),
+            Stage.WON,
+        ),
+        (dictation("续签合同流程走完了 款也付了", ref=REF), Stage.WON),
+        (dictation("盖章版的合同扫描件下午发过来了", ref=REF), Stage.WON),
+        (dictation("注塑机的保价昨天发过去了 他们在比另外两家", ref=REF), Stage.PROPOSAL),
+        (
+            chat(("customer", "别家报到九十 你们能不能跟"), ("rep", "九十五 这是底线了"), ref=REF),
+            Stage.NEGOTIATION,
+        ),
+        (dictation("采购今天一直在压价 说预算就这么多", ref=REF), Stage.NEGOTIATION),
+    ],
+)
+def test_chinese_outcomes_and_haggling_as_classes(interaction, stage: Stage) -> None:  # type: ignore[no-untyped-def]
+    assert extract(interaction).stage is stage
+
+
+def test_a_declared_value_on_a_parcel_is_no_quote() -> None:
+    from copilot.nlp.homophones import repair_homophones
+
+    assert repair_homophones("样品寄顺丰 保价一万") == "样品寄顺丰 保价一万"
+    assert repair_homophones("维保价格今年涨了") == "维保价格今年涨了"
+    assert repair_homophones("阀门的保价您看了吗") == "阀门的报价您看了吗"
+
+
+def test_wanting_more_is_no_order_placed() -> None:
+    assert extract(chat(("customer", "今年还想再要两台 价格能按去年吗"), ref=REF)).stage is not Stage.WON
