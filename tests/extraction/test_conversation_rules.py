@@ -208,3 +208,25 @@ def test_a_declared_value_on_a_parcel_is_no_quote() -> None:
 
 def test_wanting_more_is_no_order_placed() -> None:
     assert extract(chat(("customer", "今年还想再要两台 价格能按去年吗"), ref=REF)).stage is not Stage.WON
+
+
+@pytest.mark.parametrize(
+    ("messages", "due"),
+    [
+        # the customer's own dated promises, said without a subject or through a colleague
+        ([("rep", "报价您看了吗"), ("customer", "技术在核 周五之前给你意见")], date(2026, 5, 22)),
+        ([("rep", "合同改好了"), ("customer", "我们下周一前把审批流程走完")], date(2026, 5, 25)),
+        ([("rep", "首付款什么时候安排"), ("customer", "财务说下周二付")], date(2026, 5, 26)),
+        ([("customer", "可以 下周一开始试用吧"), ("rep", "好的")], date(2026, 5, 25)),
+        ([("customer", "标书本周五前交 别晚了"), ("rep", "明白")], date(2026, 5, 22)),
+    ],
+)
+def test_dated_promises_and_starts_are_the_next_touchpoint(
+    messages: list[tuple[str, str]], due: date
+) -> None:
+    assert extract(chat(*messages, ref=REF)).next_follow_up_date == due
+
+
+def test_a_question_about_when_they_start_is_no_commitment() -> None:
+    note = chat(("rep", "你们今年什么时候开始用？"), ("customer", "还没定"), ref=REF)
+    assert extract(note).next_follow_up_date is None
