@@ -230,3 +230,24 @@ def test_dated_promises_and_starts_are_the_next_touchpoint(
 def test_a_question_about_when_they_start_is_no_commitment() -> None:
     note = chat(("rep", "你们今年什么时候开始用？"), ("customer", "还没定"), ref=REF)
     assert extract(note).next_follow_up_date is None
+
+
+@pytest.mark.parametrize(
+    ("interaction", "stage"),
+    [
+        (chat(("rep", "伺服电机的报价您看了吗"), ("customer", "看了 还在比"), ref=REF), Stage.PROPOSAL),
+        (dictation("他们新建的冷库确实需要一套温控 需求很明确 约了下周去现场", ref=REF), Stage.INTENT),
+        (chat(("customer", "想看看样品 你下周带过来"), ref=REF), Stage.INTENT),
+        (dictation("那批叉车没拿下 选了别家", ref=REF), Stage.LOST),
+        (chat(("customer", "评标结果出来了 你们没有入围"), ref=REF), Stage.LOST),
+        (dictation("集团统一采购 换成了华远的系统 明年就不用我们的了", ref=REF), Stage.LOST),
+        # a part of the design swapped for another is no rival chosen
+        (chat(("customer", "输送线换成了滚筒式的 你们改一下方案再发"), ref=REF), Stage.PROPOSAL),
+        (
+            chat(("customer", "[文件] 采购合同-盖章版.pdf"), ("customer", "合同盖章版扫描件发你了"), ref=REF),
+            Stage.WON,
+        ),
+    ],
+)
+def test_more_stage_classes_in_chinese(interaction, stage: Stage) -> None:  # type: ignore[no-untyped-def]
+    assert extract(interaction).stage is stage
