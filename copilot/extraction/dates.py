@@ -166,6 +166,8 @@ def _corrected(doc: Doc, hit: TimeHit) -> bool:
     return bool(_CORRECTION.match(doc.text[hit.end : hit.end + 16]))
 
 
+# what opens a clause that acts on a day just said: '到时候我…', '那天我…', 'then I…'
+_THEN = re.compile(r"^(?:到时候|到时|届时|那天|当天|then)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
 # a time of day with no day in it ('10 a.m.', '2pm ET', '下午两点'): it names no day of its own
 _CLOCK_ONLY = re.compile(
@@ -443,6 +445,8 @@ class DateRules:
                 score = max(score, _FIRM)  # '下周二不在，周三吧': what was proposed, moved to this day
             if score >= 0 and (self._own_plan(doc, local, hit) or self._customer_plan(doc, local, hit)):
                 score = max(score, _FIRM)  # the rep's own dated plan: '我这周五再去找刘科长'
+            elif 0 <= score < _FIRM and self._rep_acts_then(doc, local, hit, hits):
+                score = _FIRM  # '下周二第一批货 我跟调度去现场盯一下装车': the rep is there that day
             if hit.first is not None and hit.last is not None and (hit.last - hit.first).days > 31:
                 score -= 2  # '明年', '今年': a year or a quarter is the horizon, not a due date
             if score < 2:
@@ -543,6 +547,23 @@ class DateRules:
         if not (re.match(r"^(?:ok(?:ay)?[ ,]+)?(?:I|we)(?:'ll| will| can)\b", text, re.IGNORECASE)):
             return False
         if not self.commitment.search(text) or self.closing.search(text):
+            return False
+        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+
+    def _rep_acts_then(self, doc: Doc, local: Clause, hit: TimeHit, hits: list[TimeHit]) -> bool:
+        """A day said in one clause and, in the next clause of the same turn, the rep acting on it
+        with no day of its own ('下下周三 我带两个工程师过去', '夏礼拜五发货 到时候我跟一下物流')."""
+        if not hit.is_day or hit.due is None or hit.due <= doc.interaction.reference_time.date():
+            return False
+        nxt = doc.clause_at(local.end + 1)
+        if nxt is None or nxt.start < local.end or nxt.seg != local.seg or nxt.is_question:
+            return False
+        if doc.kind is not InputKind.DICTATION and nxt.speaker is not Speaker.REP:
+            return False
+        text = _THEN.sub("", nxt.text, count=1)
+        if not self._rep_led(text) or any(nxt.start <= h.start < nxt.end for h in hits):
+            return False
+        if not (self.commitment.search(text) or self.meeting.search(text)):
             return False
         return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
 

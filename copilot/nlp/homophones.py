@@ -132,6 +132,10 @@ _CALENDAR = (
     "下周五",
     "下周六",
     "下周日",
+    "下礼拜",
+    "下星期",
+    "礼拜天",
+    *(f"下{week}{day}" for week in ("礼拜", "星期") for day in "一二三四五六天"),
 )
 
 # Function words and everyday verbs are never taken for a misheard syllable: 是用 is "is using", not

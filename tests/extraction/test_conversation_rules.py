@@ -251,3 +251,16 @@ def test_a_question_about_when_they_start_is_no_commitment() -> None:
 )
 def test_more_stage_classes_in_chinese(interaction, stage: Stage) -> None:  # type: ignore[no-untyped-def]
     assert extract(interaction).stage is stage
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("下周二第一批货 我跟调度去现场盯一下装车", date(2026, 5, 26)),
+        ("夏礼拜五发货 到时候我跟一下物流", date(2026, 5, 29)),
+        # the next clause has its own day: it is its own action
+        ("月底合同到期 我说两周内带样品过去", date(2026, 6, 3)),
+    ],
+)
+def test_a_day_then_the_reps_action_on_it(text: str, due: date) -> None:
+    assert extract(dictation(text, ref=REF)).next_follow_up_date == due
