@@ -166,6 +166,10 @@ def _corrected(doc: Doc, hit: TimeHit) -> bool:
     return bool(_CORRECTION.match(doc.text[hit.end : hit.end + 16]))
 
 
+# a later part of today ('我今天晚上把报价发您', 'tonight', 'this afternoon'): still to come after a call
+_LATER_TODAY = re.compile(
+    r"下午|晚上|今晚|傍晚|下班|tonight|this (?:afternoon|evening)|later|EOD|end of (?:the )?day", re.I
+)
 # what opens a clause that acts on a day just said: '到时候我…', '那天我…', 'then I…'
 _THEN = re.compile(r"^(?:到时候|到时|届时|那天|当天|then)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
@@ -430,6 +434,18 @@ class DateRules:
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
             if hit.due == today and self.today.search(clause.text):
                 continue  # '今天第一次联系您' introduces this interaction
+            if (
+                hit.due == today
+                and doc.kind is InputKind.CALL
+                and not _DEADLINE.search(doc.text[hit.start : hit.end + 2])
+                and not _LATER_TODAY.search(doc.text[hit.start : hit.end + 2])
+            ):
+                continue  # '今天想跟您细聊一下', '我今天就去申请': on a call, today is the call itself
+            if _CLOCK_ONLY.match(doc.text[hit.start : hit.end].strip()) and any(
+                h is not hit and h.is_day and clause.seg == (c.seg if (c := _context(doc, h)) else -1)
+                for h in hits
+            ):
+                continue  # 'Tuesday works, 11am': the hour of the day named beside it
             if doc.lang == "en" and (
                 _UNTIL.search(doc.text[max(0, hit.start - 12) : hit.start])
                 or _UNTIL_HEAD.match(doc.text, hit.start)

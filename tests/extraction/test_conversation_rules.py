@@ -264,3 +264,21 @@ def test_more_stage_classes_in_chinese(interaction, stage: Stage) -> None:  # ty
 )
 def test_a_day_then_the_reps_action_on_it(text: str, due: date) -> None:
     assert extract(dictation(text, ref=REF)).next_follow_up_date == due
+
+
+def test_on_a_call_today_is_the_call_itself_unless_later_today() -> None:
+    talk = call(
+        (0, 6, "rep", "今天想跟您细聊一下仓库的情况"),
+        (7, 20, "customer", "行 你说"),
+        (21, 30, "rep", "那下周二我带工程师过去看看"),
+        (31, 33, "customer", "下周二可以"),
+        ref=REF,
+    )
+    assert extract(talk).next_follow_up_date == date(2026, 5, 26)
+    tonight = call((0, 6, "rep", "我今天晚上把报价单发您微信"), (7, 9, "customer", "好的"), ref=REF)
+    assert extract(tonight).next_follow_up_date == date(2026, 5, 20)
+
+
+def test_an_hour_beside_a_named_day_is_that_days_hour() -> None:
+    note = chat(("rep", "Kickoff call Tuesday?"), ("customer", "Tuesday works, 11am."), ref=REF)
+    assert extract(note).next_follow_up_date == date(2026, 5, 26)
