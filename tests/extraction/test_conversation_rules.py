@@ -282,3 +282,14 @@ def test_on_a_call_today_is_the_call_itself_unless_later_today() -> None:
 def test_an_hour_beside_a_named_day_is_that_days_hour() -> None:
     note = chat(("rep", "Kickoff call Tuesday?"), ("customer", "Tuesday works, 11am."), ref=REF)
     assert extract(note).next_follow_up_date == date(2026, 5, 26)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Our finance director wants to see the payback first.", "The contract was signed by our MD on Friday."],
+)
+def test_a_director_or_managing_director_is_a_decision_maker(text: str) -> None:
+    from copilot.domain import Signal
+
+    signals = {s.signal for s in extract(chat(("customer", text), ref=REF)).signals}
+    assert Signal.DECISION_MAKER in signals
