@@ -293,3 +293,14 @@ def test_a_director_or_managing_director_is_a_decision_maker(text: str) -> None:
 
     signals = {s.signal for s in extract(chat(("customer", text), ref=REF)).signals}
     assert Signal.DECISION_MAKER in signals
+
+
+def test_a_sign_off_or_a_cost_line_over_budget_negotiates_nothing() -> None:
+    note = chat(
+        ("customer", "Scrap is our problem. Our GM would sign off on any tool."),
+        ("customer", "My boss asks why the energy line is over budget every month."),
+        ref=REF,
+    )
+    assert extract(note).stage is not Stage.NEGOTIATION
+    offer = chat(("customer", "3.2M is over our budget, can you sharpen it?"), ref=REF)
+    assert extract(offer).stage is Stage.NEGOTIATION
