@@ -302,5 +302,5 @@ def test_a_sign_off_or_a_cost_line_over_budget_negotiates_nothing() -> None:
         ref=REF,
     )
     assert extract(note).stage is not Stage.NEGOTIATION
-    offer = chat(("customer", "3.2M is over our budget, can you sharpen it?"), ref=REF)
+    offer = chat(("customer", "3.2M is over our budget."), ref=REF)
     assert extract(offer).stage is Stage.NEGOTIATION
