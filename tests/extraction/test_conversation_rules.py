@@ -304,3 +304,14 @@ def test_a_sign_off_or_a_cost_line_over_budget_negotiates_nothing() -> None:
     assert extract(note).stage is not Stage.NEGOTIATION
     offer = chat(("customer", "3.2M is over our budget."), ref=REF)
     assert extract(offer).stage is Stage.NEGOTIATION
+
+
+def test_equipment_failures_are_pain_talk() -> None:
+    note = chat(
+        ("customer", "Two moulds cracked last quarter and the press broke down twice."),
+        ("rep", "Could we do a video call Tuesday?"),
+        ("customer", "Tuesday works."),
+        ref=REF,
+    )
+    fields = extract(note)
+    assert fields.quality.pain_evidence and fields.stage is Stage.INTENT
