@@ -64,6 +64,12 @@ _EN_OBJECT = re.compile(
 _ZH_NOUN = (
     r"[^\s，。！？、；：,.!?的了是我你他她们在有和就也都说这那个一不要还会到把给吗呢吧啊嗯呃么再让想能去来过]"
 )
+# a product named before a deal document ('水性树脂 合同', '轮毂的报价', '那批涤纶丝的样品')
+_ZH_DEAL_OBJECT = re.compile(
+    rf"{_ZH_NOUN}{{2,8}}的?\s?(?:报价单?|方案|合同|样品|小样|样板|订单|选型单|框架协议|框架合同)"
+    r"(?<!单子报价)(?<!项目方案)"
+)
+_NAMED_BONUS = 3.0
 _ZH_TOPIC = re.compile(
     r"(?:买|采购|增购|订购|换|想上|要上|上一[台套]|用|试|装|推|进|谈|了解|咨询)(?:一下|下|了|过)?"
     r"(?:我们的|你们的|[0-9一二两三四五六七八九十百千几]+(?:台|套|个|支|箱|批|辆)|一[台套批])?"
@@ -362,6 +368,11 @@ class SummaryRules:
             asked = next((c for c in units if _OBJECT.search(c.text)), None)
             if asked is not None:
                 scores[asked.start] += _RECENCY
+        if doc.lang == "zh":
+            # the clause naming what a deal document is for ('闭式冷却塔 报价和选型单发您了')
+            named = next((c for c in units if _ZH_DEAL_OBJECT.search(c.text)), None)
+            if named is not None:
+                scores[named.start] += _NAMED_BONUS
         ranked = sorted(units, key=lambda c: (-scores[c.start], c.start))
         zh = doc.lang == "zh"
         chosen: list[Clause] = []

@@ -315,3 +315,15 @@ def test_equipment_failures_are_pain_talk() -> None:
     )
     fields = extract(note)
     assert fields.quality.pain_evidence and fields.stage is Stage.INTENT
+
+
+def test_the_summary_keeps_the_clause_naming_what_the_deal_document_is_for() -> None:
+    note = chat(
+        ("customer", "钱总 贴牌加工合同我们看了 定金四成太多了 能不能两成 尾款要月结九十天"),
+        ("rep", "周总 合作这么久了 定金三成可以考虑 月结九十天有点长 我们一般是六十天"),
+        ("customer", "那就六十天 但是要开专票"),
+        ("rep", "好的 发票没问题 那合同这两处我们改一下"),
+        ("customer", "你们改好发过来 我这边下周一前把盖章流程走完"),
+        ref=REF,
+    )
+    assert "贴牌" in extract(note).summary
