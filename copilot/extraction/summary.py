@@ -370,9 +370,9 @@ class SummaryRules:
                 scores[asked.start] += _RECENCY
         if doc.lang == "zh":
             # the clause naming what a deal document is for ('闭式冷却塔 报价和选型单发您了')
-            named = next((c for c in units if _ZH_DEAL_OBJECT.search(c.text)), None)
-            if named is not None:
-                scores[named.start] += _NAMED_BONUS
+            naming = next((c for c in units if _ZH_DEAL_OBJECT.search(c.text)), None)
+            if naming is not None:
+                scores[naming.start] += _NAMED_BONUS
         ranked = sorted(units, key=lambda c: (-scores[c.start], c.start))
         zh = doc.lang == "zh"
         chosen: list[Clause] = []
