@@ -152,7 +152,7 @@ def links_of(session: Session, deal: Deal, *, now: datetime) -> list[dict[str, A
         .where(ShareFeedback.link_id.in_([r.id for r in rows]))
         .group_by(ShareFeedback.link_id)
     )
-    answers: dict[int, int] = dict(session.execute(counted).tuples().all())
+    answers: dict[int, int] = {row[0]: row[1] for row in session.execute(counted)}
     return [
         {"id": r.id, "created_at": r.created_at, "expires_at": r.expires_at, "answers": answers.get(r.id, 0)}
         for r in rows
