@@ -327,3 +327,23 @@ def test_the_summary_keeps_the_clause_naming_what_the_deal_document_is_for() -> 
         ref=REF,
     )
     assert "贴牌" in extract(note).summary
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("The service agreement is stamped by both sides, please send the invoice.", Stage.WON),
+        ("Units shipped this morning, tracking number in your inbox.", Stage.WON),
+        ("Not for us. Please take me off your list.", Stage.LOST),
+        ("Bid result: you ranked second, the order goes to another supplier.", Stage.LOST),
+    ],
+)
+def test_english_outcomes_as_classes(text: str, stage: Stage) -> None:
+    assert extract(chat(("customer", text), ref=REF)).stage is stage
+
+
+def test_goods_to_be_shipped_later_are_no_sale_yet() -> None:
+    assert (
+        extract(chat(("customer", "Can the machine be shipped by Friday if we order?"), ref=REF)).stage
+        is not Stage.WON
+    )
