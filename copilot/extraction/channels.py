@@ -76,7 +76,10 @@ _FUTURE = re.compile(r"\b(?:next|tomorrow|will|going to)\b|'ll\b", re.I)
 # email last week about our ...', 'I'm reaching out because ...').
 _UNSOLICITED = re.compile(
     r"\bI(?:'ve|\s+have)?\s+(?:sent\s+you\s+an?\s+(?:e-?mail|message|note)|e-?mailed\s+you|written\s+to\s+you|"
-    r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b",
+    r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b"
+    # a switchboard opener: asking for whoever looks after something
+    r"|\b(?:could|can|may)\s+I\s+speak\s+(?:to|with)\s+(?:whoever|someone\s+who|the\s+person\s+who)\s+"
+    r"(?:looks\s+after|handles|is\s+in\s+charge\s+of|is\s+responsible\s+for|runs)\b",
     re.I,
 )
 

@@ -347,3 +347,28 @@ def test_goods_to_be_shipped_later_are_no_sale_yet() -> None:
         extract(chat(("customer", "Can the machine be shipped by Friday if we order?"), ref=REF)).stage
         is not Stage.WON
     )
+
+
+@pytest.mark.parametrize(
+    ("interaction", "channel"),
+    [
+        (dictation("they found us through a trade directory listing years ago", ref=REF), Channel.OTHER),
+        (
+            chat(
+                ("customer", "We came to you through Harbourline Automation, they are in the next meeting."),
+                ref=REF,
+            ),
+            Channel.PARTNER,
+        ),
+        (
+            call(
+                (0, 5, "rep", "Hello, could I speak to whoever looks after the boilers?"),
+                (6, 8, "customer", "That's Jo, she's out today."),
+                ref=REF,
+            ),
+            Channel.COLD_OUTREACH,
+        ),
+    ],
+)
+def test_english_origins_as_classes(interaction, channel: Channel) -> None:  # type: ignore[no-untyped-def]
+    assert extract(interaction).source_channel == channel
