@@ -24,6 +24,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "bad_key": ("密钥无效、已吊销或已过期", "The key is invalid, revoked or expired"),
     "no_machine_keys": ("集成密钥不能登录工作台", "Integration keys cannot sign in to the workspace"),
+    "too_many_sign_ins": (
+        "登录失败次数过多，请十分钟后再试",
+        "Too many failed sign-ins from here; try again in ten minutes",
+    ),
     "nav_followup": ("记跟进", "Log follow-up"),
     "nav_customers": ("客户", "Customers"),
     "nav_brief": ("作战简报", "Daily brief"),

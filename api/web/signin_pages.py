@@ -16,11 +16,20 @@ from api.web.auth import PEOPLE, ViewerDep, lang_of, safe_next, secret_of
 from api.web.followup_pages import home_for
 from api.web.render import page
 from api.web.session import COOKIE_NAME, SESSION_LIFETIME, issue, secure_cookie
+from api.web.throttle import SignInThrottle
 from copilot.access import authenticate
 from copilot.errors import CopilotError
 from copilot.store.models import EndedSession
 
 router = APIRouter(prefix="/app", include_in_schema=False)
+
+
+def _throttle(request: Request) -> SignInThrottle:
+    state = request.app.state
+    if getattr(state, "sign_in_throttle", None) is None:
+        state.sign_in_throttle = SignInThrottle()
+    throttle: SignInThrottle = state.sign_in_throttle
+    return throttle
 
 
 def same_origin(request: Request) -> bool:
@@ -59,10 +68,14 @@ def login(
 
     if not same_origin(request):  # a cross-site form signing the visitor in with someone else's key
         return refused("bad_key", 403, "/app")
+    throttle, address = _throttle(request), request.client.host if request.client else "unknown"
+    if throttle.blocked(address, now):
+        return refused("too_many_sign_ins", 429)
     try:
         with runtime.sessions() as session:
             principal = authenticate(session, key.strip(), now=now)
     except CopilotError:
+        throttle.failed(address, now)
         return refused("bad_key", 401)
     if principal.role not in PEOPLE:
         return refused("no_machine_keys", 403)

@@ -3,9 +3,13 @@ text with line breaks, double clicks, cross-site posts, markup in a comment."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from api.runtime import Runtime
+from api.web.throttle import SignInThrottle
+from copilot.clock import FixedClock
 from copilot.rhythm.outbox import add_webhook
 from copilot.store.models import Activity, Customer, OutboxMessage, ShareFeedback
 from tests.conftest import NOW, Org
@@ -156,3 +160,24 @@ def test_a_brief_far_in_the_past_is_refused_not_a_crash(web: Browser, acme: Org)
     web.sign_in(acme.keys["supervisor"])
     assert web.get("/app/brief?day=0001-01-01").status_code == 422
     assert web.get("/app/patrol?day=0001-01-01").status_code == 422
+
+
+def test_guessing_keys_is_slowed_per_address(web: Browser, runtime: Runtime, acme: Org) -> None:
+    for i in range(10):
+        assert web.sign_in(f"cpk_guess_{i}").status_code == 401
+    # the eleventh try from the same address waits, even with a good key (no reset by a valid key)
+    blocked = web.sign_in(acme.keys["r1"])
+    assert blocked.status_code == 429 and "set-cookie" not in blocked.headers and "十分钟" in blocked.text
+    clock = runtime.clock
+    assert isinstance(clock, FixedClock)
+    clock.at += timedelta(minutes=11)  # the window has passed
+    assert web.sign_in(acme.keys["r1"]).status_code == 303
+
+
+def test_the_throttle_counts_each_address_apart() -> None:
+    throttle = SignInThrottle(window=timedelta(minutes=10), max_failures=2)
+    at = NOW
+    throttle.failed("10.0.0.1", at)
+    throttle.failed("10.0.0.1", at)
+    assert throttle.blocked("10.0.0.1", at) and not throttle.blocked("10.0.0.2", at)
+    assert not throttle.blocked("10.0.0.1", at + timedelta(minutes=10))
