@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Protocol
 
 from copilot.errors import InvalidInput
@@ -41,6 +41,11 @@ def in_zone(value: datetime | None, tz: tzinfo) -> datetime | None:
     ahead of it, which would leave the calendar."""
     if value is None:
         return None
-    if not YEARS[0] <= value.year <= YEARS[1]:
-        raise InvalidInput(f"time {value.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}")
+    check_years(value, "time")
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+
+
+def check_years(value: date, what: str) -> None:
+    """InvalidInput for a day or time outside YEARS."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise InvalidInput(f"{what} {value.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}")

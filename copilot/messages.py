@@ -88,7 +88,7 @@ def text(key: str, lang: str, params: Mapping[str, object] | None = None) -> str
     entry = CATALOGUE.get(key)
     if entry is None:
         return None
-    i = 0 if lang == "zh" else 1
+    i = _index(lang)
     filled = {k: _word(v, i) for k, v in (params or {}).items()}
     return entry[i].format(**filled)
 
@@ -96,7 +96,11 @@ def text(key: str, lang: str, params: Mapping[str, object] | None = None) -> str
 def kind(code: str, lang: str) -> str | None:
     """The title of an error code in `lang`, or None."""
     entry = KINDS.get(code)
-    return None if entry is None else entry[0 if lang == "zh" else 1]
+    return None if entry is None else entry[_index(lang)]
+
+
+def _index(lang: str) -> int:
+    return 0 if lang == "zh" else 1
 
 
 def _word(value: object, i: int) -> str:

@@ -7,6 +7,7 @@ clause around each expression, what the date is about.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -419,6 +420,8 @@ class DateRules:
         earliest: tuple[int, int, TimeHit, Clause] | None = None
         rejected = self._rejected_slots(doc, hits)
         answered, moved = _answered_proposals(doc, hits, self.slot_accept)
+        # how many days each turn names: a bare hour beside another is that day's hour
+        days_in_turn = Counter(c.seg for h in hits if h.is_day and (c := _context(doc, h)) is not None)
         for hit in (self._rolled_month(doc, h) for h in hits):
             if hit.vague or hit.due is None or hit.due < today or _corrected(doc, hit):
                 continue
@@ -441,9 +444,9 @@ class DateRules:
                 and not _LATER_TODAY.search(doc.text[hit.start : hit.end + 2])
             ):
                 continue  # '今天想跟您细聊一下', '我今天就去申请': on a call, today is the call itself
-            if _CLOCK_ONLY.match(doc.text[hit.start : hit.end].strip()) and any(
-                h is not hit and h.is_day and clause.seg == (c.seg if (c := _context(doc, h)) else -1)
-                for h in hits
+            if (
+                _CLOCK_ONLY.match(doc.text[hit.start : hit.end].strip())
+                and days_in_turn[clause.seg] > hit.is_day
             ):
                 continue  # 'Tuesday works, 11am': the hour of the day named beside it
             if doc.lang == "en" and (

@@ -33,6 +33,7 @@ _EN_DURATION = re.compile(
 _EN_HALF_HOUR = re.compile(r"half an hour", re.IGNORECASE)
 
 
+_CUSTOMER_SUBJECT = re.compile(r"客户|他|她|they|she|he", re.IGNORECASE)
 # the customer answering, inside a run-on note: '…今年有没有新科室要开他说确实要加两台'
 _ANSWER_START = re.compile(r"(?:他|她|他们|她们|客户|对方)(?:就)?(?:说|讲|表示|回答|回复)")
 
@@ -180,6 +181,10 @@ class QualityRules:
             return seconds, tuple(ev), False
         return self._reported_pain(doc)
 
+    def _rep_speaks(self, subject: str) -> bool:
+        """The words before a cue make the rep its subject ('我们…'), not the customer ('他说…')."""
+        return bool(self.rep_subject.search(subject)) and not _CUSTOMER_SUBJECT.search(subject)
+
     def need_stated(self, doc: Doc) -> Evidence | None:
         """Where the customer describes a problem of their own: a customer turn with a pain cue, or in
         a dictation a clause with one that is not the rep speaking of themselves."""
@@ -194,7 +199,7 @@ class QualityRules:
             if m is None or clause.is_question:
                 continue
             subject = clause.text[: m.start()]
-            if self.rep_subject.search(subject) and not re.search(r"客户|他|她|they|she|he", subject, re.I):
+            if self._rep_speaks(subject):
                 continue
             return doc.evidence(clause.start, clause.end)
         return None
@@ -227,7 +232,7 @@ class QualityRules:
                 continue  # '跟院长聊了一个多小时' is the whole meeting, not pain talk
             anchor = verb if verb is not None else mutual
             subject = before[: anchor.start()] if anchor is not None else before
-            if self.rep_subject.search(subject) and not re.search(r"客户|他|她|they|she|he", subject, re.I):
+            if self._rep_speaks(subject):
                 continue  # the rep talking
             window = " ".join(c.text for c in clauses[max(0, i - 2) : i + 3])
             if not self.pain_cues.search(window):

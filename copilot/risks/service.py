@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from copilot import audit
 from copilot.access import AccessRole, Principal, require_role
-from copilot.clock import YEARS, Clock
+from copilot.clock import Clock, check_years
 from copilot.errors import Forbidden, InvalidInput, NotFound
 from copilot.pipeline.snapshot import PipelineSnapshot, SnapshotCache
 from copilot.policies import RULE_NAMES, Policy, load_policy, update_policy
@@ -170,8 +170,7 @@ class RiskService:
     ) -> dict[str, Any]:
         """Each visible rep's funnel for `day` (default today, in the team's time zone) and the day before."""
         day = day or self.clock.now().astimezone(self.tz).date()
-        if not YEARS[0] <= day.year <= YEARS[1]:  # the funnel looks back half a year
-            raise InvalidInput(f"day {day.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}")
+        check_years(day, "day")  # the funnel looks back half a year
         snap, policy, visible = self._load(principal)
         reps = visible_reps(snap, principal, visible)
         if rep_id is not None:
