@@ -29,6 +29,13 @@ _EN_STOP = {
     "today", "right", "thanks", "really", "every", "other", "where", "being", "because", "before",
     "until", "while", "honestly", "think", "thing", "things", "going", "people", "little", "first",
 }  # fmt: skip
+# Chinese turns that carry nothing: an address, thanks, an acknowledgement ('谭科长', '谢谢陆总告知',
+# '收到', '好的 理解').
+_ZH_EMPTY = re.compile(
+    r"^(?:(?:好的?|收到了?|嗯+|哦+|啊+|OK|ok|理解|明白了?|了解了?|不好意思啊?|抱歉|您好|你好|谢谢|感谢|麻烦了?)"
+    r"[\u4e00-\u9fff]{0,2}?(?:总|经理|科长|主任|老师|工|姐|哥|师傅|先生|女士)?(?:告知|了|啊|哈|呀)?)+$"
+    r"|^[\u4e00-\u9fff]{1,3}(?:总|经理|科长|主任|处长|部长|院长|老师|工|姐|哥|师傅|先生|女士)$"
+)
 _OPINION = re.compile(r"觉得|认为|嫌|\bfelt\b|\bfeel\b|\bthinks?\b", re.I)
 _DECISION = re.compile(
     r"要求|希望|决定|确认|要(?:采|买|换|上|新增|做)|采购|需要|\bwants?\b|\bdecided\b|\bconfirmed\b|\bneeds?\b",
@@ -70,6 +77,23 @@ _ZH_DEAL_OBJECT = re.compile(
     r"(?<!单子报价)(?<!项目方案)"
 )
 _NAMED_BONUS = 3.0
+_ZH_NUM = r"[0-9一二两三四五六七八九十百千万几]+"
+_ZH_MEASURE = r"(?:台|套|件|箱|吨|批|辆|片|只|支|把|张|卷|桶|袋|根|组|块|部|条|瓶|盒|公斤)"
+# The deal's object as Chinese speakers point at it, even when said once: the demonstrative of a
+# thing already discussed ('那批水性树脂', '上次说的那套废气处理的RTO设备'), a quantity of it
+# ('两台一百六十吨的冲床', '监护仪二十台'), or what a deal document or price is for ('冲床的价格').
+_ZH_POINTED = re.compile(
+    rf"(?:那|这)(?:一)?(?:批|套|台|款|种|份|辆|条|组|部|批次)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
+    rf"|{_ZH_NUM}{_ZH_MEASURE}(?:{_ZH_NUM}[^\s，。！？的]{{0,3}}的)?({_ZH_NOUN}{{2,10}})"
+    rf"|({_ZH_NOUN}{{2,10}}){_ZH_NUM}{_ZH_MEASURE}"
+    rf"|({_ZH_NOUN}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"
+)
+# Heads that are people, places, firms or time, never the product.
+_ZH_NOT_OBJECT = re.compile(
+    r"(?:公司|集团|医院|学校|工厂|厂家|总|经理|主任|科长|老板|领导|同事|客户|老师|部门|科室|车间|"
+    r"这边|那边|时候|今天|明天|后天|昨天|上次|下次|月份?|年|周|号|天|点|分钟|小时|钱|块|万|元|"
+    r"东西|问题|情况|事情|意思|一下|之前|之后|以后|以前|资料|材料|文件|邮箱|电话|微信)$"
+)
 _ZH_TOPIC = re.compile(
     r"(?:买|采购|增购|订购|换|想上|要上|上一[台套]|用|试|装|推|进|谈|了解|咨询)(?:一下|下|了|过)?"
     r"(?:我们的|你们的|[0-9一二两三四五六七八九十百千几]+(?:台|套|个|支|箱|批|辆)|一[台套批])?"
@@ -304,10 +328,13 @@ class SummaryRules:
             weight = 2 + freq[key]
             if best_zh is None or weight > best_zh[0]:
                 best_zh = (weight, m.start(), key, phrase)
-        # a noun said once is no topic, unless it is a product code ('MES', 'DR')
-        if best_zh is None or (best_zh[0] < 4 and not best_zh[2].isascii()):
-            return None
-        return best_zh[2], best_zh[3]
+        # a noun said once is no topic, unless it is a product code ('MES', 'DR') or pointed at
+        pointed = _zh_pointed_object(text, counts)
+        if pointed is not None:
+            return pointed
+        if best_zh is not None and (best_zh[0] >= 4 or best_zh[2].isascii()):
+            return best_zh[2], best_zh[3]
+        return None
 
     def _score(self, clause: Clause, inputs: SummaryInputs, topics: set[str], product: str = "") -> float:
         def inside(ev: Evidence | None) -> bool:
@@ -332,6 +359,8 @@ class SummaryRules:
             score -= 2
         if _GREETING.match(clause.text):
             score -= 3
+        if _ZH_EMPTY.match(clause.text.strip()):
+            score -= 6
         if _OPINION.search(clause.text):
             score += 2
         if _DECISION.search(clause.text):
@@ -445,6 +474,24 @@ def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
     return (best[2], best[3]) if best is not None else None
 
 
+def _zh_pointed_object(text: str, counts: Counter[str]) -> tuple[str, str] | None:
+    """(key, phrase) of the thing a Chinese interaction points at as the deal's object; the most
+    repeated of them, the earliest on a tie; None when nothing is pointed at."""
+    best: tuple[int, int, str] | None = None
+    for m in _ZH_POINTED.finditer(text):
+        phrase = next(g for g in m.groups() if g)
+        if _ZH_NOT_OBJECT.search(phrase) or len(phrase) < 2:
+            continue
+        grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
+        weight = max(counts[g] for g in grams) if grams else 0
+        weight += 1 if m.group(1) else 0  # a thing already discussed is the surest pointer
+        if best is None or weight > best[0]:
+            best = (weight, m.start(), phrase)
+    if best is None:
+        return None
+    return best[2], best[2]
+
+
 def _render(cleaned: list[str], zh: bool, topic: str = "") -> str:
     """The summary sentence from cleaned clause texts, in input order, after the topic if given."""
     parts = [p for p in cleaned if p]
@@ -465,13 +512,59 @@ def _fits(text: str, zh: bool) -> bool:
 
 
 def _units(doc: Doc) -> list[Clause]:
-    """Clauses for Chinese; for English whole sentences, split at commas only when long."""
+    """Clauses for Chinese; for English whole sentences, split at commas only when long. A unit
+    longer than the summary itself (an unpunctuated dictation) is cut where a new action starts."""
     if doc.lang == "zh":
-        return list(doc.clauses)
-    out: list[Clause] = []
-    for sentence in doc.sentences:
-        if len(sentence.text.split()) <= _EN_UNIT_WORDS:
-            out.append(sentence)
-        else:
-            out.extend(c for c in doc.clauses if sentence.start <= c.start < sentence.end)
-    return out
+        out = list(doc.clauses)
+    else:
+        out = []
+        for sentence in doc.sentences:
+            if len(sentence.text.split()) <= _EN_UNIT_WORDS:
+                out.append(sentence)
+            else:
+                out.extend(c for c in doc.clauses if sentence.start <= c.start < sentence.end)
+    zh = doc.lang == "zh"
+    return [part for unit in out for part in (_cut_run_on(unit, zh) if not _fits(unit.text, zh) else [unit])]
+
+
+# Where a new action starts inside a run-on: a sequencing word or a new subject with its verb.
+_ZH_RUN_ON_CUT = re.compile(
+    r"(?=然后|所以|但是|不过|结果|另外|而且|后来|最后|因为|还有|今天|现在|目前|我(?:问|说|跟|就|这边|们|先|再|回头|下周|明天|周[一二三四五六日天])"
+    r"|他(?:们|说|讲|问)|她(?:说|讲|问))"
+)
+_EN_RUN_ON_CUT = re.compile(
+    r"(?<=\s)(?=(?:and |so |but |then |because )?(?:I|we|they|he|she)\b"
+    r"(?:'ll|'d| will| said| asked| want| need| told| think| have| had| are| were| was| is| can|"
+    r" could| should| would| got| sent| agreed)\b)"
+    r"|(?<=\s)(?=(?:so|but|then|because|also)\b)",
+    re.I,
+)
+_RUN_ON_MIN = 6  # characters of the shortest part
+
+
+def _cut_run_on(unit: Clause, zh: bool) -> list[Clause]:
+    """A unit too long for the summary, cut into parts where a new action starts."""
+    pattern = _ZH_RUN_ON_CUT if zh else _EN_RUN_ON_CUT
+    cuts = (
+        [0] + [m.start() for m in pattern.finditer(unit.text) if m.start() >= _RUN_ON_MIN] + [len(unit.text)]
+    )
+    parts: list[Clause] = []
+    begin = 0
+    for end in cuts[1:]:
+        if end - begin < _RUN_ON_MIN and end != len(unit.text):
+            continue
+        text = unit.text[begin:end].rstrip()
+        if text:
+            parts.append(
+                Clause(
+                    unit.start + begin,
+                    unit.start + begin + len(text),
+                    text,
+                    unit.seg,
+                    unit.speaker,
+                    unit.index,
+                    unit.asks,
+                )
+            )
+        begin = end
+    return parts or [unit]

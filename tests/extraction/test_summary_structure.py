@@ -1,0 +1,70 @@
+"""Summary rules read from structure: the thing a speaker points at is the deal's object, turns that
+carry nothing never fill the sentence, and a run-on dictation is cut where a new action starts. The
+wording is this file's own; each case fails if its rule goes."""
+
+from __future__ import annotations
+
+from copilot.extraction.summary import ZH_MAX_CHARS
+from tests.extraction.builders import chat, dictation, extract
+
+
+def test_a_product_pointed_at_once_is_named_in_the_summary() -> None:
+    # said once, with a demonstrative ('那套'), and never repeated: the outcome turns are longer
+    interaction = chat(
+        ("rep", "孟主任 上回聊的那套污泥脱水机 方案您那边讨论得怎么样了"),
+        (
+            "customer",
+            "不好意思 厂里今年技改资金全部冻结了 集团刚下的通知 所有新项目先停了 等明年预算下来看情况再说",
+        ),
+        ("rep", "明白 那我们保持联系 明年一季度我再来拜访您 到时候把最新的运行数据和案例带上"),
+    )
+    summary = extract(interaction).summary
+    assert "污泥脱水机" in summary
+    assert "冻结" in summary or "停" in summary
+    assert len(summary) <= ZH_MAX_CHARS
+
+
+def test_a_quantity_of_goods_points_at_the_product() -> None:
+    interaction = chat(
+        ("rep", "杭经理 上周说的三百卷防静电地板革 您这边定了吗"),
+        ("customer", "价格我们领导觉得偏高 别家同样规格报得比你们低 能不能再让两个点 账期也想放到六十天"),
+        ("rep", "价格我回去跟领导申请一下 账期六十天应该没问题 明天上午给您答复"),
+    )
+    assert "地板革" in extract(interaction).summary
+
+
+def test_an_address_or_a_thanks_never_fills_the_summary() -> None:
+    interaction = chat(
+        ("rep", "段科长"),
+        ("customer", "在的"),
+        ("rep", "谢谢段科长"),
+        ("customer", "采购订单已经盖章发你邮箱了 二十台超声清洗机 下月中旬前到货"),
+        ("rep", "好的 收到 我们安排排产"),
+    )
+    summary = extract(interaction).summary
+    assert "段科长" not in summary
+    assert "订单" in summary
+
+
+def test_an_unpunctuated_dictation_keeps_its_closing_action() -> None:
+    # one run-on clause longer than the summary: the agreed step at its end must not be cut off
+    note = (
+        "今天上午去了趟城北那家做电缆桥架的厂子他们车间主任带着看了一圈现在焊接全靠老师傅手工"
+        "一个班下来合格率也就八成多然后他们说今年想上两台焊接机器人先试一条线我问了他们预算和谁拍板"
+        "他说预算大概八十万要厂长点头我跟他约了下周三带应用工程师去现场打样"
+    )
+    summary = extract(dictation(note)).summary
+    assert "打样" in summary
+    assert len(summary) <= ZH_MAX_CHARS
+
+
+def test_an_english_run_on_keeps_what_was_agreed() -> None:
+    note = (
+        "so I finally got through to the facilities lead at a cold storage outfit in the valley they run "
+        "about forty reefer doors and the seals keep failing every winter which costs them a fortune in "
+        "energy and he said their budget resets in April and I told him I would send over a quote for the "
+        "door seal retrofit by Friday and book a site survey the week after"
+    )
+    summary = extract(dictation(note, ref="2026-05-20T10:00:00-05:00")).summary
+    assert "quote" in summary.lower()
+    assert len(summary.split()) <= 40
