@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any, Protocol, cast
 
 from copilot.domain import Evidence, InputKind, Speaker
@@ -63,7 +64,7 @@ _FUTURE_PLAN = re.compile(
 )
 _HEDGE = re.compile(r"\b(?:not sure|maybe|perhaps|might|probably|tbc|tbd)\b", re.IGNORECASE)
 _SLOT_MAX_WORDS = 5  # "ok Fri 9:30", "next Tue ok", "Tue morning ok": a slot and a verdict, nothing more
-_PERFECTIVE = re.compile(r"了|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
+_PERFECTIVE = re.compile(r"了|已(?!读)|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
 
 
 # The end of a state ('locked in until next year', 'valid until the 15th'), not an agreed action.
@@ -116,6 +117,50 @@ def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
 
 def _context(doc: Doc, hit: TimeHit) -> Clause | None:
     return doc.clause_at(hit.start)
+
+
+# A date said again in other words ('十一假期前 就是九月三十号之前', 'early next month, i.e. the 3rd'):
+# the restatement is the date meant.
+_RESTATES = re.compile(r"(?:也?就是|即|\bi\.e\.,?|\bthat is,?|\bnamely|\bthat's)\s*$", re.IGNORECASE)
+_RESTATE_GAP = 24  # characters between the first saying and the restatement
+
+
+def _restated(doc: Doc, hits: list[TimeHit]) -> dict[int, TimeHit]:
+    """Time hits a later restatement in the same turn replaces: the restating hit's start -> the
+    hit it replaces (whose clause says what the date is for)."""
+    out: dict[int, TimeHit] = {}
+    for prev, hit in pairwise(hits):
+        before = doc.text[max(prev.end, hit.start - 8) : hit.start]
+        if (
+            hit.start - prev.end <= _RESTATE_GAP
+            and doc.speaker_at(prev.start) == doc.speaker_at(hit.start)
+            and _RESTATES.search(before)
+        ):
+            out[hit.start] = prev
+    return out
+
+
+# An English day named for something already done ('We sent the proposal on Monday'): a past verb
+# before it, no future or booking word in the clause.
+_EN_PAST_VERB = re.compile(
+    r"\b(?:sent|did|went|met|spoke|called|emailed|had|got|came|was|were|gave|told|said|signed|received|"
+    r"shared|presented|visited|talked|delivered|shipped|submitted|paid|left|heard)\b",
+    re.IGNORECASE,
+)
+_EN_FUTURE = re.compile(
+    r"\b(?:will|'ll|shall|going to|gonna|let's|let us|can|could|would|'d|to \w+|plan|planning|next|"
+    r"booked|scheduled|set|arranged|agreed|confirmed|moved|pushed)\b|\?",
+    re.IGNORECASE,
+)
+
+
+def _past_english_day(doc: Doc, clause: Clause, hit: TimeHit) -> bool:
+    """Whether an English 'on <day>' reports when something already happened."""
+    said = doc.text[max(clause.start, hit.start - 4) : hit.end]
+    if doc.lang != "en" or not re.search(r"\bon\s+\S", said, re.IGNORECASE):
+        return False
+    before = doc.text[clause.start : hit.start]
+    return bool(_EN_PAST_VERB.search(before)) and not _EN_FUTURE.search(clause.text)
 
 
 # English coordinated clauses with a new subject ('trucks go out Tuesday and I'll confirm ... tomorrow')
@@ -307,6 +352,7 @@ class DateRules:
         self.deferred = lex.pattern(ns, "deferred")
         self.slot_accept = lex.pattern(ns, "slot_accept")
         self.slot_reject = lex.pattern(ns, "slot_reject")
+        self.service_level = lex.pattern(ns, "service_level")
         self._customer_subject = re.compile(
             r"^(?:他|她|他们|她们|客户|对方|(?:she|he|they)\b)", re.IGNORECASE
         )
@@ -404,6 +450,8 @@ class DateRules:
         elif self.requirement.search(text):
             # '我明天跟仓库确认一下 给小郑回个交货时间': the rep's own action about a requirement
             score -= 1 if self._rep_led(text) and self.commitment.search(text) else 4
+        elif self.service_level.search(text):
+            score -= 4  # '坏了四十八小时内有备机': what a breakdown gets, not an agreed action
         elif self.deferred.search(text):
             score -= 4  # '等品类经理回来再定' puts the decision off; it is no next step
         elif self.closing.search(text):
@@ -420,13 +468,15 @@ class DateRules:
         earliest: tuple[int, int, TimeHit, Clause] | None = None
         rejected = self._rejected_slots(doc, hits)
         answered, moved = _answered_proposals(doc, hits, self.slot_accept)
+        restating = _restated(doc, hits)
+        restated = {prev.start for prev in restating.values()}
         # how many days each turn names: a bare hour beside another is that day's hour
         days_in_turn = Counter(c.seg for h in hits if h.is_day and (c := _context(doc, h)) is not None)
         for hit in (self._rolled_month(doc, h) for h in hits):
             if hit.vague or hit.due is None or hit.due < today or _corrected(doc, hit):
                 continue
-            if hit.start in answered:
-                continue  # a day proposed in a question, answered with another day
+            if hit.start in answered or hit.start in restated:
+                continue  # a day proposed in a question and answered with another, or said again
             clause = _context(doc, hit)
             if clause is None:
                 continue
@@ -435,6 +485,8 @@ class DateRules:
                 or (doc.kind is InputKind.DICTATION and not _DEADLINE.search(doc.text[hit.start : hit.end]))
             ):
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
+            if _past_english_day(doc, clause, hit):
+                continue  # 'We sent the proposal on Monday': that Monday has passed
             if hit.due == today and self.today.search(clause.text):
                 continue  # '今天第一次联系您' introduces this interaction
             if (
@@ -456,7 +508,12 @@ class DateRules:
                 continue  # 'locked in a contract until next year', 'valid until May': a state's end
             if hit.due in rejected and hit.start < rejected[hit.due]:
                 continue  # a slot proposed, then turned down ("Thu not ok", "Monday has board mtg")
-            local = self._widened(doc, _local(doc, clause, hit), hit, hits)
+            said_first = restating.get(hit.start)
+            if said_first is not None and (first_clause := _context(doc, said_first)) is not None:
+                # the restatement is scored by what the first saying was for
+                local = self._widened(doc, _local(doc, first_clause, said_first), said_first, hits)
+            else:
+                local = self._widened(doc, _local(doc, clause, hit), hit, hits)
             score = self.commitment_score(doc, local) + self._slot_or_deliverable(doc, local, hit)
             if _offer_taken_up(doc, local):
                 score = max(score, _FIRM)  # 'Would it be OK if I called you in two weeks?' 'Sure.'
