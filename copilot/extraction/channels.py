@@ -72,6 +72,9 @@ _COMPARISON = re.compile(r"\bcheaper\b|\bless expensive\b|\bundercut|\blower pri
 _HYPOTHETICAL = re.compile(r"\b(?:if|maybe|perhaps|might|whether)\b|\bnew\s+$", re.I)
 # A future activity ('visiting next Thursday with our dealer') is not how the lead came in.
 _FUTURE = re.compile(r"\b(?:next|tomorrow|will|going to)\b|'ll\b", re.I)
+# ... nor, in Chinese, how the customer will buy ('明年一季度有个储能电站要招标'): the words right
+# before the cue say it is to come.
+_ZH_FUTURE = re.compile(r"(?:要|准备|打算|计划|将要?|会|明年|下个?月|下半年)[^，。！？\s]{0,3}$")
 # The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
 # email last week about our ...', 'I'm reaching out because ...').
 _UNSOLICITED = re.compile(
@@ -203,5 +206,7 @@ class ChannelRules:
         if self.arrival.search(unit.text):
             return 0
         if doc.lang == "en" and _FUTURE.search(unit.text):
+            return 2
+        if doc.lang == "zh" and _ZH_FUTURE.search(text[unit.start : start]):
             return 2
         return 1
