@@ -119,7 +119,7 @@ def _context(doc: Doc, hit: TimeHit) -> Clause | None:
     return doc.clause_at(hit.start)
 
 
-# A date said again in other words ('十一假期前 就是九月三十号之前', 'early next month, i.e. the 3rd'):
+# A date said again in other words ('端午前 也就是六月十八号之前', 'early next month, i.e. the 3rd'):
 # the restatement is the date meant.
 _RESTATES = re.compile(r"(?:也?就是|即|\bi\.e\.,?|\bthat is,?|\bnamely|\bthat's)\s*$", re.IGNORECASE)
 _RESTATE_GAP = 24  # characters between the first saying and the restatement
@@ -140,7 +140,7 @@ def _restated(doc: Doc, hits: list[TimeHit]) -> dict[int, TimeHit]:
     return out
 
 
-# An English day named for something already done ('We sent the proposal on Monday'): a past verb
+# An English day named for something already done ('We emailed the layout on Tuesday'): a past verb
 # before it, no future or booking word in the clause.
 _EN_PAST_VERB = re.compile(
     r"\b(?:sent|did|went|met|spoke|called|emailed|had|got|came|was|were|gave|told|said|signed|received|"
@@ -451,7 +451,7 @@ class DateRules:
             # '我明天跟仓库确认一下 给小郑回个交货时间': the rep's own action about a requirement
             score -= 1 if self._rep_led(text) and self.commitment.search(text) else 4
         elif self.service_level.search(text):
-            score -= 4  # '坏了四十八小时内有备机': what a breakdown gets, not an agreed action
+            score -= 4  # '出故障二十四小时内到场': what a breakdown gets, not an agreed action
         elif self.deferred.search(text):
             score -= 4  # '等品类经理回来再定' puts the decision off; it is no next step
         elif self.closing.search(text):
@@ -486,7 +486,7 @@ class DateRules:
             ):
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
             if _past_english_day(doc, clause, hit):
-                continue  # 'We sent the proposal on Monday': that Monday has passed
+                continue  # 'We emailed the layout on Tuesday': that Tuesday has passed
             if hit.due == today and self.today.search(clause.text):
                 continue  # '今天第一次联系您' introduces this interaction
             if (

@@ -29,7 +29,7 @@ _EN_STOP = {
     "today", "right", "thanks", "really", "every", "other", "where", "being", "because", "before",
     "until", "while", "honestly", "think", "thing", "things", "going", "people", "little", "first",
 }  # fmt: skip
-# Chinese turns that carry nothing: an address, thanks, an acknowledgement ('谭科长', '谢谢陆总告知',
+# Chinese turns that carry nothing: an address, thanks, an acknowledgement ('鲍科长', '谢谢邢总告知',
 # '收到', '好的 理解').
 _ZH_EMPTY = re.compile(
     r"^(?:(?:好的?|收到了?|嗯+|哦+|啊+|OK|ok|理解|明白了?|了解了?|不好意思啊?|抱歉|您好|你好|谢谢|感谢|麻烦了?)"
@@ -71,7 +71,7 @@ _EN_OBJECT = re.compile(
 _ZH_NOUN = (
     r"[^\s，。！？、；：,.!?的了是我你他她们在有和就也都说这那个一不要还会到把给吗呢吧啊嗯呃么再让想能去来过]"
 )
-# a product named before a deal document ('水性树脂 合同', '轮毂的报价', '那批涤纶丝的样品')
+# a product named before a deal document ('聚氨酯胶 合同', '轴承座的报价', '那批尼龙扣的样品')
 _ZH_DEAL_OBJECT = re.compile(
     rf"{_ZH_NOUN}{{2,8}}的?\s?(?:报价单?|方案|合同|样品|小样|样板|订单|选型单|框架协议|框架合同)"
     r"(?<!单子报价)(?<!项目方案)"
@@ -80,13 +80,47 @@ _NAMED_BONUS = 3.0
 _ZH_NUM = r"[0-9一二两三四五六七八九十百千万几]+"
 _ZH_MEASURE = r"(?:台|套|件|箱|吨|批|辆|片|只|支|把|张|卷|桶|袋|根|组|块|部|条|瓶|盒|公斤)"
 # The deal's object as Chinese speakers point at it, even when said once: the demonstrative of a
-# thing already discussed ('那批水性树脂', '上次说的那套废气处理的RTO设备'), a quantity of it
-# ('两台一百六十吨的冲床', '监护仪二十台'), or what a deal document or price is for ('冲床的价格').
-_ZH_POINTED = re.compile(
-    rf"(?:那|这)(?:一)?(?:批|套|台|款|种|份|辆|条|组|部|批次)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
-    rf"|{_ZH_NUM}{_ZH_MEASURE}(?:{_ZH_NUM}[^\s，。！？的]{{0,3}}的)?({_ZH_NOUN}{{2,10}})"
-    rf"|({_ZH_NOUN}{{2,10}}){_ZH_NUM}{_ZH_MEASURE}"
-    rf"|({_ZH_NOUN}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"
+# thing already discussed ('那批聚丙烯粒子', '上次说的那套污水处理的MBR设备'), a quantity of it
+# ('两台八十吨的折弯机', '输液泵十五台'), or what a deal document or price is for ('折弯机的价格').
+_ZH_POSSESSOR = r"(?:你们|您们|我们|咱们|贵司|他们)(?:的|家)?"
+_ZH_POINTED: tuple[tuple[re.Pattern[str], int], ...] = (
+    # a thing already discussed: '那批聚丙烯粒子', '我们那个活性染料', 'PCB那批'
+    (
+        re.compile(
+            rf"(?:那|这)(?:一)?(?:批|套|台|款|种|份|辆|条|组|部|批次)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
+            rf"|{_ZH_POSSESSOR}(?:那个|这个)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
+            rf"|(?:上次|之前|上回|前面|前几天)(?:说|聊|提|谈|问|看)(?:到|过)?的(?:那个|那台|那套|那批|那款)?({_ZH_NOUN}{{2,10}})"
+            rf"|的(?:那个|这个)({_ZH_NOUN}{{2,10}})的?(?:项目|单子|事)"
+        ),
+        3,
+    ),
+    (re.compile(rf"({_ZH_NOUN}{{2,10}})(?=那批|这批|那套|这套|那单|这单|那部分|那块|这块)"), 2),
+    # a quantity of it: '两台八十吨的折弯机', '输液泵十五台'
+    (
+        re.compile(
+            rf"{_ZH_NUM}{_ZH_MEASURE}(?:[^\s，。！？的]{{1,6}}的)?({_ZH_NOUN}{{2,10}})"
+            rf"|({_ZH_NOUN}{{2,10}}){_ZH_NUM}{_ZH_MEASURE}"
+        ),
+        2,
+    ),
+    # what is sold, sought or wanted: '我们做仓储的温湿度监测', '找不锈钢阀门的厂家', '要上MES'
+    (
+        re.compile(
+            rf"{_ZH_POSSESSOR}(?:是)?(?:做|卖|供应)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
+            rf"|找({_ZH_NOUN}{{2,10}})的?(?:供应商|厂家|厂商)"
+            rf"|(?:要上|想上|准备上|打算上|要换|想换|要买|想买)({_ZH_NOUN}{{2,10}})"
+        ),
+        2,
+    ),
+    # what a deal document or price is for: '折弯机的价格'
+    (re.compile(rf"({_ZH_NOUN}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"), 1),
+)
+# Words that never sit inside a product's name: time, discourse, the parties.
+_ZH_NOT_IN_OBJECT = re.compile(
+    r"今天|明天|昨天|上午|下午|晚上|今年|明年|去年|上次|这次|刚才|然后|所以|但是|就是|还有|另外|客户|领导|老板"
+    r"|周[一二三四五六日天]|星期|礼拜|[0-9一二三四五六七八九十]号|事情|问题|情况|拍板|主管|厂长|总监|工程师|师傅|^[负正零一二两三四五六七八九十百千万0-9]"
+    # a document's qualifier, not its object ('技术方案', '修改后的方案')
+    r"|(?:技术|初步|最终|正式|修改|修订|详细|整体|完整|实施|解决|优化|具体|商务|新版|大概)$"
 )
 # Heads that are people, places, firms or time, never the product.
 _ZH_NOT_OBJECT = re.compile(
@@ -318,6 +352,8 @@ class SummaryRules:
         best_zh: tuple[int, int, str, str] | None = None
         for m in _ZH_TOPIC.finditer(text):
             phrase = m.group(1) or m.group(2)
+            if _ZH_NOT_IN_OBJECT.search(phrase):
+                continue
             freq = {phrase[i : i + 2]: counts[phrase[i : i + 2]] for i in range(len(phrase) - 1)}
             # a product code inside Han text ('的MES项目') has no word boundary for _ACRONYM
             freq.update({a: 2 * text.count(a) for a in _ASCII_CODE.findall(phrase)})
@@ -398,7 +434,7 @@ class SummaryRules:
             if asked is not None:
                 scores[asked.start] += _RECENCY
         if doc.lang == "zh":
-            # the clause naming what a deal document is for ('闭式冷却塔 报价和选型单发您了')
+            # the clause naming what a deal document is for ('板式换热器 报价和配置单发您了')
             naming = next((c for c in units if _ZH_DEAL_OBJECT.search(c.text)), None)
             if naming is not None:
                 scores[naming.start] += _NAMED_BONUS
@@ -478,15 +514,15 @@ def _zh_pointed_object(text: str, counts: Counter[str]) -> tuple[str, str] | Non
     """(key, phrase) of the thing a Chinese interaction points at as the deal's object; the most
     repeated of them, the earliest on a tie; None when nothing is pointed at."""
     best: tuple[int, int, str] | None = None
-    for m in _ZH_POINTED.finditer(text):
-        phrase = next(g for g in m.groups() if g)
-        if _ZH_NOT_OBJECT.search(phrase) or len(phrase) < 2:
-            continue
-        grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
-        weight = max(counts[g] for g in grams) if grams else 0
-        weight += 1 if m.group(1) else 0  # a thing already discussed is the surest pointer
-        if best is None or weight > best[0]:
-            best = (weight, m.start(), phrase)
+    for pattern, frame_weight in _ZH_POINTED:
+        for m in pattern.finditer(text):
+            phrase = next(g for g in m.groups() if g)
+            if _ZH_NOT_OBJECT.search(phrase) or _ZH_NOT_IN_OBJECT.search(phrase) or len(phrase) < 2:
+                continue
+            grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
+            weight = frame_weight + max(counts[g] for g in grams)
+            if best is None or (weight, -m.start()) > (best[0], -best[1]):
+                best = (weight, m.start(), phrase)
     if best is None:
         return None
     return best[2], best[2]

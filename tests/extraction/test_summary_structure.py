@@ -4,8 +4,10 @@ wording is this file's own; each case fails if its rule goes."""
 
 from __future__ import annotations
 
-from copilot.extraction.summary import ZH_MAX_CHARS
-from tests.extraction.builders import chat, dictation, extract
+from collections import Counter
+
+from copilot.extraction.summary import ZH_MAX_CHARS, _zh_pointed_object
+from tests.extraction.builders import call, chat, dictation, extract
 
 
 def test_a_product_pointed_at_once_is_named_in_the_summary() -> None:
@@ -68,3 +70,48 @@ def test_an_english_run_on_keeps_what_was_agreed() -> None:
     summary = extract(dictation(note, ref="2026-05-20T10:00:00-05:00")).summary
     assert "quote" in summary.lower()
     assert len(summary.split()) <= 40
+
+
+def test_more_ways_of_pointing_at_the_product() -> None:
+    # 'what we talked about last time', 'our such-and-such', 'X那块', and what the seller does
+    cases = [
+        (
+            chat(
+                ("rep", "祁老师 上次说的那台全自动生化分析仪 院里流程走完了吗"),
+                (
+                    "customer",
+                    "走完了 今天上午采购订单已经在系统里下了 一共三台 设备科让你们两周内到货 到货后安排工程师"
+                    "上门安装调试 发票要开专票",
+                ),
+                ("rep", "收到 我明天把开票信息表发您确认 到货前一天跟您约时间"),
+            ),
+            "生化分析仪",
+        ),
+        (
+            dictation(
+                "滨江印染那边 今天他们采购打电话来压价 我们那个活性染料 报的是每吨两万三 他们说别家给到两万一"
+                " 最少也得降到两万二 我说我回去申请 明天上午给他回复"
+            ),
+            "活性染料",
+        ),
+        (
+            call(
+                (0, 10, "rep", "您好 我是恒测科技的小潘 我们做仓储的温湿度在线监测 今天第一次给您打电话"),
+                (10, 20, "customer", "我们今年确实要上一套 去年夏天因为温度超标赔了一批货 损失了四十多万"),
+                (20, 30, "rep", "那我下周二带方案过去给您详细讲一下 您看上午还是下午方便"),
+                (30, 36, "customer", "下午吧 两点以后"),
+            ),
+            "温湿度",
+        ),
+    ]
+    for interaction, product in cases:
+        summary = extract(interaction).summary
+        assert product in summary, summary
+        assert len(summary) <= ZH_MAX_CHARS
+
+
+def test_a_document_qualifier_or_a_spec_is_no_product() -> None:
+    text = "初步方案已经发您了 两台负二十度的冷库机组 技术方案里都写了"
+    found = _zh_pointed_object(text, Counter())
+    assert found is not None
+    assert found[1] == "冷库机组"
