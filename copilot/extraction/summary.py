@@ -155,7 +155,7 @@ _EN_NP = r"((?:[A-Za-z][\w-]*(?:\s+|(?=[\s.,;:!?)]|$))){1,5})"
 _EN_FRAME_DOC = re.compile(
     r"\b(?:quote|quotes|quotation|offer|proposal|estimate|SOW|order|RFQ|RFP|RFI|tender|bid|brochure|"
     r"demo|webinar|trial|pilot|sandbox|samples?|datasheet|catalogue|catalog|spec|specs|"
-    r"project|deal|contract|pricing|price|delivery|shipment|installation)\s+(?:for|on|of|about)\s+"
+    r"project|deal|contract|agreement|paperwork|pricing|price|delivery|shipment|installation)\s+(?:for|on|of|about)\s+"
     + _EN_DET
     + _EN_NP
 )
@@ -171,6 +171,12 @@ _EN_FRAME_MATTER = re.compile(
     r"(?i:\b(?:the|this|our|your|ur)\s+((?:[A-Za-z][\w-]*\s+){1,4})(?:project|deal|opportunity|order|system|"
     r"line|quote|quotation|offer|proposal|tender|brochure|demo|samples?|datasheet)\b)"
     r"|\b([A-Z][A-Z0-9-]+\s+)(?:system|software|platform|solution|module|project|units?|machines?)\b",
+)
+# What the seller already supplied ('the door sensors you installed last year').
+_EN_FRAME_SUPPLIED = re.compile(
+    r"\bthe\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)\s+(?:you|your team)\s+"
+    r"(?:installed|supplied|sold us|delivered|fitted|put in)\b",
+    re.I,
 )
 # Words that end a product noun phrase: function words, verbs and time words.
 _EN_NP_STOP = _EN_OBJECT_STOP | {
@@ -474,6 +480,7 @@ def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
     cands: list[tuple[float, int, list[str]]] = []
     text = _EN_FILLER.sub("", text)  # 'asked me about uh sprue pickers'
     for frame, frame_weight in (
+        (_EN_FRAME_SUPPLIED, 3),
         (_EN_FRAME_DOC, 3),
         (_EN_FRAME_MATTER, 3),
         (_EN_FRAME_WANT, 2),

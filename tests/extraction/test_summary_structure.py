@@ -115,3 +115,37 @@ def test_a_document_qualifier_or_a_spec_is_no_product() -> None:
     found = _zh_pointed_object(text, Counter())
     assert found is not None
     assert found[1] == "冷库机组"
+
+
+def test_english_product_frames_of_paperwork_and_of_what_we_supplied() -> None:
+    ref = "2026-05-20T10:00:00-05:00"
+    signed = call(
+        (0, 6, "rep", "Hi Dana, checking you received the final paperwork for the dock leveller retrofit."),
+        (
+            6,
+            14,
+            "customer",
+            "We did, and finance approved it yesterday. I'm sending the PO this morning for both sites.",
+        ),
+        (
+            14,
+            20,
+            "rep",
+            "Wonderful. We'll schedule the crews; does the second week of June suit the first site?",
+        ),
+        (20, 26, "customer", "June works, but not the week of the 8th, we have an audit on site that week."),
+        (26, 30, "rep", "Noted. I'll send a draft installation plan by Friday."),
+        ref=ref,
+    )
+    assert "dock leveller" in extract(signed).summary.lower()
+    more = chat(
+        (
+            "customer",
+            "Hi Omar, the boiler controllers you installed in buildings A and B have paid off already.",
+        ),
+        ("customer", "Our board approved doing the other four buildings this year if the price holds."),
+        ("rep", "Great news! I'll come by on the 27th to survey buildings C to F, if that suits."),
+        ("customer", "The 27th is fine, I'm in all day."),
+        ref=ref,
+    )
+    assert "boiler controllers" in extract(more).summary.lower()
