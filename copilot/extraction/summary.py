@@ -31,10 +31,11 @@ _EN_STOP = {
 }  # fmt: skip
 # Chinese turns that carry nothing: an address, thanks, an acknowledgement ('鲍科长', '谢谢邢总告知',
 # '收到', '好的 理解').
+_ZH_TITLES = "总|经理|科长|主任|处长|部长|院长|所长|主管|厂长|总监|总工|老师|工|姐|哥|师傅|先生|女士"
 _ZH_EMPTY = re.compile(
-    r"^(?:(?:好的?|收到了?|嗯+|哦+|啊+|OK|ok|理解|明白了?|了解了?|不好意思啊?|抱歉|您好|你好|谢谢|感谢|麻烦了?)"
-    r"[\u4e00-\u9fff]{0,2}?(?:总|经理|科长|主任|老师|工|姐|哥|师傅|先生|女士)?(?:告知|了|啊|哈|呀)?)+$"
-    r"|^[\u4e00-\u9fff]{1,3}(?:总|经理|科长|主任|处长|部长|院长|老师|工|姐|哥|师傅|先生|女士)$"
+    r"^(?:(?:好的?|收到了?|查到了?|看到了?|嗯+|哦+|啊+|OK|ok|理解|明白了?|了解了?|不好意思啊?|抱歉|您好|你好|谢谢|感谢|"
+    r"麻烦了?)[\u4e00-\u9fff]{0,2}?(?:" + _ZH_TITLES + r")?(?:告知|了|啊|哈|呀)?)+$"
+    r"|^[\u4e00-\u9fff]{1,3}(?:" + _ZH_TITLES + r")$"
 )
 _OPINION = re.compile(r"觉得|认为|嫌|\bfelt\b|\bfeel\b|\bthinks?\b", re.I)
 _DECISION = re.compile(
@@ -115,10 +116,21 @@ _ZH_POINTED: tuple[tuple[re.Pattern[str], int], ...] = (
     # what a deal document or price is for: '折弯机的价格'
     (re.compile(rf"({_ZH_NOUN}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"), 1),
 )
+# Heads of product classes: a noun ending in one names a thing sold ('磁力泵', '通风柜', '网关').
+_ZH_PRODUCT_HEAD = re.compile(
+    r"(?:机组|机|泵|阀门?|器|系统|设备|仪|柜|管|网关|电机|砖|箱|炉|软件|平台|模块|传感器|计|表|灯|锁|膜|"
+    r"剂|卷材|板|材料|芯片|APP|SaaS|ERP|MES|WMS|车|线缆|电缆|涂料|胶|树脂|粒子|纸|袋|瓶)(?![\u4e00-\u9fff])"
+)
+_ZH_NOUN_RUN = re.compile(rf"(?:(?![^\u4e00-\u9fffA-Za-z0-9]){_ZH_NOUN}){{3,14}}")
+_ZH_LEADING_VERB = set("买卖换装用上做出发加配选订采购需推荐介绍试看问谈报给送拿带找自己新旧增添租求")
+_ZH_GENERIC_HEAD = re.compile(r"(?:这|那|新|旧|老|整)?(?:系统|设备|机器|软件|平台|产品|东西)")
+_HEAD_BONUS = 2  # a phrase ending in a product-class head is the likelier object
+_HEAD_ONLY = 1  # frame weight of a product-class noun found without a pointing frame
 # Words that never sit inside a product's name: time, discourse, the parties.
 _ZH_NOT_IN_OBJECT = re.compile(
     r"今天|明天|昨天|上午|下午|晚上|今年|明年|去年|上次|这次|刚才|然后|所以|但是|就是|还有|另外|客户|领导|老板"
-    r"|周[一二三四五六日天]|星期|礼拜|[0-9一二三四五六七八九十]号|事情|问题|情况|拍板|主管|厂长|总监|工程师|师傅|^[负正零一二两三四五六七八九十百千万0-9]"
+    r"|周[一二三四五六日天]|星期|礼拜|[0-9一二三四五六七八九十]号|事情|问题|情况|拍板|主管|厂长|总监|工程师|师傅|报价|方案|合同|订单|发票|视频|资料|经费|预算|案例"
+    r"|^[负正]?[零一二两三四五六七八九十百千万0-9.]+(?:度|吨|米|公斤|毫米|寸|层|年|月|天|号|点|分|台|套|个|件|块)"
     # a document's qualifier, not its object ('技术方案', '修改后的方案')
     r"|(?:技术|初步|最终|正式|修改|修订|详细|整体|完整|实施|解决|优化|具体|商务|新版|大概)$"
 )
@@ -286,7 +298,7 @@ _PHRASE_STOP = set("的了是我你他她们在有和就也都说这那个一不
 _PHRASE_MAX = 8
 _ASCII_CODE = re.compile(r"[A-Z][A-Za-z0-9-]*[A-Z0-9]")
 # Clauses scored this high (a stage cue, the next step, signals) are never dropped to name the topic.
-_KEEP_SCORE = 4
+_KEEP_SCORE = 6
 _RECENCY = 2.0  # the bonus of a conversation's last clause over its first
 _EN_LEADING = re.compile(r"^(?:and|but|so|also|then|plus)\b\s*", re.I)
 _EN_UNIT_WORDS = 30
@@ -517,19 +529,40 @@ def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
     return (best[2], best[3]) if best is not None else None
 
 
+def _zh_head_nouns(text: str) -> list[tuple[int, str]]:
+    """(offset, phrase) of every noun run ending in a product-class head ('温湿度传感器', '磁力泵')."""
+    out: list[tuple[int, str]] = []
+    for m in _ZH_NOUN_RUN.finditer(text):
+        run = m.group(0)
+        for h in _ZH_PRODUCT_HEAD.finditer(run):
+            phrase, start = run[: h.end()], m.start()
+            while phrase and phrase[0] in _ZH_LEADING_VERB:
+                phrase, start = phrase[1:], start + 1
+            if 3 <= len(phrase) <= 10 and not _ZH_GENERIC_HEAD.fullmatch(phrase):
+                out.append((start, phrase))
+    return out
+
+
 def _zh_pointed_object(text: str, counts: Counter[str]) -> tuple[str, str] | None:
     """(key, phrase) of the thing a Chinese interaction points at as the deal's object; the most
     repeated of them, the earliest on a tie; None when nothing is pointed at."""
     best: tuple[int, int, str] | None = None
-    for pattern, frame_weight in _ZH_POINTED:
-        for m in pattern.finditer(text):
-            phrase = next(g for g in m.groups() if g)
-            if _ZH_NOT_OBJECT.search(phrase) or _ZH_NOT_IN_OBJECT.search(phrase) or len(phrase) < 2:
-                continue
-            grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
-            weight = frame_weight + max(counts[g] for g in grams)
-            if best is None or (weight, -m.start()) > (best[0], -best[1]):
-                best = (weight, m.start(), phrase)
+    found = [
+        (frame_weight, m.start(), next(g for g in m.groups() if g))
+        for pattern, frame_weight in _ZH_POINTED
+        for m in pattern.finditer(text)
+    ]
+    # a noun of a product class ('…传感器', '…泵', '…系统') names the object without a frame
+    found += [(_HEAD_ONLY, start, phrase) for start, phrase in _zh_head_nouns(text)]
+    for frame_weight, start, phrase in found:
+        if _ZH_NOT_OBJECT.search(phrase) or _ZH_NOT_IN_OBJECT.search(phrase) or len(phrase) < 2:
+            continue
+        grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
+        weight = frame_weight + max(counts[g] for g in grams)
+        if _ZH_PRODUCT_HEAD.search(phrase[-3:]):
+            weight += _HEAD_BONUS
+        if best is None or (weight, -start) > (best[0], -best[1]):
+            best = (weight, start, phrase)
     if best is None:
         return None
     return best[2], best[2]

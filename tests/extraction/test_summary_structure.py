@@ -149,3 +149,25 @@ def test_english_product_frames_of_paperwork_and_of_what_we_supplied() -> None:
         ref=ref,
     )
     assert "boiler controllers" in extract(more).summary.lower()
+
+
+def test_a_noun_of_a_product_class_names_the_deal() -> None:
+    # said once, in no pointing frame, and every later clause carries a signal or the next step
+    note = (
+        "今天去污水处理厂谈三台潜水排污泵的合同细节，我坚持要百分之三十预付款不然排不了产，"
+        "合同里违约金他们写的千分之五每天我也提了太高，交期他们要四十天，最后说好了预付款比例他们财务周五给个答复"
+    )
+    summary = extract(dictation(note)).summary
+    assert "排污泵" in summary, summary
+    assert len(summary) <= ZH_MAX_CHARS
+
+
+def test_thanks_to_a_supervisor_is_no_content() -> None:
+    interaction = chat(
+        ("rep", "滕主管 续费的合同发您了 还是按去年的价格"),
+        ("customer", "合同已经走完流程了 款也付了 你查一下"),
+        ("rep", "查到了 谢谢滕主管 明年继续合作愉快 有问题随时找我 我们售后也会定期回访"),
+    )
+    summary = extract(interaction).summary
+    assert "谢谢滕主管" not in summary
+    assert "付了" in summary
