@@ -122,6 +122,7 @@ def _context(doc: Doc, hit: TimeHit) -> Clause | None:
 # A date said again in other words ('端午前 也就是六月十八号之前', 'early next month, i.e. the 3rd'):
 # the restatement is the date meant.
 _RESTATES = re.compile(r"(?:也?就是|即|\bi\.e\.,?|\bthat is,?|\bnamely|\bthat's)\s*$", re.IGNORECASE)
+_HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
 _RESTATE_GAP = 24  # characters between the first saying and the restatement
 
 
@@ -353,6 +354,9 @@ class DateRules:
         self.slot_accept = lex.pattern(ns, "slot_accept")
         self.slot_reject = lex.pattern(ns, "slot_reject")
         self.service_level = lex.pattern(ns, "service_level")
+        self.goods = lex.pattern(ns, "goods")
+        self.internal = lex.pattern(ns, "internal")
+        self.negated_action = lex.pattern(ns, "negated_action")
         self._customer_subject = re.compile(
             r"^(?:他|她|他们|她们|客户|对方|(?:she|he|they)\b)", re.IGNORECASE
         )
@@ -459,6 +463,12 @@ class DateRules:
             score = max(score - 4, _FALLBACK)
         if self.conditional.search(_INDIRECT_IF.sub(" ", text)):
             score -= 3
+        if self.negated_action.search(text):
+            score -= 3  # '周五前肯定做不完了': not by then
+        if self.goods.search(text) and not self.meeting.search(text):
+            score -= 1  # '月底前发货': goods moving, a touchpoint only when nothing else is agreed
+        if self.internal.search(text) and not self._rep_led(text):
+            score -= 2  # '周三我们内部开会讨论': the customer's own meeting, not one with us
         return score
 
     def next_follow_up(self, doc: Doc, hits: list[TimeHit]) -> DatedValue | None:
@@ -525,6 +535,8 @@ class DateRules:
                 score = _FIRM  # '下周二第一批货 我跟调度去现场盯一下装车': the rep is there that day
             if hit.first is not None and hit.last is not None and (hit.last - hit.first).days > 31:
                 score -= 2  # '明年', '今年': a year or a quarter is the horizon, not a due date
+            elif hit.first == hit.last and (hit.due - today).days > _HORIZON_DAYS:
+                score -= 2  # '尾款两年后结清': a single day that far out ends a term, it is no touchpoint
             if score < 2:
                 continue
             if best is not None and score == best[0] and local == best[3]:

@@ -1,8 +1,9 @@
 """Next follow-up read from how a date is used, in words of this file's own: a document put first and
 then handed over, a slot fixed with 定在 or pencilled in, the customer telling the rep when to call,
 a promise, a day turned down for a reason, a service level, a payment already made today, a date
-said again in other words, and an English day named for something already done. All but two cases
-fail if their rule goes; the promise and the 'Nothing scheduled' note guard what already held."""
+said again in other words, and an English day named for something already done. Most cases fail
+if their rule goes; a few (the promise, 'Nothing scheduled', a visit to look at the site, a plan
+dropped) guard what already held."""
 
 from __future__ import annotations
 
@@ -83,3 +84,51 @@ def test_a_dated_step_is_found(interaction: Interaction, due: date) -> None:
 )
 def test_no_step_is_found(interaction: Interaction) -> None:
     assert extract(interaction).next_follow_up_date is None
+
+
+@pytest.mark.parametrize(
+    ("interaction", "due"),
+    [
+        (
+            chat(("customer", "三成现金不行"), ("rep", "理解 我跟老板商量一下 明天上午回您")),
+            date(2026, 5, 21),
+        ),
+        (chat(("customer", "一样的型号 报个价 下周一之前给我 我们周三要定")), date(2026, 5, 25)),
+        (dictation("价格还没谈拢 说好了后天上午再碰一次"), date(2026, 5, 22)),
+        (
+            call(
+                (0, 6, "customer", "My director wants to meet you first. He can meet on the 28th."),
+                (6, 9, "rep", "The 28th works. I will be there."),
+                ref=EN_REF,
+            ),
+            date(2026, 5, 28),
+        ),
+        (dictation("She needs it by the 27th, their board pack closes then.", ref=EN_REF), date(2026, 5, 27)),
+        (dictation("我说下周二去他那边看看场地 他说行"), date(2026, 5, 26)),
+        # goods leave earlier, but the touchpoint is the call
+        (
+            call(
+                (0, 6, "customer", "订单今天下了 一定要月底前发货"),
+                (6, 12, "rep", "没问题 周五前发出 下周二我再给您打电话确认收货信息"),
+            ),
+            date(2026, 5, 26),
+        ),
+        # the customer's own meeting comes first; the rep asks after it
+        (
+            chat(
+                ("customer", "下周一我们内部开会定 要老板拍板"),
+                ("rep", "好的 那下周二我再问您结果"),
+            ),
+            date(2026, 5, 26),
+        ),
+        # not ready before the holiday: the promised day after it is the step
+        (dictation("方案端午前肯定出不来了 我说节后六月二十二号之前把方案给他 他说行"), date(2026, 6, 22)),
+    ],
+)
+def test_more_dated_steps(interaction: Interaction, due: date) -> None:
+    assert extract(interaction).next_follow_up_date == due
+
+
+def test_a_plan_that_was_dropped_is_no_step() -> None:
+    note = "我本来还想约他们下礼拜去看一下我们的样板工程 结果项目黄了 后面有机会再说吧"
+    assert extract(dictation(note)).next_follow_up_date is None
