@@ -80,6 +80,72 @@ EN_REF = "2026-05-20T10:00:00-04:00"
             ),
             Stage.INTENT,
         ),
+        (
+            chat(
+                ("rep", "物业系统的服务合同下月到期 续约合同发您看看？"),
+                ("customer", "今年不续了 集团统一换平台"),
+            ),
+            Stage.LOST,
+        ),
+        (
+            chat(
+                ("rep", "Following up on the pump quote, any questions?"),
+                ("customer", "Thanks, but we already placed the order with a local distributor."),
+                ref=EN_REF,
+            ),
+            Stage.LOST,
+        ),
+        (
+            call(
+                (0, 6, "customer", "Hi, the PO for the flow meters is signed, my assistant just emailed it."),
+                (6, 10, "rep", "Thank you! We'll ship next week."),
+                ref=EN_REF,
+            ),
+            Stage.WON,
+        ),
+        (
+            call(
+                (0, 6, "customer", "设备款的百分之四十财务今天已经付了 你查一下"),
+                (6, 9, "rep", "到账了 谢谢"),
+            ),
+            Stage.WON,
+        ),
+        (dictation("今天下午合同盖章回传了 预付款下周付"), Stage.WON),
+        (chat(("customer", "看了 贵"), ("customer", "再便宜3个点就定")), Stage.NEGOTIATION),
+        (
+            chat(
+                ("customer", "We chose your panels, but another quote is 6% lower."),
+                ("customer", "If you match the price, we sign this week."),
+                ref=EN_REF,
+            ),
+            Stage.NEGOTIATION,
+        ),
+        (
+            chat(
+                ("rep", "For the three new chillers we can move 3% on price."),
+                ("customer", "5% and balance by LC at 60 days."),
+                ref=EN_REF,
+            ),
+            Stage.NEGOTIATION,
+        ),
+        # a lost cue put as the alternative to our offer is a condition, not a decision
+        (
+            dictation("报价上周发了 今天总经理说要九折 不然就不考虑了 我答应他月底前给最终价格"),
+            Stage.NEGOTIATION,
+        ),
+        (
+            call(
+                (
+                    0,
+                    8,
+                    "customer",
+                    "We are going to replace the gate valves on the east main, about ninety units.",
+                ),
+                (8, 12, "rep", "Great. Can I bring samples over?"),
+                ref=EN_REF,
+            ),
+            Stage.INTENT,
+        ),
     ],
 )
 def test_an_event_class_sets_the_stage(interaction: object, stage: Stage) -> None:
