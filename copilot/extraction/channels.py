@@ -72,9 +72,11 @@ _COMPARISON = re.compile(r"\bcheaper\b|\bless expensive\b|\bundercut|\blower pri
 _HYPOTHETICAL = re.compile(r"\b(?:if|maybe|perhaps|might|whether)\b|\bnew\s+$", re.I)
 # A future activity ('visiting next Thursday with our dealer') is not how the lead came in.
 _FUTURE = re.compile(r"\b(?:next|tomorrow|will|going to)\b|'ll\b", re.I)
-# ... nor, in Chinese, how the customer will buy ('下半年那个污水厂改造要公开招标'): the words right
-# before the cue say it is to come.
-_ZH_FUTURE = re.compile(r"(?:要|准备|打算|计划|将要?|会|明年|下个?月|下半年)[^，。！？\s]{0,3}$")
+# ... nor, in Chinese, how the customer will buy or always buys ('下半年那个污水厂改造要公开招标',
+# '配件都是总部统一招标'): the words right before the cue say so.
+_ZH_FUTURE = re.compile(
+    r"(?:要|准备|打算|计划|将要?|会|明年|下个?月|下半年|统一|都是|走|需要|必须)[^，。！？\s]{0,3}$"
+)
 # The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
 # email last week about our ...', 'I'm reaching out because ...').
 _UNSOLICITED = re.compile(

@@ -69,6 +69,39 @@ EN_REF = "2026-05-20T10:00:00+02:00"
             ),
             Channel.COLD_OUTREACH,
         ),
+        (
+            chat(("customer", "合同盖好章了 还是跟前年那批一样"), ("rep", "收到 谢谢！")),
+            Channel.EXISTING_CUSTOMER,
+        ),
+        (
+            chat(
+                ("customer", "Dear bidder, please see the clarification questions on ITT 2291 attached."),
+                ref=EN_REF,
+            ),
+            Channel.TENDER,
+        ),
+        (
+            call((0, 6, "rep", "刘老师您好 我是百度上您留言咨询烘箱的那家"), (6, 9, "customer", "哦 你好")),
+            Channel.ONLINE_ADS,
+        ),
+        (chat(("customer", "你好 在行业协会的会员名录上看到你们的 你们做冷却塔吗")), Channel.OTHER),
+        (chat(("customer", "你好 章总推的你微信 我们想看看你们的喷灌机")), Channel.REFERRAL),
+        (chat(("rep", "合同收到了 也谢谢当初孔院长的介绍！")), Channel.REFERRAL),
+        (chat(("customer", "@小林 我们代理区域的客户要换三台风机 我把他们拉群里了")), Channel.PARTNER),
+        (chat(("rep", "您好 我是上午去贵司门卫那留名片的小郑 做空压机的")), Channel.COLD_OUTREACH),
+        (
+            call(
+                (0, 6, "rep", "Hi Tom, I first rang you back in March about the pallet wrappers."),
+                (6, 9, "customer", "Right, still no budget."),
+                ref=EN_REF,
+            ),
+            Channel.COLD_OUTREACH,
+        ),
+        # how the customer always buys is no origin
+        (
+            dictation("今天扫楼进了一家做五金的 备件都是集团总部统一招标的 他们自己不采购"),
+            Channel.COLD_OUTREACH,
+        ),
     ],
 )
 def test_the_origin_class_is_read(interaction: Interaction, channel: Channel) -> None:
