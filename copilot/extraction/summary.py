@@ -190,6 +190,16 @@ _EN_FRAME_SUPPLIED = re.compile(
     r"(?:installed|supplied|sold us|delivered|fitted|put in)\b",
     re.I,
 )
+# Nouns of product classes, and the compound before one names what is sold.
+_EN_PRODUCT_NP = re.compile(
+    r"\b(?:the|a|an|our|your|their|its|these|those|some|new|more|\d+|two|three|four|five|six|eight|ten|twelve|"
+    r"twenty|hundred|of|for|on|about|with)\s+((?:(?!(?:the|a|an|and|or|of|to|times|more)\s)[a-z][a-z-]+\s+){1,3}?)(valves?|panels?|gauges?|sensors?|erectors?|wrappers?|coils?|pumps?|"
+    r"chillers?|compressors?|boilers?|dryers?|furnaces?|ovens?|robots?|scanners?|printers?|meters?|"
+    r"transmitters?|actuators?|motors?|generators?|conveyors?|packers?|labell?ers?|presses|lathes?|mixers?|"
+    r"heaters?|fans?|filters?|cameras?|forklifts?|racking|shelving|trackers?|controllers?|inverters?|"
+    r"batteries|chargers?|dressings?|sorters?|machines?)\b"
+)
+_EN_HEAD_WEIGHT = 3
 # Words that end a product noun phrase: function words, verbs and time words.
 _EN_NP_STOP = _EN_OBJECT_STOP | {
     "is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "should", "may",
@@ -512,6 +522,11 @@ def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
                 continue  # 'a system', 'the software' say nothing about which
             if words:
                 cands.append((weight, m.start(), words))
+    # a compound ending in a product-class noun ('cold room panels', 'soil moisture sensors')
+    for m in _EN_PRODUCT_NP.finditer(text):
+        words = [w for w in m.group(1).split() if w.lower() not in _EN_NP_STOP] + [m.group(2)]
+        if len(words) >= 2 and not _EN_NUMBER_WORD.match(words[0]):
+            cands.append((_EN_HEAD_WEIGHT, m.start(), words))
     for m in _ACRONYM.finditer(text):
         word = m.group(0)
         if word.isupper() and word not in _EN_ACRONYM_STOP and counts[word] >= 4:  # said twice

@@ -171,3 +171,15 @@ def test_thanks_to_a_supervisor_is_no_content() -> None:
     summary = extract(interaction).summary
     assert "谢谢滕主管" not in summary
     assert "付了" in summary
+
+
+def test_an_english_compound_ending_in_a_product_noun_names_the_deal() -> None:
+    note = (
+        "Visited the brewery today, their old rotary labellers jam twice a shift and the night crew "
+        "hates them. "
+        "The plant manager wants pricing for two replacements with a changeover kit, and the owner signs off "
+        "on anything over fifty thousand. I'll send the quote by Friday and call him Monday."
+    )
+    summary = extract(dictation(note, ref="2026-05-20T10:00:00+01:00")).summary
+    assert "labellers" in summary.lower(), summary
+    assert len(summary.split()) <= 40
