@@ -80,6 +80,10 @@ _ZH_DEAL_OBJECT = re.compile(
 _NAMED_BONUS = 3.0
 _ZH_NUM = r"[0-9一二两三四五六七八九十百千万几]+"
 _ZH_MEASURE = r"(?:台|套|件|箱|吨|批|辆|片|只|支|把|张|卷|桶|袋|根|组|块|部|条|瓶|盒|公斤)"
+# Words a product name may hold although their characters are function words alone ('智能门锁',
+# '能源管理系统').
+_ZH_NOUN_WORDS = "能源|能耗|智能|节能|储能|产能|功能|性能|热能|电能|光能|动能|再生|来料"
+_ZH_NP = rf"(?:{_ZH_NOUN_WORDS}|{_ZH_NOUN})"
 # The deal's object as Chinese speakers point at it, even when said once: the demonstrative of a
 # thing already discussed ('那批聚丙烯粒子', '上次说的那套污水处理的MBR设备'), a quantity of it
 # ('两台八十吨的折弯机', '输液泵十五台'), or what a deal document or price is for ('折弯机的价格').
@@ -88,41 +92,43 @@ _ZH_POINTED: tuple[tuple[re.Pattern[str], int], ...] = (
     # a thing already discussed: '那批聚丙烯粒子', '我们那个活性染料', 'PCB那批'
     (
         re.compile(
-            rf"(?:那|这)(?:一)?(?:批|套|台|款|种|份|辆|条|组|部|批次)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
-            rf"|{_ZH_POSSESSOR}(?:那个|这个)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
-            rf"|(?:上次|之前|上回|前面|前几天)(?:说|聊|提|谈|问|看)(?:到|过)?的(?:那个|那台|那套|那批|那款)?({_ZH_NOUN}{{2,10}})"
-            rf"|的(?:那个|这个)({_ZH_NOUN}{{2,10}})的?(?:项目|单子|事)"
+            rf"(?:那|这)(?:一)?(?:批|套|台|款|种|份|辆|条|组|部|批次)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NP}{{2,10}})"
+            rf"|{_ZH_POSSESSOR}(?:那个|这个)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NP}{{2,10}})"
+            rf"|(?:上次|之前|上回|前面|前几天)(?:说|聊|提|谈|问|看)(?:到|过)?的(?:那个|那台|那套|那批|那款)?({_ZH_NP}{{2,10}})"
+            rf"|的(?:那个|这个)({_ZH_NP}{{2,10}})的?(?:项目|单子|事)"
         ),
         3,
     ),
-    (re.compile(rf"({_ZH_NOUN}{{2,10}})(?=那批|这批|那套|这套|那单|这单|那部分|那块|这块)"), 2),
+    (re.compile(rf"({_ZH_NP}{{2,10}})(?=那批|这批|那套|这套|那单|这单|那部分|那块|这块)"), 2),
     # a quantity of it: '两台八十吨的折弯机', '输液泵十五台'
     (
         re.compile(
-            rf"{_ZH_NUM}{_ZH_MEASURE}(?:[^\s，。！？的]{{1,6}}的)?({_ZH_NOUN}{{2,10}})"
-            rf"|({_ZH_NOUN}{{2,10}}){_ZH_NUM}{_ZH_MEASURE}"
+            rf"{_ZH_NUM}{_ZH_MEASURE}(?:[^\s，。！？的]{{1,6}}的)?({_ZH_NP}{{2,10}})"
+            rf"|({_ZH_NP}{{2,10}}){_ZH_NUM}{_ZH_MEASURE}"
         ),
         2,
     ),
     # what is sold, sought or wanted: '我们做仓储的温湿度监测', '找不锈钢阀门的厂家', '要上MES'
     (
         re.compile(
-            rf"{_ZH_POSSESSOR}(?:是)?(?:做|卖|供应)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NOUN}{{2,10}})"
-            rf"|找({_ZH_NOUN}{{2,10}})的?(?:供应商|厂家|厂商)"
-            rf"|(?:要上|想上|准备上|打算上|要换|想换|要买|想买)({_ZH_NOUN}{{2,10}})"
+            rf"{_ZH_POSSESSOR}(?:是)?(?:做|卖|供应)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NP}{{2,10}})"
+            rf"|找({_ZH_NP}{{2,10}})的?(?:供应商|厂家|厂商)"
+            rf"|(?:要上|想上|准备上|打算上|要换|想换|要买|想买)({_ZH_NP}{{2,10}})"
         ),
         2,
     ),
     # what a deal document or price is for: '折弯机的价格'
-    (re.compile(rf"({_ZH_NOUN}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"), 1),
+    (re.compile(rf"({_ZH_NP}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"), 1),
 )
 # Heads of product classes: a noun ending in one names a thing sold ('磁力泵', '通风柜', '网关').
 _ZH_PRODUCT_HEAD = re.compile(
     r"(?:机组|机|泵|阀门?|器|系统|设备|仪|柜|管|网关|电机|砖|箱|炉|软件|平台|模块|传感器|计|表|灯|锁|膜|"
     r"剂|卷材|板|材料|芯片|APP|SaaS|ERP|MES|WMS|车|线缆|电缆|涂料|胶|树脂|粒子|纸|袋|瓶)(?![\u4e00-\u9fff])"
 )
-_ZH_NOUN_RUN = re.compile(rf"(?:(?![^\u4e00-\u9fffA-Za-z0-9]){_ZH_NOUN}){{3,14}}")
+_ZH_NOUN_RUN = re.compile(rf"(?:{_ZH_NOUN_WORDS}|(?![^\u4e00-\u9fffA-Za-z0-9]){_ZH_NOUN}){{3,14}}")
+# verbs and measure words that open a noun run but are not part of the product's name
 _ZH_LEADING_VERB = set("买卖换装用上做出发加配选订采购需推荐介绍试看问谈报给送拿带找自己新旧增添租求")
+_ZH_LEADING_VERB |= set("套台批件条款种")
 _ZH_GENERIC_HEAD = re.compile(r"(?:这|那|新|旧|老|整)?(?:系统|设备|机器|软件|平台|产品|东西)")
 _HEAD_BONUS = 2  # a phrase ending in a product-class head is the likelier object
 _HEAD_ONLY = 1  # frame weight of a product-class noun found without a pointing frame

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from copilot.extraction.summary import ZH_MAX_CHARS, _zh_pointed_object
+from copilot.extraction.summary import ZH_MAX_CHARS, _zh_head_nouns, _zh_pointed_object
 from tests.extraction.builders import call, chat, dictation, extract
 
 
@@ -183,3 +183,8 @@ def test_an_english_compound_ending_in_a_product_noun_names_the_deal() -> None:
     summary = extract(dictation(note, ref="2026-05-20T10:00:00+01:00")).summary
     assert "labellers" in summary.lower(), summary
     assert len(summary.split()) <= 40
+
+
+def test_product_names_keep_words_made_of_function_characters() -> None:
+    found = [phrase for _, phrase in _zh_head_nouns("演示看了 你们的能源管理系统 还有那套智能门锁")]
+    assert found == ["能源管理系统", "智能门锁"]
