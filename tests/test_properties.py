@@ -1,5 +1,5 @@
-"""Property-based tests of the parsers and the chunker: they never raise on any text, report spans
-that are really in the text, and read back what a generator wrote."""
+"""Property-based tests of the parsers, the chunker and the follow-up engine: they never raise on any
+text, report spans that are really in the text, and read back what a generator wrote."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from copilot.domain import CustomerContext
+from copilot.extraction.offline import OfflineEngine
+from copilot.extraction.summary import EN_MAX_WORDS, ZH_MAX_CHARS
+from copilot.followups.interactions import build_interaction
 from copilot.nlp.amounts import find_amounts, parse_amount
 from copilot.nlp.numerals import parse_cn_number
 from copilot.nlp.times import find_times, parse_time
 from retrieval.chunking import chunk_text, text_units
 
 REFERENCE = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+_ENGINE = OfflineEngine()
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # text a note could hold: Chinese, Latin, digits, Chinese numerals, punctuation and whitespace
@@ -129,3 +134,97 @@ def test_the_numeral_writer_writes_as_people_do() -> None:
         "一亿二千万",
         "一亿零一",
     ]
+
+
+# words the follow-up rules key on, so random notes reach their branches (topics, cut run-ons, dates)
+_NOTE_WORDS = st.sampled_from(
+    [
+        "的",
+        "了",
+        "是",
+        "我",
+        "你",
+        "他们",
+        "那批",
+        "那台",
+        "上次说的",
+        "我们那个",
+        "报价",
+        "方案",
+        "合同",
+        "签了",
+        "订单",
+        "付款",
+        "发货",
+        "明天",
+        "下周三",
+        "月底前",
+        "就是",
+        "然后",
+        "所以",
+        "不然就不考虑了",
+        "泵",
+        "机",
+        "系统",
+        "传感器",
+        "智能",
+        "能源",
+        "收到",
+        "谢谢陶主管",
+        "，",
+        "。",
+        "！",
+        "？",
+        "、",
+        "sent",
+        "on",
+        "Monday",
+        "we'll",
+        "meet",
+        "pencil",
+        "in",
+        "the",
+        "21st",
+        "3%",
+        "percent",
+        "PO",
+        "valves",
+        "panels",
+    ]
+)
+follow_up_notes = st.lists(_NOTE_WORDS, min_size=1, max_size=120).map("".join)
+
+
+@SETTINGS
+@given(follow_up_notes, st.sampled_from(["dictation", "chat", "call"]))
+def test_the_follow_up_engine_never_raises_and_keeps_the_summary_short(text: str, kind: str) -> None:
+    parts = [p for p in text.split("。") if p.strip()] or ["好"]
+    if kind == "dictation":
+        raw: dict[str, object] = {"kind": "dictation", "text": text if text.strip() else "好"}
+    elif kind == "chat":
+        raw = {
+            "kind": "chat",
+            "messages": [
+                {
+                    "at": "2026-12-06T09:00:00+00:00",
+                    "from": ("rep", "customer")[i % 2],
+                    "name": "a",
+                    "text": p,
+                }
+                for i, p in enumerate(parts[:8])
+            ],
+        }
+    else:
+        raw = {
+            "kind": "call",
+            "segments": [
+                {"start_s": i * 5.0, "end_s": i * 5.0 + 4, "speaker": ("customer", "rep")[i % 2], "text": p}
+                for i, p in enumerate(parts[:8])
+            ],
+        }
+    interaction = build_interaction(raw, REFERENCE)
+    fields = _ENGINE.extract_followup(interaction, CustomerContext())
+    if interaction.lang == "zh":
+        assert len(fields.summary) <= ZH_MAX_CHARS + 1  # the closing full stop
+    else:
+        assert len(fields.summary.split()) <= EN_MAX_WORDS

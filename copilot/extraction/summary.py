@@ -490,7 +490,9 @@ class SummaryRules:
             # the topic was said only in a clause that did not make it: name it up front, and drop
             # the weakest clauses until the sentence fits again
             kept = list(chosen)
-            protected = [c for c in chosen if scores[c.start] >= _KEEP_SCORE]
+            # the best clause always stays: a topic alone is no summary
+            best = max(chosen, key=lambda c: (scores[c.start], -c.start))
+            protected = [c for c in chosen if scores[c.start] >= _KEEP_SCORE or c is best]
             while True:
                 named = _render([clean[c.start] for c in kept], zh, topic=main[1])
                 droppable = [c for c in kept if c not in protected]

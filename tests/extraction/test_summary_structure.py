@@ -188,3 +188,15 @@ def test_an_english_compound_ending_in_a_product_noun_names_the_deal() -> None:
 def test_product_names_keep_words_made_of_function_characters() -> None:
     found = [phrase for _, phrase in _zh_head_nouns("演示看了 你们的能源管理系统 还有那套智能门锁")]
     assert found == ["能源管理系统", "智能门锁"]
+
+
+def test_naming_the_product_never_drops_every_clause() -> None:
+    # found by fuzzing: the product named up front used to push out every clause, and the summary
+    # of no clause raised; the best clause now always stays
+    text = (
+        "6台报台然次批前 上之p经给yl就有呢A就源还款统p '签上i让器pl前要n是所a呢Oyl7底呢n"
+        "再吗所吗三过泵订上1l货和b然到B合然c I次都8单s说周m给会价"
+    )
+    summary = extract(call((0, 4, "customer", text))).summary
+    assert len(summary) > 10
+    assert len(summary) <= ZH_MAX_CHARS + 1
