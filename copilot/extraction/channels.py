@@ -74,7 +74,7 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|maybe|perhaps|might|whether)\b|\bnew\s+$", 
 _FUTURE = re.compile(r"\b(?:next|tomorrow|will|going to)\b|'ll\b", re.I)
 # ... nor, in Chinese, how the customer will buy or always buys ('下半年那个污水厂改造要公开招标',
 # '配件都是总部统一招标'): the words right before the cue say so.
-_ZH_FUTURE = re.compile(
+_ZH_NOT_ORIGIN = re.compile(
     r"(?:要|准备|打算|计划|将要?|会|明年|下个?月|下半年|统一|都是|走|需要|必须)[^，。！？\s]{0,3}$"
 )
 # The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
@@ -209,6 +209,6 @@ class ChannelRules:
             return 0
         if doc.lang == "en" and _FUTURE.search(unit.text):
             return 2
-        if doc.lang == "zh" and _ZH_FUTURE.search(text[unit.start : start]):
+        if doc.lang == "zh" and _ZH_NOT_ORIGIN.search(text[unit.start : start]):
             return 2
         return 1

@@ -122,7 +122,6 @@ def _context(doc: Doc, hit: TimeHit) -> Clause | None:
 # A date said again in other words ('端午前 也就是六月十八号之前', 'early next month, i.e. the 3rd'):
 # the restatement is the date meant.
 _RESTATES = re.compile(r"(?:也?就是|即|\bi\.e\.,?|\bthat is,?|\bnamely|\bthat's)\s*$", re.IGNORECASE)
-_HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
 _RESTATE_GAP = 24  # characters between the first saying and the restatement
 
 
@@ -141,6 +140,9 @@ def _restated(doc: Doc, hits: list[TimeHit]) -> dict[int, TimeHit]:
     return out
 
 
+_HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
+
+
 # An English day named for something already done ('We emailed the layout on Tuesday'): a past verb
 # before it, no future or booking word in the clause.
 _EN_PAST_VERB = re.compile(
@@ -157,8 +159,10 @@ _EN_FUTURE = re.compile(
 
 def _past_english_day(doc: Doc, clause: Clause, hit: TimeHit) -> bool:
     """Whether an English 'on <day>' reports when something already happened."""
+    if doc.lang != "en":
+        return False
     said = doc.text[max(clause.start, hit.start - 4) : hit.end]
-    if doc.lang != "en" or not re.search(r"\bon\s+\S", said, re.IGNORECASE):
+    if not re.search(r"\bon\s+\S", said, re.IGNORECASE):
         return False
     before = doc.text[clause.start : hit.start]
     return bool(_EN_PAST_VERB.search(before)) and not _EN_FUTURE.search(clause.text)
@@ -624,6 +628,10 @@ class DateRules:
         except ValueError:
             return hit
 
+    def _unhedged(self, text: str) -> bool:
+        """No condition, vagueness or deferral takes the plan back ('如果…的话', '回头', '再定')."""
+        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+
     def _customer_plan(self, doc: Doc, local: Clause, hit: TimeHit) -> bool:
         """The customer's own first-person dated commitment in a chat or call ("I'll send them
         tomorrow", "we'll confirm by Friday"): a touchpoint as much as the rep's."""
@@ -636,7 +644,7 @@ class DateRules:
             return False
         if not self.commitment.search(text) or self.closing.search(text):
             return False
-        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+        return self._unhedged(text)
 
     def _rep_acts_then(self, doc: Doc, local: Clause, hit: TimeHit, hits: list[TimeHit]) -> bool:
         """A day said in one clause and, in the next clause of the same turn, the rep acting on it
@@ -653,7 +661,7 @@ class DateRules:
             return False
         if not (self.commitment.search(text) or self.meeting.search(text)):
             return False
-        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+        return self._unhedged(text)
 
     def _own_plan(self, doc: Doc, local: Clause, hit: TimeHit) -> bool:
         """The rep states a dated plan of their own: the piece opens with the rep as its subject
@@ -668,7 +676,7 @@ class DateRules:
         led = self._rep_led(text) or bool(self._rep_lead.match(after_time))
         if not led:
             return False
-        return not (self.conditional.search(text) or self.vague.search(text) or self.deferred.search(text))
+        return self._unhedged(text)
 
     @staticmethod
     def _widened(doc: Doc, local: Clause, hit: TimeHit, hits: list[TimeHit] | None = None) -> Clause:

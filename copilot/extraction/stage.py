@@ -34,8 +34,8 @@ _PRESALE_STEP = (
 _STEP_THEN = re.compile(_PRESALE_STEP + r"[^.?!]{0,80}\b(?:then|after that|afterwards)\b[^.?!]{0,40}$", re.I)
 _AFTER_STEP = re.compile(r"^[^.?!]{0,20}\b(?:after that|afterwards|after (?:the|our|that) \w+)\b", re.I)
 _HAS_STEP = re.compile(_PRESALE_STEP, re.I)
-# a lost cue put as the alternative to our offer ('再降两个点 否则就不签了', 'otherwise we walk')
-_THREAT = re.compile(r"(?:不然|否则|要不然)(?:的话)?(?:就|我们就)?$|\botherwise\b", re.I)
+# a lost cue put as the alternative to our offer ('再降两个点 否则就不签了')
+_THREAT = re.compile(r"(?:不然|否则|要不然)(?:的话)?(?:就|我们就)?$")
 # an interest stated as a condition, not confirmed: "有兴趣的话", "他有兴趣会联系你"
 _CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就来)")
 

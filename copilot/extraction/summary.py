@@ -443,8 +443,9 @@ class SummaryRules:
 
     def summarize(self, doc: Doc, inputs: SummaryInputs) -> tuple[str, Evidence | None]:
         """The summary sentence and the span of the input it was drawn from."""
-        clean = {c.start: self._clean(c.text) for c in _units(doc)}  # each clause cleaned once
-        units = [c for c in _units(doc) if len(clean[c.start]) >= 3]
+        all_units = _units(doc)
+        clean = {c.start: self._clean(c.text) for c in all_units}  # each clause cleaned once
+        units = [c for c in all_units if len(clean[c.start]) >= 3]
         if not units:
             return "", None
         counts = self._topic_counts(doc)
