@@ -317,6 +317,15 @@ _ASCII_CODE = re.compile(r"[A-Z][A-Za-z0-9-]*[A-Z0-9]")
 _KEEP_SCORE = 6
 _RECENCY = 2.0  # the bonus of a conversation's last clause over its first
 _EN_LEADING = re.compile(r"^(?:and|but|so|also|then|plus)\b\s*", re.I)
+# Words that take room and carry no fact: hedges, pointers and the speakers' own side
+# ('我们这边先看一下那个方案' -> '先看方案'). Dates ('这个月底') and quantities keep their words.
+_ZH_SLACK = re.compile(
+    r"(?:我们|他们|咱们)?(?:这边|那边)|(?<![周期拜])一下(?![子午])|那个(?!月|星期|礼拜|周|季度|年)|的话|其实|反正|然后|"
+    r"就是说?|比较|基本上|大概|稍微|^(?:我们|他们|咱们)的?"
+)
+_EN_SLACK = re.compile(
+    r"\b(?:basically|actually|honestly|really|just|pretty much|kind of|sort of|i mean|i think)\b,?\s*", re.I
+)
 _EN_UNIT_WORDS = 30
 # Function-word bigrams that repeat in any note and say nothing about the deal.
 # Titles are excluded too: '孙老师' repeated is a person, not what the deal is about.
@@ -351,6 +360,8 @@ class SummaryRules:
         text = self.inline.sub("", text)
         text = _EN_LEADING.sub("", text)
         text = _EN_ACK.sub("", text)
+        text = _ZH_SLACK.sub("", text)
+        text = _EN_SLACK.sub("", text)
         return re.sub(r"\s{2,}", " ", text).strip(" ，,。.")
 
     @staticmethod
@@ -479,6 +490,8 @@ class SummaryRules:
         for clause in ranked:
             if scores[clause.start] < 0 and chosen:
                 break  # questions, greetings and how-we-met context never pad the summary
+            if _repeats(clean[clause.start], [clean[c.start] for c in chosen], zh):
+                continue  # said again in other words ('首付三成' twice, a time confirmed back)
             trial = sorted([*chosen, clause], key=lambda c: c.start)
             if _fits(_render([clean[c.start] for c in trial], zh), zh):
                 chosen = trial
@@ -599,6 +612,29 @@ def _render(cleaned: list[str], zh: bool, topic: str = "") -> str:
         return (f"{topic}：" if topic else "") + "，".join(parts) + "。"
     sentence = (f"{topic}: " if topic else "") + "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "."
+
+
+def _content(text: str, zh: bool) -> set[str]:
+    """Content bigrams of a Chinese text, content words of an English one."""
+    if zh:
+        return {
+            text[i : i + 2]
+            for i in range(len(text) - 1)
+            if _phrase_char(text[i]) and _phrase_char(text[i + 1])
+        }
+    return {w.lower()[:6] for w in _EN_WORD.findall(text) if w.lower() not in _EN_STOP}
+
+
+_REPEAT_SHARE = 0.6  # a clause this much inside the chosen ones adds nothing
+
+
+def _repeats(text: str, chosen: list[str], zh: bool) -> bool:
+    """Whether most of a clause's content is already in the chosen clauses."""
+    own = _content(text, zh)
+    if not own or not chosen:
+        return False
+    seen = set().union(*(_content(c, zh) for c in chosen))
+    return len(own & seen) >= _REPEAT_SHARE * len(own)
 
 
 def _phrase_char(ch: str) -> bool:
