@@ -148,7 +148,7 @@ class StageRules:
         lost = self._lost(doc)
         if lost is not None and not lost[2]:
             return StageResult(Stage.LOST, ev((lost[0], lost[1])))
-        found = self._first(doc, self.won, blockers=self.won_blockers)
+        found = self._first(doc, self.won, blockers=self.won_blockers, skip_questions=True)
         if found:
             clause, m = found
             if _THIRD_PARTY.search(clause.text[: m.start()]):  # someone else signed: the deal is lost
