@@ -224,12 +224,17 @@ _LATER_TODAY = re.compile(
 # what opens a clause that acts on a day just said: '到时候我…', '那天我…', 'then I…'
 _THEN = re.compile(r"^(?:到时候|到时|届时|那天|当天|then)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
+# a purpose clause after the action ('... by Wednesday so you have it before the 20th', '以便…'):
+# the time inside it is what the action serves, not a second touchpoint
+_PURPOSE = re.compile(r"\bso (?:that )?(?:you|they|he|she|we)\b|以便|好让|便于")
+_REP_BEFORE_TIME = re.compile(r"(?:^|[^他她你您])(?:我|我们)(?:这边|这儿)?\s*$")
+_MOVE_AFTER_TIME = re.compile(r"^(?:再)?(?:来|去|过去|过来|上门|拜访|带)(?!了|过)")
 # a time of day with no day in it ('10 a.m.', '2pm ET', '下午两点'): it names no day of its own
 _CLOCK_ONLY = re.compile(
     r"^(?:at\s+)?(?:(?:上午|下午|中午|晚上|早上|傍晚)?\s*[0-9零一二两三四五六七八九十]{1,3}(?:[:：.][0-9]{2})?"
     r"\s*(?:点|时)?(?:半|[0-9零一二三四五六七八九十]{1,3}分?)?"
     r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:a\.?m\.?|p\.?m\.?)?(?:\s*[A-Z]{2,4})?"
-    r"|上午|下午|中午|晚上|早上|傍晚|noon|morning|afternoon|evening)$",
+    r"|上午|下午|中午|晚上|早上|傍晚|noon|morning|afternoon|evening)(?:之?前|以前|左右)?$",
     re.IGNORECASE,
 )
 
@@ -471,7 +476,7 @@ class DateRules:
             score -= 3  # '周五前肯定做不完了': not by then
         if self.goods.search(text) and not self.meeting.search(text):
             score -= 1  # '月底前发货': goods moving, a touchpoint only when nothing else is agreed
-        if self.internal.search(text) and not self._rep_led(text):
+        if self.internal.search(text) and not (self._is_rep(doc, clause) and self._rep_led(text)):
             score -= 2  # '周三我们内部开会讨论': the customer's own meeting, not one with us
         return score
 
@@ -543,7 +548,12 @@ class DateRules:
                 score -= 2  # '尾款两年后结清': a single day that far out ends a term, it is no touchpoint
             if score < 2:
                 continue
-            if best is not None and score == best[0] and local == best[3]:
+            if (
+                best is not None
+                and score == best[0]
+                and local == best[3]
+                and not _PURPOSE.search(doc.text[local.start : hit.start])
+            ):
                 # 'by 5pm tomorrow' may come back as two expressions: the day is the later one
                 if hit.due > (best[2].due or hit.due):
                     best = (score, -hit.start, hit, local)
@@ -673,7 +683,15 @@ class DateRules:
             return False
         text = local.text
         after_time = text[hit.end - local.start :].lstrip(" ，,")
-        led = self._rep_led(text) or bool(self._rep_lead.match(after_time))
+        before_time = text[: hit.start - local.start]
+        led = (
+            self._rep_led(text)
+            or bool(self._rep_lead.match(after_time))
+            # the object first, then the rep and the day ('分公司账号我这周五前开好')
+            or bool(_REP_BEFORE_TIME.search(before_time))
+            # a dictation's day and a move towards the customer ('下周四来给他们讲')
+            or (doc.kind is InputKind.DICTATION and bool(_MOVE_AFTER_TIME.match(after_time)))
+        )
         if not led:
             return False
         return self._unhedged(text)
