@@ -53,7 +53,13 @@ _REFERRAL_FRAMES = (
     # 'I got your name from Mr. Luo', 'thanks to Giulia for recommending us'
     re.compile(
         rf"\bgot\s+your\s+(?:name|number|contact|details|email)\s+from\s+{_THIRD_PARTY}"
-        r"|\bthanks?\s+(?:again\s+)?to\s+[^;?!]{1,60}?\bfor\s+(?:introducing|recommending|referring)\b",
+        r"|\bthanks?\s+(?:again\s+)?to\s+[^;?!]{1,60}?\bfor\s+(?:introducing|recommending|referring)\b"
+        rf"|\bthank\s+{_PERSON}\s+(?:again\s+)?for\s+(?:the|his|her|their)\s+(?:introduction|intro|referral)\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b{_THIRD_PARTY}(?:\s+(?:at|from|of)\s+[^.,;?!]{{1,40}}?)?\s+(?:pointed|sent|steered)\s+(?:us|me)\s+"
+        r"(?:your|in\s+your)\s+way\b",
         re.I,
     ),
 )
@@ -79,6 +85,7 @@ _ZH_NOT_ORIGIN = re.compile(
 )
 # The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
 # email last week about our ...', 'I'm reaching out because ...').
+_ZH_SELF = re.compile(r"(?:我们|我们公司|我司|本公司)(?:是|就是|作为)[^，。！？\s]{0,8}$")
 _UNSOLICITED = re.compile(
     r"\bI(?:'ve|\s+have)?\s+(?:sent\s+you\s+an?\s+(?:e-?mail|message|note)|e-?mailed\s+you|written\s+to\s+you|"
     r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b"
@@ -211,4 +218,10 @@ class ChannelRules:
             return 2
         if doc.lang == "zh" and _ZH_NOT_ORIGIN.search(text[unit.start : start]):
             return 2
+        if (
+            doc.lang == "zh"
+            and unit.speaker is not Speaker.CUSTOMER
+            and _ZH_SELF.search(text[unit.start : start])
+        ):
+            return None  # '我们是厂家授权的经销商': the seller describing itself
         return 1
