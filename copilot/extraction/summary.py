@@ -114,11 +114,20 @@ _ZH_POINTED: tuple[tuple[re.Pattern[str], int], ...] = (
             rf"{_ZH_POSSESSOR}(?:是)?(?:做|卖|供应)(?:{_ZH_NOUN}{{2,6}}的)?({_ZH_NP}{{2,10}})"
             rf"|找({_ZH_NP}{{2,10}})的?(?:供应商|厂家|厂商)"
             rf"|(?:要上|想上|准备上|打算上|要换|想换|要买|想买)({_ZH_NP}{{2,10}})"
+            # what the customer asked about: '留言问的防火门', '咨询的环氧地坪'
+            rf"|(?:问|咨询|了解|打听|看中|看上)(?:过)?的({_ZH_NP}{{2,10}})"
+            # a bare want closing its clause: '要盘扣架，租半年'
+            rf"|(?:^|[，,\s])要({_ZH_NP}{{2,8}})(?=[，。！？,\s]|$)"
         ),
         2,
     ),
     # what a deal document or price is for: '折弯机的价格'
-    (re.compile(rf"({_ZH_NP}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示)"), 1),
+    (
+        re.compile(
+            rf"({_ZH_NP}{{2,10}})的?(?:报价单?|方案|合同|样品|样机|订单|价格|试用|演示|标段|标(?![准签注]))"
+        ),
+        1,
+    ),
 )
 # Heads of product classes: a noun ending in one names a thing sold ('磁力泵', '通风柜', '网关').
 _ZH_PRODUCT_HEAD = re.compile(

@@ -44,3 +44,31 @@ def test_repeats_measures_content_already_chosen() -> None:
     assert not _repeats("质保两年", ["周四下午三点我给您电话确认"], zh=True)
     assert _repeats("Send the revised quote Friday", ["I will send the revised quote by Friday"], zh=False)
     assert not _repeats("anything", [], zh=False)
+
+
+def test_what_the_customer_asked_about_is_the_product() -> None:
+    # named once, inside the how-we-met clause, and never again
+    interaction = chat(
+        ("rep", "甘总 您上个月在网站上留言咨询的彩钢瓦 报价单上周发您了 您看了吗"),
+        ("customer", "看了 不好意思 我们老板的同学也做这个 已经交给他做了"),
+        ("rep", "理解 以后有需要再联系"),
+    )
+    assert "彩钢瓦" in extract(interaction).summary
+
+
+def test_a_bare_want_closing_its_clause_names_the_product() -> None:
+    interaction = chat(
+        ("customer", "你好 在路边广告上看到你们电话 我们有个厂房扩建 要钢结构平台，大概三百平"),
+        ("rep", "好的 麻烦发一下图纸 我们算下用量"),
+        ("customer", "[图片] 图纸在这 月底要进场"),
+        ("rep", "收到 明天下班前把报价和施工方案发您"),
+    )
+    assert "钢结构平台" in extract(interaction).summary
+
+
+def test_the_product_a_bid_is_for_is_named() -> None:
+    note = (
+        "华城路桥公司螺纹钢的标上个月入围了 现在在谈合同条款 今天物资部提了三条 一个是价格按周均价浮动 "
+        "一个是付款 货到三个月再付 还有违约金 千分之五一天 违约金这个我觉得太高了 约了周五再过一遍合同"
+    )
+    assert "螺纹钢" in extract(dictation(note)).summary
