@@ -68,7 +68,11 @@ _PERFECTIVE = re.compile(r"了|已(?!读)|过(?!去|来)|\b(?:was|were|had|did)\
 
 
 # The end of a state ('locked in until next year', 'valid until the 15th'), not an agreed action.
-_UNTIL = re.compile(r"\b(?:until|till|valid through)\s+(?:the\s+)?$", re.I)
+_UNTIL = re.compile(
+    r"\b(?:until|till|valid through|ends?|ending|expires?|expiring|runs? out|lapses?)"
+    r"\s+(?:on\s+)?(?:the\s+)?$",
+    re.I,
+)
 _UNTIL_HEAD = re.compile(r"(?:until|till)\b", re.I)
 
 
@@ -121,7 +125,11 @@ def _context(doc: Doc, hit: TimeHit) -> Clause | None:
 
 # A date said again in other words ('端午前 也就是六月十八号之前', 'early next month, i.e. the 3rd'):
 # the restatement is the date meant.
-_RESTATES = re.compile(r"(?:也?就是|即|\bi\.e\.,?|\bthat is,?|\bnamely|\bthat's)\s*$", re.IGNORECASE)
+_RESTATES = re.compile(
+    r"(?:也?就是|即|具体(?:是|在|定在)?|确切(?:地)?说|准确(?:地)?说|\bi\.e\.,?|\bthat is,?|\bnamely|\bthat's"
+    r"|\bspecifically,?|\bto be exact,?)\s*$",
+    re.IGNORECASE,
+)
 _RESTATE_GAP = 24  # characters between the first saying and the restatement
 
 
@@ -140,6 +148,11 @@ def _restated(doc: Doc, hits: list[TimeHit]) -> dict[int, TimeHit]:
     return out
 
 
+# a dictation's 'today' followed by trying again ('今天上午再打'): a plan for later today
+_AGAIN_TODAY = re.compile(
+    r"\s*(?:上午|下午|晚上|中午|晚点|稍后)?(?:再|还得|还要)(?:打|去|跑|联系|约|问|催|发)"
+)
+_ABOUT_AFTER = re.compile(r"\s*(?:or so|or thereabouts)\b(?!\s*\w)", re.I)
 _HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
 
 
@@ -228,7 +241,10 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
 # the time inside it is what the action serves, not a second touchpoint
 _PURPOSE = re.compile(r"\bso (?:that )?(?:you|they|he|she|we)\b|以便|好让|便于")
 _REP_BEFORE_TIME = re.compile(r"(?:^|[^他她你您])(?:我|我们)(?:这边|这儿)?\s*$")
-_MOVE_AFTER_TIME = re.compile(r"^(?:再)?(?:来|去|过去|过来|上门|拜访|带)(?!了|过)")
+_MOVE_AFTER_TIME = re.compile(
+    r"^(?:再)?(?:来|去|过去|过来|上门|拜访|带)(?!了|过)|^给(?:他|她|他们|她们|客户|对方)(?!打|回|说)"
+    r"|^(?:上午|下午|晚上|中午)?再(?:打|联系|约|问|催)"
+)
 # a time of day with no day in it ('10 a.m.', '2pm ET', '下午两点'): it names no day of its own
 _CLOCK_ONLY = re.compile(
     r"^(?:at\s+)?(?:(?:上午|下午|中午|晚上|早上|傍晚)?\s*[0-9零一二两三四五六七八九十]{1,3}(?:[:：.][0-9]{2})?"
@@ -501,9 +517,15 @@ class DateRules:
                 continue
             if hit.due == today and (
                 _PERFECTIVE.search(clause.text)
-                or (doc.kind is InputKind.DICTATION and not _DEADLINE.search(doc.text[hit.start : hit.end]))
+                or (
+                    doc.kind is InputKind.DICTATION
+                    and not _DEADLINE.search(doc.text[hit.start : hit.end])
+                    and not _AGAIN_TODAY.match(doc.text, hit.end)
+                )
             ):
                 continue  # '今天上门', '今天去拜访了' report this interaction, not the next step
+            if _ABOUT_AFTER.search(doc.text[hit.start : hit.end]) or _ABOUT_AFTER.match(doc.text, hit.end):
+                continue  # 'in a month or so': no day is meant
             if _past_english_day(doc, clause, hit):
                 continue  # 'We emailed the layout on Tuesday': that Tuesday has passed
             if hit.due == today and self.today.search(clause.text):
@@ -677,8 +699,10 @@ class DateRules:
         """The rep states a dated plan of their own: the piece opens with the rep as its subject
         ('我这周五再去一趟', "I'll come back to you Thursday"), or the time opens it and the rep
         follows ('下周二我把方案发您'), and the day is to come (no report of what was done)."""
-        if not hit.is_day or hit.due is None or hit.due <= doc.interaction.reference_time.date():
+        if not hit.is_day or hit.due is None or hit.due < doc.interaction.reference_time.date():
             return False
+        if hit.due == doc.interaction.reference_time.date() and not _AGAIN_TODAY.match(doc.text, hit.end):
+            return False  # today is this interaction, unless the rep tries again later today
         if doc.kind is not InputKind.DICTATION and local.speaker is not Speaker.REP:
             return False
         text = local.text

@@ -2,8 +2,9 @@
 after a day belongs to that day, the rep named after the object of the work still commits, a
 dictated day followed by going to the customer is the rep's plan, a time inside a purpose clause is
 what the action serves, the customer's internal review is no touchpoint with us, and a surname
-(老周) is no weekday. Each case fails if its rule goes, except the past visit, which guards the
-move rule against reports of what was done."""
+(老周) is no weekday; a vague day made precise with 具体, a dictated handover, trying again later
+today; a contract's end and 'or so' name no follow-up. Each case fails if its rule goes, except
+the past visit, which guards the move rule against reports of what was done."""
 
 from __future__ import annotations
 
@@ -79,3 +80,45 @@ def test_a_past_visit_after_a_day_is_no_plan() -> None:
     # '去了' reports what was done; only the promised answer is ahead
     fields = extract(dictation("周一去了他们工厂 看了产线 我说下周二之前给他们答复"))
     assert fields.next_follow_up_date == date(2026, 5, 26)
+
+
+@pytest.mark.parametrize(
+    ("interaction", "due"),
+    [
+        # a vague span made precise with 具体: the precise day is meant
+        (
+            chat(
+                ("customer", "合同盖好章了 什么时候开始实施"),
+                ("rep", "实施团队端午后进场，具体6月22号我们先开启动会"),
+            ),
+            date(2026, 6, 22),
+        ),
+        # a dictated handover to the customer after a day
+        (dictation("我这边先把新的配置单做出来 下周五之前给她 她要拿去上会"), date(2026, 5, 29)),
+        # trying again later today is a plan, not a report
+        (dictation("上午打了两次没人接 今天下午再打"), date(2026, 5, 20)),
+    ],
+)
+def test_a_day_meant_in_other_words(interaction: Interaction, due: date) -> None:
+    assert extract(interaction).next_follow_up_date == due
+
+
+@pytest.mark.parametrize(
+    "interaction",
+    [
+        # a contract's end is the end of a state, not a touchpoint
+        call(
+            (0.0, 5.0, "customer", "We won't renew; we'll keep using it until the contract ends on June 30."),
+            (5.5, 8.0, "rep", "Understood, thanks for telling me."),
+            ref=EN_REF,
+        ),
+        # 'or so' leaves no day
+        call(
+            (0.0, 4.0, "customer", "Not this quarter. Call me in a month or so."),
+            (4.5, 6.0, "rep", "Will do."),
+            ref=EN_REF,
+        ),
+    ],
+)
+def test_no_follow_up_day_is_meant(interaction: Interaction) -> None:
+    assert extract(interaction).next_follow_up_date is None
