@@ -83,9 +83,10 @@ _FUTURE = re.compile(r"\b(?:next|tomorrow|will|going to)\b|'ll\b", re.I)
 _ZH_NOT_ORIGIN = re.compile(
     r"(?:要|准备|打算|计划|将要?|会|明年|下个?月|下半年|统一|都是|走|需要|必须)[^，。！？\s]{0,3}$"
 )
+# The seller describing itself ('我们是厂家授权的经销商'): a channel word after it is no origin.
+_ZH_SELF = re.compile(r"(?:我们|我们公司|我司|本公司)(?:是|就是|作为)[^，。！？\s]{0,8}$")
 # The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
 # email last week about our ...', 'I'm reaching out because ...').
-_ZH_SELF = re.compile(r"(?:我们|我们公司|我司|本公司)(?:是|就是|作为)[^，。！？\s]{0,8}$")
 _UNSOLICITED = re.compile(
     r"\bI(?:'ve|\s+have)?\s+(?:sent\s+you\s+an?\s+(?:e-?mail|message|note)|e-?mailed\s+you|written\s+to\s+you|"
     r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b"

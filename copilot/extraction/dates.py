@@ -67,7 +67,8 @@ _SLOT_MAX_WORDS = 5  # "ok Fri 9:30", "next Tue ok", "Tue morning ok": a slot an
 _PERFECTIVE = re.compile(r"了|已(?!读)|过(?!去|来)|\b(?:was|were|had|did)\b|\b\w+ed\b", re.IGNORECASE)
 
 
-# The end of a state ('locked in until next year', 'valid until the 15th'), not an agreed action.
+# The end of a state ('locked in until next year', 'valid until the 15th', 'the contract ends on
+# the 30th'), not an agreed action.
 _UNTIL = re.compile(
     r"\b(?:until|till|valid through|ends?|ending|expires?|expiring|runs? out|lapses?)"
     r"\s+(?:on\s+)?(?:the\s+)?$",
@@ -240,7 +241,9 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
 # a purpose clause after the action ('... by Wednesday so you have it before the 20th', '以便…'):
 # the time inside it is what the action serves, not a second touchpoint
 _PURPOSE = re.compile(r"\bso (?:that )?(?:you|they|he|she|we)\b|以便|好让|便于")
+# the rep named right before the day, after the object of the work ('门店账号我这周五前开好')
 _REP_BEFORE_TIME = re.compile(r"(?:^|[^他她你您])(?:我|我们)(?:这边|这儿)?\s*$")
+# after a dictated day: going to or handing over to the customer, or trying again ('下周四来给他们讲')
 _MOVE_AFTER_TIME = re.compile(
     r"^(?:再)?(?:来|去|过去|过来|上门|拜访|带)(?!了|过)|^给(?:他|她|他们|她们|客户|对方)(?!打|回|说)"
     r"|^(?:上午|下午|晚上|中午)?再(?:打|联系|约|问|催)"

@@ -326,15 +326,6 @@ _ASCII_CODE = re.compile(r"[A-Z][A-Za-z0-9-]*[A-Z0-9]")
 _KEEP_SCORE = 6
 _RECENCY = 2.0  # the bonus of a conversation's last clause over its first
 _EN_LEADING = re.compile(r"^(?:and|but|so|also|then|plus)\b\s*", re.I)
-# Words that take room and carry no fact: hedges, pointers and the speakers' own side
-# ('我们这边先看一下那个方案' -> '先看方案'). Dates ('这个月底') and quantities keep their words.
-_ZH_SLACK = re.compile(
-    r"(?:我们|他们|咱们)?(?:这边|那边)|(?<![周期拜])一下(?![子午])|那个(?!月|星期|礼拜|周|季度|年)|的话|其实|反正|然后|"
-    r"就是说?|比较|基本上|大概|稍微|^(?:我们|他们|咱们)的?"
-)
-_EN_SLACK = re.compile(
-    r"\b(?:basically|actually|honestly|really|just|pretty much|kind of|sort of|i mean|i think)\b,?\s*", re.I
-)
 _EN_UNIT_WORDS = 30
 # Function-word bigrams that repeat in any note and say nothing about the deal.
 # Titles are excluded too: '孙老师' repeated is a person, not what the deal is about.
@@ -363,14 +354,14 @@ class SummaryRules:
             r"^(?:\s*(?:" + lex.pattern("fillers", "leading").pattern + r")\s*)+", re.IGNORECASE
         )
         self.inline = lex.pattern("fillers", "inline")
+        self.slack = lex.pattern("fillers", "slack")  # '我们这边先看一下那个方案' -> '先看方案'
 
     def _clean(self, text: str) -> str:
         text = self.leading.sub("", text)
         text = self.inline.sub("", text)
         text = _EN_LEADING.sub("", text)
         text = _EN_ACK.sub("", text)
-        text = _ZH_SLACK.sub("", text)
-        text = _EN_SLACK.sub("", text)
+        text = self.slack.sub("", text)
         return re.sub(r"\s{2,}", " ", text).strip(" ，,。.")
 
     @staticmethod
@@ -496,14 +487,17 @@ class SummaryRules:
         ranked = sorted(units, key=lambda c: (-scores[c.start], c.start))
         zh = doc.lang == "zh"
         chosen: list[Clause] = []
+        seen: set[str] = set()  # the content of the chosen clauses
         for clause in ranked:
             if scores[clause.start] < 0 and chosen:
                 break  # questions, greetings and how-we-met context never pad the summary
-            if _repeats(clean[clause.start], [clean[c.start] for c in chosen], zh):
+            own = _content(clean[clause.start], zh)
+            if own and len(own & seen) >= _REPEAT_SHARE * len(own):
                 continue  # said again in other words ('首付三成' twice, a time confirmed back)
             trial = sorted([*chosen, clause], key=lambda c: c.start)
             if _fits(_render([clean[c.start] for c in trial], zh), zh):
                 chosen = trial
+                seen |= own
         if not chosen:
             first = clean[units[0].start]
             text = first[: ZH_MAX_CHARS - 1] if zh else " ".join(first.split()[: EN_MAX_WORDS - 1])
@@ -638,12 +632,11 @@ _REPEAT_SHARE = 0.6  # a clause this much inside the chosen ones adds nothing
 
 
 def _repeats(text: str, chosen: list[str], zh: bool) -> bool:
-    """Whether most of a clause's content is already in the chosen clauses."""
+    """Whether most of a clause's content is already in the chosen clauses (the rule `summarize`
+    applies as it chooses, keeping the chosen content as it goes)."""
     own = _content(text, zh)
-    if not own or not chosen:
-        return False
     seen = set().union(*(_content(c, zh) for c in chosen))
-    return len(own & seen) >= _REPEAT_SHARE * len(own)
+    return bool(own) and len(own & seen) >= _REPEAT_SHARE * len(own)
 
 
 def _phrase_char(ch: str) -> bool:
