@@ -38,6 +38,13 @@ _HAS_STEP = re.compile(_PRESALE_STEP, re.I)
 _THREAT = re.compile(r"(?:不然|否则|要不然)(?:的话)?(?:就|我们就)?$")
 # an interest stated as a condition, not confirmed: "有兴趣的话", "他有兴趣会联系你"
 _CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就来)")
+# A bare "盖好了 / 签完了" says a stamp or a signature only where a deal document is being talked
+# about; answering "二期仓库盖好了吧？" it is a building finished.
+_BARE_DONE = re.compile(r"^(?:\[图片\]|\[文件\])?\s*(?:都|已经|已)?(?:盖|签)(?:好|完)了$")
+_DEAL_DOCUMENT = re.compile(r"合同|协议|确认书|订单|采购单|\bPO\b|盖章|公章|章")
+_BARE_CONTEXT = 80
+# the energy-service business model (合同能源管理, EMC) is a way to finance a project, not a contract
+_MODEL_TERMS = re.compile(r"合同能源管理")
 
 
 def _after_presale_step(doc: Doc, clause: Clause, m: re.Match[str]) -> bool:
@@ -51,6 +58,15 @@ def _after_presale_step(doc: Doc, clause: Clause, m: re.Match[str]) -> bool:
     before = doc.text[sentence.start : start]
     after = doc.text[end : sentence.end]
     return bool(_STEP_THEN.search(before)) or bool(_HAS_STEP.search(before) and _AFTER_STEP.search(after))
+
+
+def _bare_without_document(doc: Doc, clause: Clause, m: re.Match[str]) -> bool:
+    """Whether a bare 'done' (盖好了) has no deal document in the clause or just before it."""
+    if not _BARE_DONE.match(m.group(0).strip()):
+        return False
+    start = clause.start + m.start()
+    context = doc.text[max(0, start - _BARE_CONTEXT) : start] + clause.text
+    return not _DEAL_DOCUMENT.search(context)
 
 
 def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
@@ -105,7 +121,8 @@ class StageRules:
                 and clause.speaker is not Speaker.CUSTOMER
             ):
                 continue
-            for m in pattern.finditer(mask_inner_dots(clause.text)):
+            text = _MODEL_TERMS.sub(lambda t: "\u00b7" * len(t.group(0)), mask_inner_dots(clause.text))
+            for m in pattern.finditer(text):
                 if blockers and _blocked(clause.text[: m.start()], blockers):
                     continue
                 if skip_conditional and _CONDITIONAL_AFTER.match(clause.text[m.end() :].lstrip()):
@@ -148,7 +165,13 @@ class StageRules:
         lost = self._lost(doc)
         if lost is not None and not lost[2]:
             return StageResult(Stage.LOST, ev((lost[0], lost[1])))
-        found = self._first(doc, self.won, blockers=self.won_blockers, skip_questions=True)
+        found = self._first(
+            doc,
+            self.won,
+            blockers=self.won_blockers,
+            skip_questions=True,
+            reject=lambda clause, m: _bare_without_document(doc, clause, m),
+        )
         if found:
             clause, m = found
             if _THIRD_PARTY.search(clause.text[: m.start()]):  # someone else signed: the deal is lost
