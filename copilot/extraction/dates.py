@@ -50,6 +50,9 @@ _INDIRECT_IF = re.compile(
     r"[^.,;]{0,30}?\b(?:if|whether)\b",
     re.IGNORECASE,
 )
+# "once our legal team updates the clause": a step on our own side before the action, no condition
+# the customer has to meet
+_OWN_PREREQUISITE = re.compile(r"\b(?:once|after|when) (?:our|my|I|we)\b[^.,;]{0,60}", re.IGNORECASE)
 # a time stated with a deadline preposition: "quote by Monday", "answer before Friday"
 _DUE_PREP = re.compile(r"^(?:by|before|no later than|within)\b", re.IGNORECASE)
 # words that leave a time standing alone in its clause: "say Feb 25", "maybe Tuesday"
@@ -363,6 +366,7 @@ class DateRules:
         self.stated = lex.pattern(fc, "stated")
         self.today = lex.pattern(fc, "today")
         self.greeting = lex.pattern(fc, "greeting")
+        self.arrival = lex.pattern(fc, "arrival")
         self.prior = lex.pattern(fc, "prior_contact")
         self.announcement = lex.pattern(fc, "announcement")
         self.introduction = lex.pattern(fc, "introduction")
@@ -431,9 +435,10 @@ class DateRules:
             first = doc.interaction.segments[0]
             if self.prior.search(first.text):
                 return None
+            # the customer opens by saying where they found us, with or without a greeting
             if (
                 first.speaker is Speaker.CUSTOMER
-                and self.greeting.search(first.text)
+                and (self.greeting.search(first.text) or self.arrival.search(first.text))
                 and self.channel.search(first.text)
             ):
                 return doc.evidence(first.offset, first.end)
@@ -489,7 +494,7 @@ class DateRules:
         elif self.closing.search(text):
             # '我下周一签': the signature is the next step only when nothing else is agreed
             score = max(score - 4, _FALLBACK)
-        if self.conditional.search(_INDIRECT_IF.sub(" ", text)):
+        if self.conditional.search(_OWN_PREREQUISITE.sub(" ", _INDIRECT_IF.sub(" ", text))):
             score -= 3
         if self.negated_action.search(text):
             score -= 3  # '周五前肯定做不完了': not by then
@@ -504,6 +509,7 @@ class DateRules:
         today = doc.interaction.reference_time.date()
         best: tuple[int, int, TimeHit, Clause] | None = None
         earliest: tuple[int, int, TimeHit, Clause] | None = None
+        firm: list[tuple[int, int, TimeHit, Clause]] = []
         rejected = self._rejected_slots(doc, hits)
         answered, moved = _answered_proposals(doc, hits, self.slot_accept)
         restating = _restated(doc, hits)
@@ -582,14 +588,21 @@ class DateRules:
                 # 'by 5pm tomorrow' may come back as two expressions: the day is the later one
                 if hit.due > (best[2].due or hit.due):
                     best = (score, -hit.start, hit, local)
-                    if earliest is not None and earliest[3] == local:
-                        earliest = best
+                    firm = [best if f[3] == local else f for f in firm]
                 continue
-            if score >= _FIRM and (earliest is None or hit.due < (earliest[2].due or hit.due)):
-                earliest = (score, -hit.start, hit, local)
+            if score >= _FIRM:
+                firm.append((score, -hit.start, hit, local))
             if best is None or score > best[0]:
                 best = (score, -hit.start, hit, local)
+        if doc.kind is InputKind.CHAT and firm:
+            # a plan made on a later day of a chat replaces one made on an earlier day ('by Friday'
+            # on Monday, then 'next week' on Wednesday)
+            latest = max(self._said_on(doc, f[3]) for f in firm)
+            firm = [f for f in firm if self._said_on(doc, f[3]) == latest]
         # several firm next actions ('明天上午过去取合同', '七月二十号进场'): the next one is the earliest
+        for candidate in firm:
+            if earliest is None or (candidate[2].due or today) < (earliest[2].due or today):
+                earliest = candidate
         if earliest is not None:
             best = earliest
         if best is None:
@@ -597,6 +610,13 @@ class DateRules:
         hit, clause = best[2], best[3]
         assert hit.due is not None
         return DatedValue(hit.due, doc.evidence(clause.start, clause.end))
+
+    @staticmethod
+    def _said_on(doc: Doc, clause: Clause) -> date:
+        """The day the message holding a clause was sent (the reference day when not known)."""
+        segments = doc.interaction.segments
+        at = segments[clause.seg].at if 0 <= clause.seg < len(segments) else None
+        return (at or doc.interaction.reference_time).date()
 
     def _short_slot(self, doc: Doc, clause: Clause, hit: TimeHit) -> str | None:
         """The words around a time in a terse clause that is only a slot and a verdict, else None."""
