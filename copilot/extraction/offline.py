@@ -127,6 +127,7 @@ class OfflineEngine:
                 questions=questions,
                 intro=intro,
                 commitment=lambda clause: self.dates.commitment_score(doc, clause),
+                customer=customer.name or "",
             ),
         )
         if summary_ev is not None:

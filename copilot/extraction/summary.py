@@ -344,6 +344,7 @@ class SummaryInputs:
     questions: tuple[Evidence, ...]
     intro: tuple[Evidence, ...]  # how-we-met context
     commitment: Callable[[Clause], int]  # how much a clause reads as an agreed next action
+    customer: str = ""  # the customer's name in the CRM; named in the summary when the input names it
 
 
 class SummaryRules:
@@ -503,22 +504,138 @@ class SummaryRules:
             text = first[: ZH_MAX_CHARS - 1] if zh else " ".join(first.split()[: EN_MAX_WORDS - 1])
             return text + ("。" if zh else "."), doc.evidence(units[0].start, units[0].end)
         sentence = _render([clean[c.start] for c in chosen], zh)
-        if main is not None and main[1 if doc.lang == "en" else 0].lower() not in sentence.lower():
-            # the topic was said only in a clause that did not make it: name it up front, and drop
-            # the weakest clauses until the sentence fits again
-            kept = list(chosen)
-            # the best clause always stays: a topic alone is no summary
-            best = max(chosen, key=lambda c: (scores[c.start], -c.start))
-            protected = [c for c in chosen if scores[c.start] >= _KEEP_SCORE or c is best]
+        # the best clause always stays: a topic alone is no summary
+        best = max(chosen, key=lambda c: (scores[c.start], -c.start))
+        protected = [c for c in chosen if scores[c.start] >= _KEEP_SCORE or c is best]
+
+        def lead_with(topic: str, kept: list[Clause]) -> tuple[str, list[Clause]] | None:
+            """The sentence after a leading topic, dropping the weakest clauses until it fits."""
+            kept = list(kept)
             while True:
-                named = _render([clean[c.start] for c in kept], zh, topic=main[1])
+                named = _render([clean[c.start] for c in kept], zh, topic=topic)
                 droppable = [c for c in kept if c not in protected]
                 if _fits(named, zh) or not droppable:
                     break
                 kept.remove(min(droppable, key=lambda c: (scores[c.start], -c.start)))
+            return (named, kept) if _fits(named, zh) else None
+
+        topic = ""
+        if main is not None and main[1 if doc.lang == "en" else 0].lower() not in sentence.lower():
+            # the topic was said only in a clause that did not make it: name it up front
+            done = lead_with(main[1], chosen)
+            if done is not None:
+                (sentence, chosen), topic = done, main[1]
+        who = _customer_mention(doc.text, inputs.customer, zh)
+        if who and who.lower() not in sentence.lower():
+            # whom it was with, as the input calls them, when there is room for it
+            named = _render(
+                [clean[c.start] for c in chosen],
+                zh,
+                topic=f"{who}的{topic}" if zh and topic else f"{who} {topic}".strip(),
+            )
             if _fits(named, zh):
-                sentence, chosen = named, kept
+                sentence = named
         return sentence, doc.evidence(chosen[0].start, chosen[-1].end)
+
+
+# Words in many company names that name nobody in particular.
+_GENERIC_NAME_PARTS = frozenset(
+    [
+        "公司",
+        "有限",
+        "有限公司",
+        "集团",
+        "股份",
+        "科技",
+        "实业",
+        "贸易",
+        "工程",
+        "学校",
+        "中学",
+        "小学",
+        "医院",
+        "食堂",
+        "餐饮",
+        "物流",
+        "机械",
+        "工厂",
+        "合作社",
+        "农场",
+        "酒店",
+        "管理",
+        "设备",
+        "技术",
+        "电子",
+        "制造",
+        "中心",
+        "门店",
+        "总部",
+        "分公司",
+        "学院",
+    ]
+)
+_EN_GENERIC_NAME_PARTS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "group",
+        "inc",
+        "ltd",
+        "llc",
+        "co",
+        "company",
+        "corp",
+        "corporation",
+        "limited",
+        "services",
+        "solutions",
+        "systems",
+        "holdings",
+        "international",
+        "industries",
+        "gmbh",
+        "plc",
+        "pty",
+        "sa",
+        "de",
+        "cv",
+    ]
+)
+
+
+def _customer_mention(text: str, name: str, zh: bool) -> str:
+    """The longest part of the customer's name that the input itself says, or ''."""
+    if not name:
+        return ""
+    if zh:
+        best = ""
+        for i in range(len(name)):
+            for j in range(len(name), i + 1, -1):
+                part = name[i:j]
+                if j - i <= len(best):
+                    break
+                if part in text and part not in _GENERIC_NAME_PARTS and not _GENERIC_ZH_PART.fullmatch(part):
+                    best = part
+                    break
+        return best
+    words = re.findall(r"[A-Za-z][\w&'-]*", name)
+    best = ""
+    for i in range(len(words)):
+        for j in range(len(words), i, -1):
+            run = words[i:j]
+            phrase = " ".join(run)
+            if len(phrase) <= len(best):
+                break
+            if all(w.lower() in _EN_GENERIC_NAME_PARTS for w in run):
+                continue
+            if re.search(rf"\b{re.escape(phrase)}\b", text):
+                best = phrase
+                break
+    return best
+
+
+_GENERIC_ZH_PART = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+|.*(?:公司|集团|有限)")
 
 
 def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
