@@ -78,6 +78,8 @@ _UNTIL = re.compile(
     re.I,
 )
 _UNTIL_HEAD = re.compile(r"(?:until|till)\b", re.I)
+# '合同这个月底到期', '质保明年三月过期': the day a term runs out, not a touchpoint
+_ZH_EXPIRES = re.compile(r"\s*(?:就|才|也)?(?:要)?(?:到期|过期)")
 
 
 def default_find_times() -> FindTimes:
@@ -556,6 +558,8 @@ class DateRules:
                 or _UNTIL_HEAD.match(doc.text, hit.start)
             ):
                 continue  # 'locked in a contract until next year', 'valid until May': a state's end
+            if doc.lang == "zh" and _ZH_EXPIRES.match(doc.text, hit.end):
+                continue  # '维保合同这个月底到期': a term's end
             if hit.due in rejected and hit.start < rejected[hit.due]:
                 continue  # a slot proposed, then turned down ("Thu not ok", "Monday has board mtg")
             said_first = restating.get(hit.start)
