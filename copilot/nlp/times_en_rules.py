@@ -313,14 +313,25 @@ def month_bare(m: re.Match[str], env: Env) -> Frame | None:
     return Frame(*month_span(year, month), LM)
 
 
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:[.,;:!?)]|$|(?:at|then|works?|would|is|if|or)\b)", re.I)
+
+
 def ordinal_day(m: re.Match[str], env: Env) -> Frame | None:
     """on the 5th, by the 15th, the 5th of next month."""
     day = ordinal(m["d"])
     mod = (m.groupdict().get("mod") or "").lower()
     before = prev_word(m.string, m.start())
     alone = env.whole and m.start() == 0  # the whole input is "the 20th"
+    # "we'll get back to you the 5th.", "reach out the 2nd, ok?": an ordinal closing its clause is a
+    # day of the month, where "the 2nd floor" or "the 3rd option" goes on to name what it counts
+    closing = bool(_CLAUSE_END_AFTER.match(m.string, m.end())) and m["d"][0].isdigit()
     if day is None or (
-        not mod and before not in DATE_PREPS and before not in WEEKDAYS and not env.ctx and not alone
+        not mod
+        and before not in DATE_PREPS
+        and before not in WEEKDAYS
+        and not env.ctx
+        and not alone
+        and not closing
     ):
         return None
     if not mod and m["d"].isalpha():
