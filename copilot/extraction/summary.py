@@ -34,8 +34,13 @@ _EN_STOP = {
 _ZH_TITLES = "总|经理|科长|主任|处长|部长|院长|所长|主管|厂长|总监|总工|老师|工|姐|哥|师傅|先生|女士"
 _ZH_EMPTY = re.compile(
     r"^(?:(?:好的?|收到了?|查到了?|看到了?|嗯+|哦+|啊+|OK|ok|理解|明白了?|了解了?|不好意思啊?|抱歉|您好|你好|谢谢|感谢|"
-    r"麻烦了?)[\u4e00-\u9fff]{0,2}?(?:" + _ZH_TITLES + r")?(?:告知|了|啊|哈|呀)?)+$"
+    r"麻烦了?|没问题|(?:那|好)?先这样(?:吧)?|拜拜|再见|欢迎)[\u4e00-\u9fff]{0,2}?(?:"
+    + _ZH_TITLES
+    + r")?(?:告知|了|啊|哈|呀|吧)?[ \t]*)+$"
+    r"|^(?:可以|行|好嘞|1)[吧啊的呀]?$"
     r"|^[\u4e00-\u9fff]{1,3}(?:" + _ZH_TITLES + r")$"
+    # a bare attachment or placeholder: '[图片]', '[语音转文字]', '[文件] 报价单V2.pdf', 'overview.pdf'
+    r"|^(?:\[[^\]\n]{1,8}\]\s*)*(?:[^\s，。,;；]{1,40}\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|zip))?$"
 )
 _OPINION = re.compile(r"觉得|认为|嫌|\bfelt\b|\bfeel\b|\bthinks?\b", re.I)
 _DECISION = re.compile(
@@ -314,8 +319,10 @@ def _np_words(raw: str) -> list[str]:
 # Content-free chat turns and openers ('Sure.', 'Will do', 'I did', 'Thanks Fiona,').
 _EN_ACK = re.compile(
     r"^(?:(?:sure|understood|great|perfect|got it|totally fair|fair enough|makes sense|will do|i did|"
-    r"yeah|yes|yep|right|that could work|sounds good|works for me|thanks|thank you|hi|hello|hey)"
-    r"(?-i:\s+[A-Z][a-z]+)?\s*(?:[,.!;]+\s*|$))+",
+    r"yeah|yes|yep|right|that could work|sounds good|works for (?:me|us)|thanks|thank you|hi|hello|hey|"
+    r"noted|welcome|bye|goodbye|bye for now|talk soon|cheers|no problem|of course|ok|okay|"
+    r"(?:nice|great|good) (?:to meet|meeting|talking to|to talk to) you)"
+    r"(?:\s+(?:everyone|all|both|team|guys))?(?-i:\s+[A-Z][a-z]+)?\s*(?:[,.!;]+\s*|$))+",
     re.I,
 )
 # A Chinese topic phrase is grown around its bigram over characters that are not function words.
