@@ -118,3 +118,15 @@ def test_energy_performance_contracting_is_no_contract() -> None:
 )
 def test_an_offered_survey_or_an_open_question_confirms_no_need(interaction: object) -> None:
     assert extract(interaction).stage is Stage.LEAD  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just so you know, the purchase order is out and we start receiving next month.",
+        "Finance sent the down payment this morning, so please book the installers.",
+    ],
+)
+def test_an_order_out_or_a_down_payment_sent_is_won(text: str) -> None:
+    """Without the two English won classes (an order 'is out', a payment sent verb first) these fail."""
+    assert extract(dictation(text, ref=EN_REF)).stage is Stage.WON
