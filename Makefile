@@ -36,16 +36,11 @@ browser:
 	  else false; fi; } || echo "chromium could not be installed here: the browser tests will skip" \
 	  "(and fail where COPILOT_REQUIRE_BROWSER=1, as in CI)"
 
-# the suite, and beside it its storage, retrieval and API tests again on PostgreSQL and a Chroma
-# server (each test there has its own database and collections, so the two passes share nothing);
-# the second pass's output follows the first's, and either failing fails the target
+# the suite in two halves side by side, and beside them its storage, retrieval and API tests again
+# on PostgreSQL and a Chroma server (tests/run_suite.py: the three share nothing; either failing
+# fails the target)
 pytest: $(STAMP) browser
-	@log=$$(mktemp); \
-	$(BIN)/python -m tests.real_backends >$$log 2>&1 & second=$$!; \
-	$(BIN)/pytest -q; first=$$?; \
-	wait $$second; again=$$?; \
-	echo "--- second pass (PostgreSQL and a Chroma server) ---"; cat $$log; rm -f $$log; \
-	test $$first -eq 0 && test $$again -eq 0
+	$(BIN)/python -m tests.run_suite
 
 test: lint typecheck pytest
 
