@@ -500,7 +500,7 @@ class SummaryRules:
             if scores[clause.start] < 0 and chosen:
                 break  # questions, greetings and how-we-met context never pad the summary
             own = _content(clean[clause.start], zh)
-            if own and len(own & seen) >= _REPEAT_SHARE * len(own):
+            if _already_said(own, seen):
                 continue  # said again in other words ('首付三成' twice, a time confirmed back)
             trial = sorted([*chosen, clause], key=lambda c: c.start)
             if _fits(_render([clean[c.start] for c in trial], zh), zh):
@@ -545,70 +545,18 @@ class SummaryRules:
         return sentence, doc.evidence(chosen[0].start, chosen[-1].end)
 
 
-# Words in many company names that name nobody in particular.
-_GENERIC_NAME_PARTS = frozenset(
-    [
-        "公司",
-        "有限",
-        "有限公司",
-        "集团",
-        "股份",
-        "科技",
-        "实业",
-        "贸易",
-        "工程",
-        "学校",
-        "中学",
-        "小学",
-        "医院",
-        "食堂",
-        "餐饮",
-        "物流",
-        "机械",
-        "工厂",
-        "合作社",
-        "农场",
-        "酒店",
-        "管理",
-        "设备",
-        "技术",
-        "电子",
-        "制造",
-        "中心",
-        "门店",
-        "总部",
-        "分公司",
-        "学院",
-    ]
-)
-_EN_GENERIC_NAME_PARTS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "group",
-        "inc",
-        "ltd",
-        "llc",
-        "co",
-        "company",
-        "corp",
-        "corporation",
-        "limited",
-        "services",
-        "solutions",
-        "systems",
-        "holdings",
-        "international",
-        "industries",
-        "gmbh",
-        "plc",
-        "pty",
-        "sa",
-        "de",
-        "cv",
-    ]
-)
+# Words in many company names that name nobody in particular; a part ending in 公司, 集团 or 有限
+# (or made of punctuation) is generic by its pattern.
+_GENERIC_NAME_PARTS = frozenset({
+    "股份", "科技", "实业", "贸易", "工程", "学校", "中学", "小学", "医院", "食堂", "餐饮", "物流", "机械",
+    "工厂", "合作社", "农场", "酒店", "管理", "设备", "技术", "电子", "制造", "中心", "门店", "总部", "学院",
+})  # fmt: skip
+_GENERIC_ZH_PART = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+|.*(?:公司|集团|有限)")
+_EN_GENERIC_NAME_PARTS = frozenset({
+    "the", "of", "and", "group", "inc", "ltd", "llc", "co", "company", "corp", "corporation", "limited",
+    "services", "solutions", "systems", "holdings", "international", "industries", "gmbh", "plc", "pty",
+    "sa", "de", "cv",
+})  # fmt: skip
 
 
 def _customer_mention(text: str, name: str, zh: bool) -> str:
@@ -640,9 +588,6 @@ def _customer_mention(text: str, name: str, zh: bool) -> str:
                 best = phrase
                 break
     return best
-
-
-_GENERIC_ZH_PART = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+|.*(?:公司|集团|有限)")
 
 
 def _en_main_topic(text: str, counts: Counter[str]) -> tuple[str, str] | None:
@@ -755,12 +700,14 @@ def _content(text: str, zh: bool) -> set[str]:
 _REPEAT_SHARE = 0.6  # a clause this much inside the chosen ones adds nothing
 
 
-def _repeats(text: str, chosen: list[str], zh: bool) -> bool:
-    """Whether most of a clause's content is already in the chosen clauses (the rule `summarize`
-    applies as it chooses, keeping the chosen content as it goes)."""
-    own = _content(text, zh)
-    seen = set().union(*(_content(c, zh) for c in chosen))
+def _already_said(own: set[str], seen: set[str]) -> bool:
+    """Whether most of a clause's content (`own`) is already in the chosen clauses' (`seen`)."""
     return bool(own) and len(own & seen) >= _REPEAT_SHARE * len(own)
+
+
+def _repeats(text: str, chosen: list[str], zh: bool) -> bool:
+    """Whether most of a clause's content is already in the chosen clauses."""
+    return _already_said(_content(text, zh), set().union(*(_content(c, zh) for c in chosen)))
 
 
 def _phrase_char(ch: str) -> bool:

@@ -27,6 +27,12 @@ def chat(*messages: tuple[str, str], ref: str = REF) -> Interaction:
     return build_interaction({"kind": "chat", "messages": msgs}, datetime.fromisoformat(ref))
 
 
+def timed_chat(*messages: tuple[str, str, str], ref: str) -> Interaction:
+    """A chat whose messages carry their own send times: (at, from, text)."""
+    msgs = [{"at": at, "from": who, "name": None, "text": text} for at, who, text in messages]
+    return build_interaction({"kind": "chat", "messages": msgs}, datetime.fromisoformat(ref))
+
+
 def call(*segments: tuple[float, float, str, str], ref: str = REF) -> Interaction:
     segs: list[dict[str, Any]] = [
         {"start_s": s, "end_s": e, "speaker": who, "text": text} for s, e, who, text in segments

@@ -6,22 +6,15 @@ without the change."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from copilot.domain import Interaction
-from copilot.followups.interactions import build_interaction
-from tests.extraction.builders import call, dictation, extract
+from tests.extraction.builders import call, dictation, extract, timed_chat
 
 EN_REF = "2026-05-20T10:00:00-04:00"  # a Wednesday
 
 
-def _chat(*messages: tuple[str, str, str], ref: str) -> Interaction:
-    msgs = [{"at": at, "from": who, "name": None, "text": text} for at, who, text in messages]
-    return build_interaction({"kind": "chat", "messages": msgs}, datetime.fromisoformat(ref))
-
-
 def test_a_later_days_plan_replaces_an_earlier_days() -> None:
-    talk = _chat(
+    talk = timed_chat(
         ("2026-05-18T09:00:00-04:00", "rep", "I'll get the revised floor plan over to you by Friday."),
         (
             "2026-05-20T09:30:00-04:00",

@@ -7,13 +7,12 @@ file's own; every case fails without the change."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from copilot.domain import Channel, Interaction
-from copilot.followups.interactions import build_interaction
-from tests.extraction.builders import call, chat, dictation, extract
+from tests.extraction.builders import call, chat, dictation, extract, timed_chat
 
 EN_REF = "2026-05-20T10:00:00-04:00"
 
@@ -51,13 +50,8 @@ def test_origin_in_other_words(interaction: Interaction, channel: Channel) -> No
     assert extract(interaction).source_channel is channel
 
 
-def _chat(*messages: tuple[str, str, str], ref: str) -> Interaction:
-    msgs = [{"at": at, "from": who, "name": None, "text": text} for at, who, text in messages]
-    return build_interaction({"kind": "chat", "messages": msgs}, datetime.fromisoformat(ref))
-
-
 def test_a_customer_opening_with_where_they_saw_us_starts_the_contact_that_day() -> None:
-    talk = _chat(
+    talk = timed_chat(
         ("2026-05-11T20:15:00+08:00", "customer", "在小红书上刷到你们的净水器 我们餐厅想装两台 怎么卖"),
         ("2026-05-11T20:30:00+08:00", "rep", "您好 我把价目表发您"),
         ("2026-05-18T09:00:00+08:00", "rep", "王老板 价目表看了吗 周四我过去量一下"),
@@ -67,7 +61,7 @@ def test_a_customer_opening_with_where_they_saw_us_starts_the_contact_that_day()
 
 
 def test_an_opener_that_says_we_talked_before_is_no_first_contact() -> None:
-    talk = _chat(
+    talk = timed_chat(
         ("2026-05-11T20:15:00+08:00", "customer", "上次在抖音上看到你们的视频 后来聊过一次 现在想定了"),
         ("2026-05-11T20:30:00+08:00", "rep", "好的 我把合同发您"),
         ref="2026-05-11T21:00:00+08:00",
