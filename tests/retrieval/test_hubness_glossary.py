@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -176,8 +177,33 @@ def test_concept_ranker_lifts_the_chinese_note_an_english_query_means(tmp_path: 
     assert all(h.meta.get("org_id") == 1 for h in hits)
     # filters still hold: the concept ranker only re-ranks the embedders' filtered candidates
     assert [h.record_id for h in on.search(1, "deposit", SearchFilters(customer_id="nobody"))] == []
-    # a Chinese query gets no concept vote (it lowered Chinese recall on the dev sets)
+    # a Chinese query gets no concept vote for Chinese notes (it lowered Chinese recall on the dev
+    # sets), and none at all when cross-script votes are off
     assert all("concept" not in h.sources for h in on.search(1, "定金"))
+
+
+def test_concept_ranker_lifts_the_english_note_a_chinese_query_means(tmp_path: Path) -> None:
+    store = ChromaStore(make_client(path=tmp_path / "c"), HashingEmbedder(dim=256))
+    records = [
+        record(1, "dep-en", "The customer confirmed the deposit will arrive next week."),
+        record(1, "dep-zh", "客户确认定金下周到账"),
+        *(record(1, f"n{i}", f"Delivery schedule confirmed, round {i}.") for i in range(8)),
+        *(record(1, f"z{i}", f"交付时间安排确认 第{i}次") for i in range(8)),
+    ]
+    base = SearchConfig(fusion="rrf", expand=frozenset(), concept_weight=0.5)
+    off = SearchEngine(store, replace(base, concept_cross=0.0))
+    off.index(records)
+    on = SearchEngine(store, base)
+    query = "哪个客户的定金到了"
+    assert all("concept" not in h.sources for h in off.search(1, query))
+    ranked = on.search(1, query)
+    ids = [h.record_id for h in ranked]
+    # the English note is found through the glossary and ranks above every unrelated note...
+    assert ids.index("dep-en") < min(ids.index(f"n{i}") for i in range(8))
+    assert "concept" in ranked[ids.index("dep-en")].sources
+    # ... while the Chinese note, which the embedder already matches, gets no concept vote
+    assert "concept" not in ranked[ids.index("dep-zh")].sources
+    assert ids.index("dep-en") < [h.record_id for h in off.search(1, query)].index("dep-en")
 
 
 def test_post_filter_reads_deeper_pages_once_and_keeps_distance_order(
