@@ -12,9 +12,10 @@ SECOND_PERSON = re.compile(r"你们|您|贵司|\byou\b|\byour\b", re.IGNORECASE)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # Clause boundaries: Chinese and Western punctuation, newlines, and whitespace next to a Han
-# character (voice-to-text output separates Chinese clauses with spaces, English words too).
+# character (voice-to-text output separates Chinese clauses with spaces, English words too). A comma
+# between a digit and three more is a thousands separator ('$12,000'), not a boundary.
 _BOUNDARY = re.compile(
-    r"[，。！？；、,!?;\n…]+|(?<=[.])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\bSt\.)\s+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])|(?<=[a-z0-9%])\s+(?=[\u4e00-\u9fff])"
+    r"(?:[，。！？；、!?;\n…]|(?<!\d),|,(?!\d{3}))+|(?<=[.])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\bSt\.)\s+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])|(?<=[a-z0-9%])\s+(?=[\u4e00-\u9fff])"
 )
 # English sentences (for the clause-rich English rules): split only at sentence punctuation.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
