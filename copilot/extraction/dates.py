@@ -189,6 +189,10 @@ def _past_english_day(doc: Doc, clause: Clause, hit: TimeHit) -> bool:
 
 # English coordinated clauses with a new subject ('trucks go out Tuesday and I'll confirm ... tomorrow')
 _EN_COORDINATION = re.compile(r"\s+(?:and|but|so|while)\s+(?=(?:I|we|she|he|they)\b)|;\s*", re.IGNORECASE)
+# English voice-to-text runs a whole note into one sentence: past this many words a clause is cut
+# before every subject pronoun ('... roof about twelve thousand square metres we fixed a site survey')
+_EN_RUN_ON_WORDS = 30
+_EN_SUBJECT = re.compile(r"(?<=\s)(?:(?-i:I)|we|she|he|they)(?:'(?:ll|m|d|ve|re|s))?(?=\s)", re.IGNORECASE)
 
 
 # Unpunctuated Chinese (voice-to-text runs a whole note into one clause) splits where a new subject or
@@ -234,6 +238,19 @@ def _offer_taken_up(doc: Doc, clause: Clause) -> bool:
 def _corrected(doc: Doc, hit: TimeHit) -> bool:
     """The speaker corrects this time right after saying it."""
     return bool(_CORRECTION.match(doc.text[hit.end : hit.end + 16]))
+
+
+# what may stand between a correction marker and the day it puts right ('no wait, on the tenth')
+_CORRECTION_FILLER = re.compile(r"[\s,，、]*(?:(?:on|is|it's|是|在)\s*)?(?:the\s*)?", re.IGNORECASE)
+
+
+def _corrected_by(doc: Doc, hit: TimeHit, other: TimeHit) -> bool:
+    """`other` replaces `hit`: a correction marker and nothing much else between them."""
+    if other.start < hit.end:
+        return False
+    gap = doc.text[hit.end : other.start]
+    m = _CORRECTION.match(gap)
+    return m is not None and _CORRECTION_FILLER.fullmatch(gap[m.end() :]) is not None
 
 
 # a later part of today ('我今天晚上把报价发您', 'tonight', 'this afternoon'): still to come after a call
@@ -327,6 +344,11 @@ def _local(doc: Doc, clause: Clause, hit: TimeHit) -> Clause:
         if len(clause.text) < _ZH_LOCAL_MIN:
             return clause
         return _cut(clause, hit, [m.start() for m in _ZH_SUBJECT.finditer(clause.text)], [])
+    if len(clause.text.split()) > _EN_RUN_ON_WORDS:
+        # a dictation with no punctuation at all: each new subject starts an action
+        starts = [m.start() for m in _EN_SUBJECT.finditer(clause.text) if m.start() > 0]
+        if starts:
+            return _cut(clause, hit, starts, [])
     if not _EN_COORDINATION.search(clause.text):
         return clause
     found = list(_EN_COORDINATION.finditer(clause.text))
@@ -407,6 +429,8 @@ class DateRules:
         for hit in hits:
             if not hit.is_day or hit.vague or hit.first is None or hit.first >= today:
                 continue
+            if any(_corrected_by(doc, hit, h) for h in hits if h.is_day):
+                continue  # 'on the ninth no wait the tenth': the day said next is meant
             clause = self._sentence_or_clause(doc, hit)
             if clause is None:
                 continue
@@ -603,6 +627,14 @@ class DateRules:
             # on Monday, then 'next week' on Wednesday)
             latest = max(self._said_on(doc, f[3]) for f in firm)
             firm = [f for f in firm if self._said_on(doc, f[3]) == latest]
+        # something to do today ('合同草稿今天发您') followed by a later dated step ('下周一我过去学校'):
+        # the later step is the next follow-up; today's errand is part of this interaction
+        firm = [
+            f
+            for f in firm
+            if f[2].due != today
+            or not any((g[2].due or today) > today and g[2].start > f[2].start for g in firm)
+        ]
         # several firm next actions ('明天上午过去取合同', '七月二十号进场'): the next one is the earliest
         for candidate in firm:
             if earliest is None or (candidate[2].due or today) < (earliest[2].due or today):

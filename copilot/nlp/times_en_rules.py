@@ -334,8 +334,10 @@ def ordinal_day(m: re.Match[str], env: Env) -> Frame | None:
         and not closing
     ):
         return None
-    if not mod and m["d"].isalpha():
-        return None  # "on the first" is too often not a date
+    if not mod and m["d"].isalpha() and (day < 4 or before not in DATE_PREPS):
+        # "on the first", "the second" are too often not a date; "on the twelfth", "by the
+        # eighteenth" (voice-to-text spells the day out) are
+        return None
     base = env.ctx or env.today
     if mod == "next":
         base = add_months(env.today.replace(day=1), 1)

@@ -1,0 +1,83 @@
+"""Next follow-up and first contact, four mechanisms. Something done today followed by a later dated
+step ('合同草稿今天发您，下周一我过去') leaves the later step as the next follow-up, unless the
+today-promise came last. "以后" right after a clock time bounds the hour ('两点以后') and is no vague
+"some day". An English dictation with no punctuation is cut into actions at each new subject, so
+"we fixed a site survey on Friday" is read on its own. A day of the month spelled out after a date
+word ('on the twelfth') is a day; "no wait" between two days keeps the second as the first contact.
+A thousands comma ('$12,000') no longer ends a clause. The wording is this file's own. Without the
+change, every case of the first three tests fails, and so does the spelled-day test."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from copilot.nlp.times import find_times
+from tests.extraction.builders import chat, dictation, extract, timed_chat
+
+REF = "2026-05-20T10:00:00+08:00"  # a Wednesday
+EN_REF = "2026-11-03T12:30:00+00:00"  # a Tuesday
+
+
+def test_a_later_step_after_an_errand_for_today_is_the_next_follow_up() -> None:
+    found = extract(
+        timed_chat(
+            ("2026-05-20T09:00:00+08:00", "customer", "合同条款法务看过了，你把盖章版寄过来吧"),
+            ("2026-05-20T09:10:00+08:00", "rep", "好的，合同我今天寄出，下周二我带实施顾问过去开启动会"),
+            ("2026-05-20T09:12:00+08:00", "customer", "行"),
+            ref=REF,
+        )
+    )
+    assert found.next_follow_up_date == date(2026, 5, 26)
+    # ... but a promise for today said last is the next thing due
+    found = extract(
+        chat(
+            ("customer", "90 days is fine if you confirm today. We'd sign tomorrow then."),
+            ("rep", "Checking with finance now, will confirm by 5pm today."),
+            ref="2026-05-20T10:00:00-04:00",
+        )
+    )
+    assert found.next_follow_up_date == date(2026, 5, 20)
+
+
+def test_after_a_clock_time_is_still_that_day() -> None:
+    found = extract(
+        chat(
+            ("customer", "王经理这两天出差，你下周四下午三点以后打给他吧"),
+            ("rep", "好的，那我下周四下午三点以后再打过去"),
+            ref=REF,
+        )
+    )
+    assert found.next_follow_up_date == date(2026, 5, 28)
+
+
+def test_an_unpunctuated_english_dictation_is_read_action_by_action() -> None:
+    text = (
+        "call with the plant manager at a bottling firm he talked a long time about the compressors "
+        "tripping every afternoon and the power bill going up I asked about their shift pattern the "
+        "floor space and who signs off he said the owner decides anything over fifty thousand we "
+        "booked a site survey on Friday"
+    )
+    assert extract(dictation(text, ref=EN_REF)).next_follow_up_date == date(2026, 11, 6)
+
+
+def test_a_spelled_out_day_of_the_month_after_a_date_word() -> None:
+    now = __import__("datetime").datetime(2026, 11, 3, 12, 0)
+    spans = {("on the twelfth", date(2026, 11, 12)), ("by the eighteenth", date(2026, 11, 18))}
+    for text, due in spans:
+        found = find_times(f"I'm visiting their depot {text}", now)
+        assert [(m.span.due) for m in found] == [due]
+    # ordinals that count something are no day
+    assert find_times("the fifth option suits them best", now) == []
+    assert find_times("meet me on the second floor", now) == []
+
+
+def test_a_corrected_first_contact_day_and_a_thousands_comma() -> None:
+    text = (
+        "met their buyer at the packaging expo on the ninth no wait the tenth of October "
+        "today I sent the quote"
+    )
+    assert extract(dictation(text, ref=EN_REF)).first_contact_date == date(2026, 10, 10)
+    text = "first contact was October 14th actually and today they asked for a quote"
+    assert extract(dictation(text, ref=EN_REF)).first_contact_date == date(2026, 10, 14)
+    found = extract(chat(("customer", "Down payment of $12,000 was wired this morning."), ref=EN_REF))
+    assert found.evidence["stage"].quote == "Down payment of $12,000 was wired"
