@@ -2,9 +2,13 @@
 request is polite interest, and a stated lack of need outranks it); an order sent to the rep's
 inbox, a payment that has arrived, an e-signature envelope signed and a deposit of a written amount
 sent are won; an order given to another firm, or a contract signed with an outside firm, is lost.
+Taking part in a tender (tender documents bought, clarification questions filed, an RFP
+briefing attended) and a quote asked for (报一下) are proposals; the rep visiting the customer's
+depot and a customer wanting to run a training are interest; a project gone (项目没了, 全部取消)
+is lost; a notice or a purchase order "已经发出" is no shipment, but a PO sent still wins.
 Guards: a brochure asked for with no word against a need is still interest; a payment to come is
 no payment. The wording is this file's own. Without the change, every case of the first two tests
-fails but the two guards."""
+fails but the two guards, and so do all but the PO case of the third."""
 
 from __future__ import annotations
 
@@ -70,3 +74,40 @@ def test_outcomes_said_in_more_ways(interaction: object, stage: Stage) -> None:
 
 def test_a_payment_still_to_come_is_no_payment() -> None:
     assert extract(chat(("customer", "报价没问题 等款到了你们再安排发货"))).stage is not Stage.WON
+
+
+@pytest.mark.parametrize(
+    ("interaction", "stage"),
+    [
+        (dictation("市二院的监护仪项目挂网了 今天去招标代理那买了标书 下周开始准备技术偏离"), Stage.PROPOSAL),
+        (dictation("学校食堂设备那个招标 我把书面答疑的问题提交到平台上了 周五截止"), Stage.PROPOSAL),
+        (
+            dictation(
+                "attended the RFP briefing at the council offices this morning first time we met them",
+                ref=EN_REF,
+            ),
+            Stage.PROPOSAL,
+        ),
+        (chat(("customer", "单层和双层的货架你都报一下 我们比一比")), Stage.PROPOSAL),
+        (
+            dictation(
+                "good call with the owner of a haulage firm I'm visiting their depot on Thursday",
+                ref=EN_REF,
+            ),
+            Stage.INTENT,
+        ),
+        (chat(("customer", "我们门店的导购想做一次系统的产品培训 你们能安排吗")), Stage.INTENT),
+        (dictation("健身房那个项目没了 老板说资金不到位 原定的器材全部取消"), Stage.LOST),
+        # a notice sent is no shipment; the deal is at the contract
+        (
+            chat(
+                ("customer", "中标通知书今天已经发出了 恭喜"),
+                ("rep", "谢谢！合同草稿我今天发您 下周一当面过一下条款"),
+            ),
+            Stage.NEGOTIATION,
+        ),
+        (chat(("customer", "PO今天已经发出去了，你查一下邮箱")), Stage.WON),
+    ],
+)
+def test_tenders_requests_and_projects_gone(interaction: object, stage: Stage) -> None:
+    assert extract(interaction).stage is stage  # type: ignore[arg-type]
