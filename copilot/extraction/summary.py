@@ -743,7 +743,7 @@ _ZH_RUN_ON_CUT = re.compile(
 )
 _EN_RUN_ON_CUT = re.compile(
     r"(?<=\s)(?=(?:and |so |but |then |because )?(?:I|we|they|he|she)\b"
-    r"(?:'ll|'d| will| said| asked| want| need| told| think| have| had| are| were| was| is| can|"
+    r"(?:'ll|'d|'re|'ve|'m| will| said| asked| want| need| told| think| have| had| are| were| was| is| can|"
     r" could| should| would| got| sent| agreed)\b)"
     r"|(?<=\s)(?=(?:so|but|then|because|also)\b)",
     re.I,

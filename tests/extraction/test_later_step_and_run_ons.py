@@ -5,7 +5,8 @@ today-promise came last. "以后" right after a clock time bounds the hour ('两
 "we fixed a site survey on Friday" is read on its own. A day of the month spelled out after a date
 word ('on the twelfth') is a day; "no wait" between two days keeps the second as the first contact.
 A thousands comma ('$12,000') no longer ends a clause. The wording is this file's own. Without the
-change, every case of the first three tests fails, and so does the spelled-day test."""
+change, every case of the first three tests fails, and so do the spelled-day test and the summary
+cut at a contracted subject ("they're", "we've")."""
 
 from __future__ import annotations
 
@@ -81,3 +82,17 @@ def test_a_corrected_first_contact_day_and_a_thousands_comma() -> None:
     assert extract(dictation(text, ref=EN_REF)).first_contact_date == date(2026, 10, 14)
     found = extract(chat(("customer", "Down payment of $12,000 was wired this morning."), ref=EN_REF))
     assert found.evidence["stage"].quote == "Down payment of $12,000 was wired"
+
+
+def test_a_summary_cuts_an_english_run_on_at_a_contracted_subject() -> None:
+    from copilot.domain import Speaker
+    from copilot.extraction.summary import _cut_run_on
+    from copilot.extraction.text import Clause
+
+    text = (
+        "the clinic sent the purchase order this afternoon for two scanners they're paying on "
+        "thirty day terms after installation we've pencilled the install for the twentieth"
+    )
+    parts = [p.text for p in _cut_run_on(Clause(0, len(text), text, 0, Speaker.REP, 0), zh=False)]
+    assert parts[0] == "the clinic sent the purchase order this afternoon for two scanners"
+    assert parts[1].startswith("they're paying") and parts[2].startswith("we've pencilled")
