@@ -18,6 +18,7 @@ from copilot.domain import Evidence, InputKind, Speaker
 from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc, han_count
 from copilot.nlp.times import find_times
+from copilot.nlp.times_core import add_months
 
 
 class _SpanLike(Protocol):
@@ -159,6 +160,11 @@ _AGAIN_TODAY = re.compile(
     r"\s*(?:上午|下午|晚上|中午|晚点|稍后)?(?:再|还得|还要)(?:打|去|跑|联系|约|问|催|发)"
 )
 _ABOUT_AFTER = re.compile(r"\s*(?:or so|or thereabouts)\b(?!\s*\w)", re.I)
+# a day of the month with no month ('on the 11th', 'by the twelfth', '15号')
+_DAY_ONLY = re.compile(
+    r"^(?:(?:on|by|before|until)\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|[a-z]+(?:th|st|nd|rd))$|^\d{1,2}[号日]",
+    re.IGNORECASE,
+)
 _HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
 
 
@@ -702,6 +708,22 @@ class DateRules:
         coming one, not the one already past."""
         today = doc.interaction.reference_time.date()
         first, last, due = hit.first, hit.last, hit.due
+        if (
+            due is not None
+            and first == last == due
+            and due < today
+            and _DAY_ONLY.match(doc.text[hit.start : hit.end].strip())
+            and (clause := _context(doc, hit)) is not None
+            and _FUTURE_PLAN.search(clause.text)
+        ):
+            # a day of the month alone in a plan ("I'll ring you on the 11th" said on the 30th): the
+            # coming one
+            month = add_months(due.replace(day=1), 1)
+            try:
+                rolled = month.replace(day=due.day)
+            except ValueError:
+                return hit
+            return replace(hit, first=rolled, last=rolled, due=rolled)
         if first is None or last is None or due is None or last >= today or first.day != 1:
             return hit
         if not 27 <= (last - first).days <= 30 or re.search(r"\d", doc.text[hit.start : hit.end]):

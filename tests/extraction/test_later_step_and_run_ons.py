@@ -6,7 +6,10 @@ today-promise came last. "以后" right after a clock time bounds the hour ('两
 word ('on the twelfth') is a day; "no wait" between two days keeps the second as the first contact.
 A thousands comma ('$12,000') no longer ends a clause. The wording is this file's own. Without the
 change, every case of the first three tests fails, and so do the spelled-day test and the summary
-cut at a contracted subject ("they're", "we've")."""
+cut at a contracted subject ("they're", "we've"). Two more: a day of the month alone in an English plan
+that has already passed this month ("I'll ring you on the 11th" said on the 30th) is next month's;
+"有空…吗" asking whether the customer is free on a day proposes that day instead of being "when
+free". Each of the last two tests fails without its change."""
 
 from __future__ import annotations
 
@@ -96,3 +99,25 @@ def test_a_summary_cuts_an_english_run_on_at_a_contracted_subject() -> None:
     parts = [p.text for p in _cut_run_on(Clause(0, len(text), text, 0, Speaker.REP, 0), zh=False)]
     assert parts[0] == "the clinic sent the purchase order this afternoon for two scanners"
     assert parts[1].startswith("they're paying") and parts[2].startswith("we've pencilled")
+
+
+def test_a_past_day_of_the_month_in_a_plan_is_next_month() -> None:
+    found = extract(
+        chat(
+            ("customer", "Deposit's gone through."),
+            ("rep", "Thanks! I'll ring you on the 11th to confirm access for the van."),
+            ref="2026-04-30T16:00:00+01:00",
+        )
+    )
+    assert found.next_follow_up_date == date(2026, 5, 11)
+
+
+def test_asking_whether_the_customer_is_free_on_a_day_proposes_that_day() -> None:
+    found = extract(
+        chat(
+            ("rep", "您下周一下午有空来我们展厅看看样机吗？"),
+            ("customer", "下周一下午可以，三点吧"),
+            ref=REF,
+        )
+    )
+    assert found.next_follow_up_date == date(2026, 5, 25)
