@@ -160,9 +160,9 @@ _AGAIN_TODAY = re.compile(
     r"\s*(?:上午|下午|晚上|中午|晚点|稍后)?(?:再|还得|还要)(?:打|去|跑|联系|约|问|催|发)"
 )
 _ABOUT_AFTER = re.compile(r"\s*(?:or so|or thereabouts)\b(?!\s*\w)", re.I)
-# a day of the month with no month ('on the 11th', 'by the twelfth', '15号')
+# an English day of the month with no month ('on the 11th', 'by the twelfth')
 _DAY_ONLY = re.compile(
-    r"^(?:(?:on|by|before|until)\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|[a-z]+(?:th|st|nd|rd))$|^\d{1,2}[号日]",
+    r"^(?:(?:on|by|before|until)\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|[a-z]+(?:th|st|nd|rd))$",
     re.IGNORECASE,
 )
 _HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
