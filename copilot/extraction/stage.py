@@ -43,6 +43,13 @@ _CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就�
 _BARE_DONE = re.compile(r"^(?:\[图片\]|\[文件\])?\s*(?:都|已经|已)?(?:盖|签)(?:好|完)了$")
 _DEAL_DOCUMENT = re.compile(r"合同|协议|确认书|订单|采购单|\bPO\b|盖章|公章|章")
 _BARE_CONTEXT = 80
+# a price stated: '680 rmb/set', '¥3.2万', '每台十二万', 'USD 40k'
+_PRICE = re.compile(
+    r"(?:[¥$€£]|\b(?:RMB|USD|EUR|CNY)\s?)\d|\d(?:[\d,.]*)\s?(?:k\b|万|元|块|rmb|yuan|usd|dollars?|euros?)"
+    r"|[一二两三四五六七八九十百千]+(?:万|块钱|元)",
+    re.IGNORECASE,
+)
+_BUDGET = re.compile(r"预算|budget", re.IGNORECASE)
 # the energy-service business model (合同能源管理, EMC) is a way to finance a project, not a contract
 _MODEL_TERMS = re.compile(r"合同能源管理")
 
@@ -186,7 +193,12 @@ class StageRules:
             return StageResult(Stage.LOST, ev((lost[0], lost[1])))
         # '被客户罚了违约金' in the customer's story of their own problems negotiates nothing
         stories = frozenset(pain_story_segments(doc, self.pain))
-        found = self._first(doc, self.negotiation, skip_segments=stories)
+        found = self._first(
+            doc,
+            self.negotiation,
+            skip_segments=stories,
+            reject=lambda clause, m: self._enquiry_without_offer(doc, clause, customer),
+        )
         if found:
             return StageResult(Stage.NEGOTIATION, ev(found))
         found = self._first(
@@ -218,6 +230,32 @@ class StageRules:
             return StageResult(customer.current_stage, None, "crm")
         first = doc.clauses[0] if doc.clauses else None
         return StageResult(Stage.LEAD, doc.evidence(first.start, first.end) if first else None)
+
+    def _enquiry_without_offer(self, doc: Doc, clause: Clause, customer: CustomerContext) -> bool:
+        """Whether a haggling cue is only asked ('有没有折扣？', 'any discount?') with no offer on the table.
+
+        Terms are negotiated over an offer: a quote or proposal made before the question, or a deal
+        the CRM already has at proposal or later. Before that, asking about a discount is an enquiry."""
+        if not clause.is_question or _PRICE.search(clause.text):
+            return False  # a counter-offer ('can do 620?') answers a price already given
+        current = customer.current_stage
+        if current is not None and current.rank >= Stage.PROPOSAL.rank:
+            return False
+        return not any(self._offer_in(doc, earlier) for earlier in doc.clauses[: clause.index])
+
+    def _offer_in(self, doc: Doc, clause: Clause) -> bool:
+        """Whether a clause puts an offer on the table: a proposal or quote, or our price."""
+        if self._price_given(doc, clause):
+            return True
+        m = self.proposal.search(clause.text)
+        return m is not None and not _blocked(clause.text[: m.start()], self.proposal_blockers)
+
+    @staticmethod
+    def _price_given(doc: Doc, clause: Clause) -> bool:
+        """Whether a clause gives our price: an amount said by the rep, not the customer's budget."""
+        if not _PRICE.search(clause.text) or _BUDGET.search(clause.text):
+            return False
+        return doc.kind is InputKind.DICTATION or clause.speaker is Speaker.REP
 
     def _intent(self, doc: Doc) -> tuple[Clause, re.Match[str]] | None:
         return self._first(
