@@ -31,6 +31,10 @@ _PRESALE_STEP = (
     r"\b(?:visit\w*|survey\w*|demo\w*|workshop|inspection|tests?|testing|trials?|samples?|sampling|"
     r"layout|audit|assessment|measur\w+|scans?)\b"
 )
+_ZH_STEP = re.compile(
+    r"现场|走一遍|走一趟|看看|看一下|勘|测试|测绘|调研|考察|摸底|演示|试用|打样|样品|交流|对一下|碰一下|拜访|参观|开个会|聊一下"
+)
+_ZH_THEN = re.compile(r"(?:再|然后|之后|以后|完了)[^，。！？]{0,4}$")
 _STEP_THEN = re.compile(_PRESALE_STEP + r"[^.?!]{0,80}\b(?:then|after that|afterwards)\b[^.?!]{0,40}$", re.I)
 _AFTER_STEP = re.compile(r"^[^.?!]{0,20}\b(?:after that|afterwards|after (?:the|our|that) \w+)\b", re.I)
 _HAS_STEP = re.compile(_PRESALE_STEP, re.I)
@@ -51,18 +55,24 @@ _PRICE = re.compile(
 )
 _BUDGET = re.compile(r"预算|budget", re.IGNORECASE)
 # the energy-service business model (合同能源管理, EMC) is a way to finance a project, not a contract
-_MODEL_TERMS = re.compile(r"合同能源管理")
+# and a proposal or a quote naming a role is a person or a team ('方案顾问', '报价专员'), not an offer
+_MODEL_TERMS = re.compile(
+    r"合同能源管理|(?:方案|报价)(?:顾问|经理|工程师|专员|专家|架构师|团队|总监|部门|部(?![分署]))"
+)
 
 
 def _after_presale_step(doc: Doc, clause: Clause, m: re.Match[str]) -> bool:
-    """Whether an English proposal cue is sequenced after a pre-sale step in its sentence."""
-    if doc.lang != "en":
-        return False
+    """Whether a proposal cue is sequenced after a pre-sale step in its sentence."""
     start, end = clause.start + m.start(), clause.start + m.end()
     sentence = next((u for u in doc.sentences if u.start <= start < u.end), None)
     if sentence is None:
         return False
     before = doc.text[sentence.start : start]
+    if doc.lang != "en":
+        # '先到厂里把装置区走一遍，看看点位，再给您出方案': the step first, the proposal after it
+        before = re.split(r"[。！？]", before)[-1]
+        then = _ZH_THEN.search(before)
+        return then is not None and bool(_ZH_STEP.search(before[: then.start()]))
     after = doc.text[end : sentence.end]
     return bool(_STEP_THEN.search(before)) or bool(_HAS_STEP.search(before) and _AFTER_STEP.search(after))
 
