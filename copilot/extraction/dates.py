@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import pairwise
+from itertools import pairwise, permutations
 from typing import Any, Protocol, cast
 
 from copilot.domain import Evidence, InputKind, Speaker
@@ -210,7 +210,10 @@ _ZH_SUBJECT = re.compile(
 _ZH_LOCAL_MIN = 24  # shorter clauses are one action already
 # a time the speaker takes back: '周三 不对 周四', 'Tuesday, no wait, Wednesday'
 _CORRECTION = re.compile(
-    r"^\W{0,2}(?:不对|不是|哦不|噢不|啊不|no wait|wait no|I mean|sorry|actually|rather)", re.IGNORECASE
+    r"^\W{0,2}(?:(?:uh|um|er|嗯|呃)\W{1,2})?"
+    r"(?:不对|不是|哦不|噢不|啊不|no,? (?:wait|sorry)|wait,? no|sorry,? no|I mean|sorry|actually|rather"
+    r"|make (?:that|it)\b|scratch that)",
+    re.IGNORECASE,
 )
 
 
@@ -257,6 +260,16 @@ def _corrected_by(doc: Doc, hit: TimeHit, other: TimeHit) -> bool:
     gap = doc.text[hit.end : other.start]
     m = _CORRECTION.match(gap)
     return m is not None and _CORRECTION_FILLER.fullmatch(gap[m.end() :]) is not None
+
+
+def _bare(doc: Doc, hit: TimeHit) -> bool:
+    """Whether a time stands alone in its clause ('…, no sorry, August eleventh')."""
+    clause = _context(doc, hit)
+    if clause is None:
+        return False
+    before = _CORRECTION.sub("", doc.text[clause.start : hit.start], count=1)
+    rest = before + doc.text[hit.end : clause.end]
+    return len(re.findall(r"\w", rest)) <= 3
 
 
 # a later part of today ('我今天晚上把报价发您', 'tonight', 'this afternoon'): still to come after a call
@@ -545,6 +558,16 @@ class DateRules:
         rejected = self._rejected_slots(doc, hits)
         answered, moved = _answered_proposals(doc, hits, self.slot_accept)
         restating = _restated(doc, hits)
+        for hit, other in permutations(hits, 2):
+            if (
+                other.is_day
+                and other.start not in restating
+                and _corrected_by(doc, hit, other)
+                and _bare(doc, other)
+            ):
+                # 'a check-in call on August tenth, no sorry, August eleventh': the day put right is
+                # scored by what the day it replaces was for
+                restating[other.start] = hit
         restated = {prev.start for prev in restating.values()}
         # how many days each turn names: a bare hour beside another is that day's hour
         days_in_turn = Counter(c.seg for h in hits if h.is_day and (c := _context(doc, h)) is not None)
