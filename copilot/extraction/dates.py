@@ -262,6 +262,31 @@ def _corrected_by(doc: Doc, hit: TimeHit, other: TimeHit) -> bool:
     return m is not None and _CORRECTION_FILLER.fullmatch(gap[m.end() :]) is not None
 
 
+# a correction opening the words right before a day: '…发过去 不对不对 是夏周四', '…, actually Wednesday'
+_PUT_RIGHT = re.compile(
+    r"(?:^|[\s，,。.;；])\W{0,2}(?:(?:uh|um|er|嗯|呃)\W{1,2})?"
+    r"(?:不对|不是|哦不|no,? (?:wait|sorry)|sorry,? no|I mean|make (?:that|it)|actually|scratch that)"
+    r"(?:\s*不对)?[\s,，]*(?:是|就|改(?:成|到)?|on|it's)?\s*(?:the\s*)?$",
+    re.IGNORECASE,
+)
+_PUT_RIGHT_GAP = 40
+
+
+def _put_right(doc: Doc, hits: list[TimeHit]) -> list[tuple[TimeHit, TimeHit]]:
+    """(day taken back, the day that replaces it) for a correction between two days of one turn."""
+    days = [h for h in hits if h.is_day]
+    out: list[tuple[TimeHit, TimeHit]] = []
+    for hit, other in pairwise(days):
+        gap = doc.text[hit.end : other.start]
+        if (
+            0 < len(gap) <= _PUT_RIGHT_GAP
+            and doc.speaker_at(hit.start) == doc.speaker_at(other.start)
+            and _PUT_RIGHT.search(gap)
+        ):
+            out.append((hit, other))
+    return out
+
+
 def _bare(doc: Doc, hit: TimeHit) -> bool:
     """Whether a time stands alone in its clause ('…, no sorry, August eleventh')."""
     clause = _context(doc, hit)
@@ -569,10 +594,29 @@ class DateRules:
                 # scored by what the day it replaces was for
                 restating[other.start] = hit
         restated = {prev.start for prev in restating.values()}
+        # a day taken back stays taken back: said again later, it is why ('夏周三 不对 是夏周四
+        # 周三我要去无锡', 'the tenth is a Monday and he has audits'), not a plan
+        for hit, other in _put_right(doc, hits):
+            if _bare(doc, other):
+                restating.setdefault(other.start, hit)
+        corrected = {hit.start for hit, _ in _put_right(doc, hits)}
+        taken_back = {
+            h.due: h.start
+            for h in hits
+            if h.is_day and h.due is not None and (_corrected(doc, h) or h.start in corrected)
+        }
         # how many days each turn names: a bare hour beside another is that day's hour
         days_in_turn = Counter(c.seg for h in hits if h.is_day and (c := _context(doc, h)) is not None)
         for hit in (self._rolled_month(doc, h) for h in hits):
-            if hit.vague or hit.due is None or hit.due < today or _corrected(doc, hit):
+            if (
+                hit.vague
+                or hit.due is None
+                or hit.due < today
+                or _corrected(doc, hit)
+                or hit.start in corrected
+            ):
+                continue
+            if hit.due in taken_back and hit.start > taken_back[hit.due]:
                 continue
             if hit.start in answered or hit.start in restated:
                 continue  # a day proposed in a question and answered with another, or said again

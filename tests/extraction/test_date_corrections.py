@@ -1,8 +1,9 @@
 """Next follow-up: a day the speaker puts right. 'No sorry', 'make that' and a filler before 'actually'
-take the day just said back; the day that replaces it, said on its own, is scored by what the first
-saying was for (the call it was the date of). A later day with its own clause keeps its own reading.
-The wording is this file's own. Without the change, the first two cases return the day taken back
-and the third returns nothing."""
+take the day just said back, and so does a correction opening the words right before the next day
+('下周三把报价发过去 不对不对 是下周四'); the day that replaces it, said on its own, is scored by what the
+first saying was for, and the day taken back, said again later, is the reason ('周三我要去无锡'), not a
+plan. The wording is this file's own. Without the change, every case returns the day taken back or
+nothing."""
 
 from __future__ import annotations
 
@@ -39,3 +40,9 @@ def test_a_filler_before_actually_still_corrects() -> None:
         )
     )
     assert fields.next_follow_up_date == dt.date(2026, 8, 12)
+
+
+def test_a_day_taken_back_after_its_clause_stays_taken_back() -> None:
+    text = "见了采购李工 我跟他说下周三把报价发过去 不对不对 是下周四 周三我要去无锡开会"
+    fields = extract(dictation(text))
+    assert fields.next_follow_up_date == dt.date(2026, 5, 28)
