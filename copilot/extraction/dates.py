@@ -287,6 +287,21 @@ def _put_right(doc: Doc, hits: list[TimeHit]) -> list[tuple[TimeHit, TimeHit]]:
     return out
 
 
+# a span counted in days or weeks ('两天内', 'within 3 business days') ...
+_OFFSET = re.compile(
+    r"[0-9一二两三四五六七八九十]+\s*个?(?:工作日|天|日|周|星期|礼拜)"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|ten|a|a couple of|a few)\s+"
+    r"(?:business |working )?(?:days?|weeks?)\b",
+    re.IGNORECASE,
+)
+# ... from an event still to come rather than from today ('收到后', 'once we receive it')
+_ANCHORED = re.compile(
+    r"(?:收到|拿到|确认|签完|签了|到货|看完|审完|批下来|定下来|回来)(?:了|以)?(?:后|之后|以后)"
+    r"|\b(?:once|after|when)\s+(?:we|you|I|they|he|she)\s+(?:receive|get|have|see|sign)\w*\b",
+    re.IGNORECASE,
+)
+
+
 def _bare(doc: Doc, hit: TimeHit) -> bool:
     """Whether a time stands alone in its clause ('…, no sorry, August eleventh')."""
     clause = _context(doc, hit)
@@ -623,6 +638,11 @@ class DateRules:
             clause = _context(doc, hit)
             if clause is None:
                 continue
+            if _OFFSET.search(doc.text[hit.start : hit.end]) and (
+                _ANCHORED.search(doc.text[max(clause.start, hit.start - 14) : hit.start])
+                or _ANCHORED.match(doc.text[hit.end : min(clause.end, hit.end + 30)].lstrip(" ,"))
+            ):
+                continue  # '收到后我们两天内回复': counted from an event to come, not from today
             if hit.due == today and (
                 _PERFECTIVE.search(clause.text)
                 or (
