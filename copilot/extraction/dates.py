@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise, permutations
 from typing import Any, Protocol, cast
 
@@ -120,10 +120,16 @@ def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
             m = cast(_MatchLike, raw)
             span = m.span
             start = sentence.start + m.start
-            hits.append(
-                TimeHit(start, sentence.start + m.end, span.start, span.end, span.due, bool(span.vague))
-            )
+            hit = TimeHit(start, sentence.start + m.end, span.start, span.end, span.due, bool(span.vague))
+            if hit.is_day and hit.first is not None and _WEEK_OF.search(doc.text[max(0, start - 12) : start]):
+                # 'the week of the 21st': that whole week, from its Monday
+                monday = hit.first - timedelta(days=hit.first.weekday())
+                hit = replace(hit, first=monday, last=monday + timedelta(days=6), due=monday)
+            hits.append(hit)
     return hits
+
+
+_WEEK_OF = re.compile(r"\b(?:the )?week of\s*$", re.IGNORECASE)
 
 
 def _context(doc: Doc, hit: TimeHit) -> Clause | None:
@@ -300,6 +306,13 @@ _ANCHORED = re.compile(
     r"|\b(?:once|after|when)\s+(?:we|you|I|they|he|she)\s+(?:receive|get|have|see|sign)\w*\b",
     re.IGNORECASE,
 )
+
+
+def _narrows(day: TimeHit, span: TimeHit) -> bool:
+    """Whether `day` is a single day inside the several days of `span`."""
+    if day.first is None or day.first != day.last or span.first is None or span.last is None:
+        return False
+    return span.first < span.last and span.first <= day.first <= span.last
 
 
 def _bare(doc: Doc, hit: TimeHit) -> bool:
@@ -728,6 +741,8 @@ class DateRules:
             if f[2].due != today
             or not any((g[2].due or today) > today and g[2].start > f[2].start for g in firm)
         ]
+        # a span narrowed to a day inside it ('the week of the 21st … the demo on the 22nd'): the day
+        firm = [f for f in firm if not any(_narrows(g[2], f[2]) for g in firm)]
         # several firm next actions ('明天上午过去取合同', '七月二十号进场'): the next one is the earliest
         for candidate in firm:
             if earliest is None or (candidate[2].due or today) < (earliest[2].due or today):
