@@ -53,6 +53,10 @@ _PRICE = re.compile(
     r"|[一二两三四五六七八九十百千]+(?:万|块钱|元)",
     re.IGNORECASE,
 )
+# a signing with a party other than us: '已经跟海康的代理签了', '和别人合作了'
+_ZH_SIGNED_WITH = re.compile(
+    r"(?:已经|已)(?:跟|和|与)(?!我们|咱们|你们|您|我|贵司)[^，。！？\s]{1,12}?(?:签了|签约了|签合同了|签下来了|合作了)"
+)
 _BUDGET = re.compile(r"预算|budget", re.IGNORECASE)
 # the energy-service business model (合同能源管理, EMC) is a way to finance a project, not a contract
 # and a proposal or a quote naming a role is a person or a team ('方案顾问', '报价专员'), not an offer
@@ -182,6 +186,9 @@ class StageRules:
         lost = self._lost(doc)
         if lost is not None and not lost[2]:
             return StageResult(Stage.LOST, ev((lost[0], lost[1])))
+        signed_elsewhere = self._signed_elsewhere(doc)
+        if signed_elsewhere is not None:
+            return StageResult(Stage.LOST, ev(signed_elsewhere))
         found = self._first(
             doc,
             self.won,
@@ -240,6 +247,24 @@ class StageRules:
             return StageResult(customer.current_stage, None, "crm")
         first = doc.clauses[0] if doc.clauses else None
         return StageResult(Stage.LEAD, doc.evidence(first.start, first.end) if first else None)
+
+    @staticmethod
+    def _signed_elsewhere(doc: Doc) -> tuple[Clause, re.Match[str]] | None:
+        """The customer's side saying they signed with someone named ('对方说已经跟海康的代理签了'):
+        said by the customer in a chat or call, or reported ('说') in a dictation."""
+        for clause in doc.clauses:
+            if clause.is_question:
+                continue
+            m = _ZH_SIGNED_WITH.search(clause.text)
+            if m is None:
+                continue
+            if doc.kind is InputKind.DICTATION:
+                if "说" not in clause.text[: m.start()]:
+                    continue
+            elif clause.speaker is not Speaker.CUSTOMER:
+                continue
+            return clause, m
+        return None
 
     def _enquiry_without_offer(self, doc: Doc, clause: Clause, customer: CustomerContext) -> bool:
         """Whether a haggling cue is only asked ('有没有折扣？', 'any discount?') with no offer on the table.
