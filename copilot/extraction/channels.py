@@ -87,6 +87,8 @@ _ZH_NOT_ORIGIN = re.compile(
 _ZH_SELF = re.compile(r"(?:我们|我们公司|我司|本公司)(?:是|就是|作为)[^，。！？\s]{0,8}$")
 # The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
 # email last week about our ...', 'I'm reaching out because ...').
+# the rep's first message apologising for reaching out unasked ('冒昧加您', '冒昧联系')
+_ZH_UNSOLICITED = re.compile(r"冒昧(?:地)?(?:加|联系|打扰|找|添加)")
 _UNSOLICITED = re.compile(
     r"\bI(?:'ve|\s+have)?\s+(?:sent\s+you\s+an?\s+(?:e-?mail|message|note)|e-?mailed\s+you|written\s+to\s+you|"
     r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b"
@@ -190,9 +192,9 @@ class ChannelRules:
         """Cold outreach when nothing else names the origin: the seller opens the conversation by
         saying they approached the customer unasked."""
         segs = doc.interaction.segments
-        if doc.lang != "en" or not segs or segs[0].speaker is not Speaker.REP:
+        if not segs or segs[0].speaker is not Speaker.REP:
             return None
-        m = _UNSOLICITED.search(segs[0].text)
+        m = (_UNSOLICITED if doc.lang == "en" else _ZH_UNSOLICITED).search(segs[0].text)
         if m is None:
             return None
         return Channel.COLD_OUTREACH, doc.evidence(segs[0].offset + m.start(), segs[0].offset + m.end())
