@@ -409,6 +409,46 @@ def _answered_proposals(
     return out, moved
 
 
+def _accepted_proposals(doc: Doc, hits: list[TimeHit], accept: re.Pattern[str]) -> set[int]:
+    """Days one side proposes in a question ('后天上午可以吗？', 'Would Thursday the 11th suit?') that the
+    other side's next turn accepts, naming the same day or opening with a yes ('后天上午可以，十点',
+    '好的'): where each hit of such an agreed day starts."""
+    if doc.kind is InputKind.DICTATION:
+        return set()
+    segments = doc.interaction.segments
+    today = doc.interaction.reference_time.date()
+    out: set[int] = set()
+    for hit in hits:
+        clause = _context(doc, hit)
+        if clause is None or not hit.is_day or hit.vague or hit.due is None or hit.due <= today:
+            continue
+        ends = _SENTENCE_END.search(doc.text, hit.end, segments[clause.seg].end)
+        if ends is None or ends.group() not in "?？":
+            continue
+        reply = clause.seg + 1
+        if reply >= len(segments) or segments[reply].speaker is segments[clause.seg].speaker:
+            continue
+        answer = segments[reply].text
+        same_day = [
+            h for h in hits if segments[reply].offset <= h.start < segments[reply].end and h.due == hit.due
+        ]
+        other_day = any(
+            segments[reply].offset <= h.start < segments[reply].end
+            and h.is_day
+            and h.due != hit.due
+            and not _CLOCK_ONLY.match(doc.text[h.start : h.end].strip())
+            for h in hits
+        )
+        opening = answer[:12]
+        if other_day or re.search(r"不|没空|不行|不方便|\bnot?\b|can't|cannot", opening, re.IGNORECASE):
+            continue
+        near = [doc.text[h.end : h.end + 12] for h in same_day]
+        if any(accept.search(n) for n in near) or accept.match(answer.strip()):
+            out.add(hit.start)
+            out |= {h.start for h in same_day}
+    return out
+
+
 def _local(doc: Doc, clause: Clause, hit: TimeHit) -> Clause:
     """The part of a clause holding the hit: English split at coordinated clauses with their own
     subject, long unpunctuated Chinese at a new subject or discourse marker."""
@@ -610,6 +650,7 @@ class DateRules:
         firm: list[tuple[int, int, TimeHit, Clause]] = []
         rejected = self._rejected_slots(doc, hits)
         answered, moved = _answered_proposals(doc, hits, self.slot_accept)
+        agreed = _accepted_proposals(doc, hits, self.slot_accept)
         restating = _restated(doc, hits)
         for hit, other in permutations(hits, 2):
             if (
@@ -701,6 +742,8 @@ class DateRules:
             score = self.commitment_score(doc, local) + self._slot_or_deliverable(doc, local, hit)
             if _offer_taken_up(doc, local):
                 score = max(score, _FIRM)  # 'Would it be OK if I called you in two weeks?' 'Sure.'
+            if hit.start in agreed:
+                score = max(score, _FIRM)  # '后天上午可以吗？' '后天上午可以，十点': a slot agreed
             if hit.due in moved:
                 score = max(score, _FIRM)  # '下周二不在，周三吧': what was proposed, moved to this day
             if score >= 0 and (self._own_plan(doc, local, hit) or self._customer_plan(doc, local, hit)):

@@ -1,0 +1,39 @@
+"""Next follow-up: a day one side proposes as a question and the other side's next turn accepts, by
+naming the same day with a yes ('后天上午可以，十点') or by opening with one ('好的'), is an agreed
+meeting, in a call as in a chat. A reply that names another day, or turns the slot down, agrees nothing
+on the proposed day. The wording is this file's own. Without the change, the accepted slots return
+nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.extraction.builders import call, chat, extract
+
+
+def test_a_slot_accepted_in_a_call() -> None:
+    fields = extract(
+        call(
+            (0.0, 8.0, "rep", "新增的两个小区，我们想开个交接会，把保洁范围对一下。后天上午可以吗？"),
+            (8.5, 20.0, "customer", "后天上午可以，十点，在物业办公室。"),
+            (20.5, 24.0, "rep", "明白，我把标准也带过去。"),
+        )
+    )
+    assert fields.next_follow_up_date == dt.date(2026, 5, 22)
+
+
+def test_a_slot_accepted_with_a_plain_yes() -> None:
+    fields = extract(
+        chat(
+            ("rep", "我先去看一下仓库现场，量一下尺寸。这周五下午可以吗？"),
+            ("customer", "好的，先看城西那个"),
+        )
+    )
+    assert fields.next_follow_up_date == dt.date(2026, 5, 22)
+
+
+def test_a_slot_turned_down_agrees_nothing() -> None:
+    fields = extract(
+        chat(("rep", "我先去看一下仓库现场。这周五下午可以吗？"), ("customer", "不行，周五我们盘点"))
+    )
+    assert fields.next_follow_up_date != dt.date(2026, 5, 22)
