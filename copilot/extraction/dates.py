@@ -409,6 +409,11 @@ def _answered_proposals(
     return out, moved
 
 
+# handing something to the customer: '给您', '发您', '回复你'
+_TO_YOU = re.compile(r"(?:给|发|交|传|回复|答复|回)(?:给)?(?:您|你)")
+_SENT_TO_YOU = re.compile(r"(?:发|寄|传|做|出|整理|列)[^，。！？]{0,12}(?:给)?(?:您|你)")
+
+
 def _accepted_proposals(doc: Doc, hits: list[TimeHit], accept: re.Pattern[str]) -> set[int]:
     """Days one side proposes in a question ('后天上午可以吗？', 'Would Thursday the 11th suit?') that the
     other side's next turn accepts, naming the same day or opening with a yes ('后天上午可以，十点',
@@ -846,6 +851,12 @@ class DateRules:
             _DUE_PREP.match(said) or re.search(r"\b(?:will|'ll|coming)\b", local.text, re.IGNORECASE)
         ):
             return 2
+        if doc.lang == "zh" and _DEADLINE.search(said) and _TO_YOU.search(local.text):
+            # '两个版本重新发您，周四前给您': the deliverable named earlier in the sentence, due that day
+            seg = doc.interaction.segments[local.seg]
+            before = re.split(r"[。！？!?]", doc.text[seg.offset : local.start])[-1]
+            if self.deliverables.search(before) or _SENT_TO_YOU.search(before):
+                return 2
         return 0
 
     def _rolled_month(self, doc: Doc, hit: TimeHit) -> TimeHit:

@@ -1,8 +1,9 @@
 """Next follow-up: a day one side proposes as a question and the other side's next turn accepts, by
 naming the same day with a yes ('后天上午可以，十点') or by opening with one ('好的'), is an agreed
 meeting, in a call as in a chat. A reply that names another day, or turns the slot down, agrees nothing
-on the proposed day. The wording is this file's own. Without the change, the accepted slots return
-nothing."""
+on the proposed day. A deliverable the rep named earlier in the sentence and then gives a deadline
+('两个版本重新发您，周四前给您') is due that day. The wording is this file's own. Without the change, the
+accepted slots and the deliverable return nothing."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def test_a_slot_turned_down_agrees_nothing() -> None:
         chat(("rep", "我先去看一下仓库现场。这周五下午可以吗？"), ("customer", "不行，周五我们盘点"))
     )
     assert fields.next_follow_up_date != dt.date(2026, 5, 22)
+
+
+def test_a_deliverable_named_earlier_in_the_sentence_is_due_that_day() -> None:
+    fields = extract(
+        chat(
+            ("customer", "你们把滤芯和上门维护的费用也算进去"),
+            ("rep", "好的，我把五年总成本都列出来，两个版本重新发您，周四前给您。"),
+            ("customer", "可以"),
+        )
+    )
+    assert fields.next_follow_up_date == dt.date(2026, 5, 21)
