@@ -55,7 +55,8 @@ _PRICE = re.compile(
 )
 # a signing with a party other than us: '已经跟海康的代理签了', '和别人合作了'
 _ZH_SIGNED_WITH = re.compile(
-    r"(?:已经|已)(?:跟|和|与)(?!我们|咱们|你们|您|我|贵司)[^，。！？\s]{1,12}?(?:签了|签约了|签合同了|签下来了|合作了)"
+    r"(?:已经|已)(?:定了|决定|选择了?)?(?:跟|和|与)(?!我们|咱们|你们|您|我|贵司)[^，。！？\s]{1,14}?"
+    r"(?:签了|签约了|签合同了|签下来了|合作了|合作$)"
 )
 _BUDGET = re.compile(r"预算|budget", re.IGNORECASE)
 # the energy-service business model (合同能源管理, EMC) is a way to finance a project, not a contract

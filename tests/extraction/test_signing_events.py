@@ -1,7 +1,9 @@
 """Stage: signing events in their common shapes. A stamped or signed contract's scan or photo sent over
 is won; the price agreed with only the contract left ('价格谈妥了 就差合同') is negotiation; the
 customer's side saying it signed with someone named is lost, while the rep saying the deal was signed
-with the customer is won. The wording is this file's own. Without the change, the first four cases
+with the customer is won; so is a choice of another brand (引进的是另外一个牌子) or a decision to work with
+another firm, while another firm's equipment in use is no choice made; a deposit sent over (定金…打过来了)
+is won. The wording is this file's own. Without the change, the first four cases
 read as lead."""
 
 from __future__ import annotations
@@ -24,3 +26,20 @@ from tests.extraction.builders import chat, dictation, extract
 )
 def test_signing_events(interaction: object, stage: Stage) -> None:
     assert extract(interaction).stage is stage  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("interaction", "stage"),
+    [
+        (chat(("customer", "集团定了，我们已经决定跟本地的能源公司合作。")), Stage.LOST),
+        (chat(("customer", "不好意思，这次引进的是另外一个牌子，进场费给得多")), Stage.LOST),
+        (dictation("老客户 第二批货定了 定金百分之三十今天下午已经打过来了 剩下货到付清"), Stage.WON),
+    ],
+)
+def test_choices_and_deposits(interaction: object, stage: Stage) -> None:
+    assert extract(interaction).stage is stage  # type: ignore[arg-type]
+
+
+def test_an_incumbent_in_use_is_not_a_choice_made() -> None:
+    fields = extract(chat(("customer", "我们现在用的是另外一家的设备，还行"), ("rep", "那我下周带样品过来")))
+    assert fields.stage is not Stage.LOST
