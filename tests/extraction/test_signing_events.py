@@ -1,10 +1,10 @@
 """Stage: signing events in their common shapes. A stamped or signed contract's scan or photo sent over
 is won; the price agreed with only the contract left ('价格谈妥了 就差合同') is negotiation; the
 customer's side saying it signed with someone named is lost, while the rep saying the deal was signed
-with the customer is won; so is a choice of another brand (引进的是另外一个牌子) or a decision to work with
-another firm, while another firm's equipment in use is no choice made; a deposit sent over (定金…打过来了)
-is won. The wording is this file's own. Without the change, the first four cases
-read as lead."""
+with the customer is won. A decision to work with another firm or another brand chosen (引进的是另外一个
+牌子) is lost, while another firm's equipment in use is no choice made; a deposit sent over (定金…打过来了)
+is won. The wording is this file's own. Without the change, the first four cases of the first test and
+every case of the second read as lead."""
 
 from __future__ import annotations
 
