@@ -409,6 +409,7 @@ def _answered_proposals(
     return out, moved
 
 
+_EN_AND = re.compile(r"[\s,]*(?:and|then|so)\s+(?:then\s+)?")
 # handing something to the customer: '给您', '发您', '回复你'
 _TO_YOU = re.compile(r"(?:给|发|交|传|回复|答复|回)(?:给)?(?:您|你)")
 _SENT_TO_YOU = re.compile(r"(?:发|寄|传|做|出|整理|列)[^，。！？]{0,12}(?:给)?(?:您|你)")
@@ -921,6 +922,12 @@ class DateRules:
         if not hit.is_day or hit.due is None or hit.due <= doc.interaction.reference_time.date():
             return False
         nxt = doc.clause_at(local.end + 1)
+        if nxt is not None and nxt.start < local.end and doc.lang == "en":
+            # 'on site on the 20th and I'll come with them': the rest of the clause, after 'and'
+            rest = _EN_AND.match(doc.text, local.end, nxt.end)
+            if rest is None:
+                return False
+            nxt = Clause(rest.end(), nxt.end, doc.text[rest.end() : nxt.end], nxt.seg, nxt.speaker, nxt.index)
         if nxt is None or nxt.start < local.end or nxt.seg != local.seg or nxt.is_question:
             return False
         if doc.kind is not InputKind.DICTATION and nxt.speaker is not Speaker.REP:

@@ -2,8 +2,9 @@
 naming the same day with a yes ('后天上午可以，十点') or by opening with one ('好的'), is an agreed
 meeting, in a call as in a chat. A reply that names another day, or turns the slot down, agrees nothing
 on the proposed day. A deliverable the rep named earlier in the sentence and then gives a deadline
-('两个版本重新发您，周四前给您') is due that day. The wording is this file's own. Without the change, the
-accepted slots and the deliverable return nothing."""
+('两个版本重新发您，周四前给您') is due that day, and so is the day of an event the rep joins ('on site on
+the 28th and I'll come with them'). The wording is this file's own. Without the change, the
+accepted slots, the deliverable and the joined event return nothing."""
 
 from __future__ import annotations
 
@@ -49,3 +50,19 @@ def test_a_deliverable_named_earlier_in_the_sentence_is_due_that_day() -> None:
         )
     )
     assert fields.next_follow_up_date == dt.date(2026, 5, 21)
+
+
+def test_the_rep_joining_what_happens_that_day() -> None:
+    fields = extract(
+        chat(
+            ("customer", "Noted. The system must be running before our audit in July."),
+            (
+                "rep",
+                "Understood. The installation team will be on site on the 28th and I'll come with "
+                "them to walk you through the handover.",
+            ),
+            ("customer", "28th works."),
+            ref="2026-05-20T10:00:00+08:00",
+        )
+    )
+    assert fields.next_follow_up_date == dt.date(2026, 5, 28)
