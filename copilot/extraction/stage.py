@@ -47,6 +47,10 @@ _CONDITIONAL_AFTER = re.compile(r"^(?:的话|可以来|会联系|再联系|就�
 _BARE_DONE = re.compile(r"^(?:\[图片\]|\[文件\])?\s*(?:都|已经|已)?(?:盖|签)(?:好|完)了$")
 _DEAL_DOCUMENT = re.compile(r"合同|协议|确认书|订单|采购单|\bPO\b|盖章|公章|章")
 _BARE_CONTEXT = 80
+# a lost cue as the consequence of a condition ('超了他就不做了', '要是下不来就算了')
+_IF_THEN = re.compile(
+    r"(?:如果|要是|假如|万一|超了|超过了?|达不到|做不到|下不来)[^，。！？]{0,8}?(?:他们|他|她|我们)?就$"
+)
 # a price stated: '680 rmb/set', '¥3.2万', '每台十二万', 'USD 40k'
 _PRICE = re.compile(
     r"(?:[¥$€£]|\b(?:RMB|USD|EUR|CNY)\s?)\d|\d(?:[\d,.]*)\s?(?:k\b|万|元|块|rmb|yuan|usd|dollars?|euros?)"
@@ -167,6 +171,8 @@ class StageRules:
             for m in self.lost.finditer(mask_inner_dots(clause.text)):
                 if _THREAT.search(clause.text[max(0, m.start() - 8) : m.start()]):
                     continue  # '九折 不然就不考虑了': a condition put to us, not a decision
+                if _IF_THEN.search(clause.text[: m.start()]):
+                    continue  # '超了他就不做了', '如果价格下不来就不考虑了': only if the condition holds
                 before = clause.text[max(0, m.start() - 4) : m.start()]
                 if not any(s in before for s in self.softeners):
                     return clause, m, False

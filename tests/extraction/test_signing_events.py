@@ -4,7 +4,9 @@ customer's side saying it signed with someone named is lost, while the rep sayin
 with the customer is won. A decision to work with another firm or another brand chosen (引进的是另外一个
 牌子) is lost, while another firm's equipment in use is no choice made; a deposit sent over (定金…打过来了)
 is won. The wording is this file's own. Without the change, the first four cases of the first test and
-every case of the second read as lead."""
+every case of the second read as lead. A lost word as the consequence of a condition (超了他就不做了)
+decides nothing, while the same word stated plainly still loses; a signing said with its hour of the
+day (今天下午签下来了) is won: without the change, those two cases read as lost and lead."""
 
 from __future__ import annotations
 
@@ -43,3 +45,20 @@ def test_choices_and_deposits(interaction: object, stage: Stage) -> None:
 def test_an_incumbent_in_use_is_not_a_choice_made() -> None:
     fields = extract(chat(("customer", "我们现在用的是另外一家的设备，还行"), ("rep", "那我下周带样品过来")))
     assert fields.stage is not Stage.LOST
+
+
+@pytest.mark.parametrize(
+    ("interaction", "stage"),
+    [
+        (
+            dictation(
+                "给王老板讲了光伏方案 他说总投资最好控制在八十万以内 超了他就不做了 我回去重新出图报价"
+            ),
+            Stage.PROPOSAL,
+        ),
+        (dictation("跟您汇报一下 那个展台今天下午签下来了 预付款说明天安排"), Stage.WON),
+        (dictation("王老板说我们报价太高 已经不做了"), Stage.LOST),
+    ],
+)
+def test_a_condition_is_no_decision_and_a_signing_has_its_hour(interaction: object, stage: Stage) -> None:
+    assert extract(interaction).stage is stage  # type: ignore[arg-type]
