@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,9 +16,12 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import InternalError
 
 from retrieval.embedders import Embedder, Vectors
 from retrieval.records import Chunk, SearchFilters
+
+log = logging.getLogger(__name__)
 
 _NAME_OK = re.compile(r"[^a-zA-Z0-9_-]+")
 
@@ -68,6 +72,12 @@ def _hit(
         meta_dict,
         None if vector is None else np.asarray(vector, dtype=np.float32),
     )
+
+
+# what a Chroma server says while a fresh collection's vector index is not on disk yet, and how long
+# to wait for it before scoring exactly
+_UNWRITTEN = "Nothing found on disk"
+_UNWRITTEN_RETRIES = (0.2, 0.5)
 
 
 class StoreUnavailable(ValueError):
@@ -276,7 +286,49 @@ class ChromaStore:
 
         `post_filter=0` and `exact_cap=0` always let Chroma apply the filters. `with_metadata=False`
         skips reading metadata where no filter needs it (an unfiltered query): the hits then carry
-        `{}` (reading it costs about 0.1 ms a hit); they come from the org's own collection."""
+        `{}` (reading it costs about 0.1 ms a hit); they come from the org's own collection.
+
+        A Chroma server answers a query on a collection whose vector index it has not written yet
+        with "Nothing found on disk" (chroma-core/chroma#4212): the query is tried again briefly,
+        then the collection's chunks are scored exactly instead (a young collection is small)."""
+        args = (org_id, query_vector, limit, filters, with_vectors, post_filter, exact_cap, with_metadata)
+        for pause in (*_UNWRITTEN_RETRIES, None):
+            try:
+                return self._query_index(*args)
+            except InternalError as exc:
+                if _UNWRITTEN not in str(exc):
+                    raise
+                if pause is None:
+                    log.warning("vector index of org %s not written yet: scoring exactly", org_id)
+                    return self._query_exact(org_id, query_vector, limit, filters, with_vectors, exact_cap)
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    def _query_exact(
+        self,
+        org_id: int,
+        query_vector: Vectors,
+        limit: int,
+        filters: SearchFilters | None,
+        with_vectors: bool,
+        cap: int,
+    ) -> list[Hit]:
+        """The org's chunks (up to `cap`) ranked by exact cosine distance, without the vector index."""
+        got = self._collection(org_id).get(include=cast(Any, ["embeddings", "metadatas"]), limit=cap)
+        query = np.asarray(query_vector, dtype=np.float32)
+        return self._scored(org_id, got, query, limit, filters or SearchFilters(), with_vectors)
+
+    def _query_index(
+        self,
+        org_id: int,
+        query_vector: Vectors,
+        limit: int,
+        filters: SearchFilters | None,
+        with_vectors: bool,
+        post_filter: int,
+        exact_cap: int,
+        with_metadata: bool,
+    ) -> list[Hit]:
         filters = filters or SearchFilters()
         collection = self._collection(org_id)
         total = self._cached_count(org_id)
