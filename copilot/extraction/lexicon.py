@@ -42,8 +42,8 @@ class Lexicon:
             for cat, patterns in cats.items():
                 # named groups may repeat across entries: the alternation keeps only their grouping
                 alternation = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', p)})" for p in patterns) or r"(?!x)x"
-                self._compiled[(name, cat)] = re.compile(alternation, re.IGNORECASE)
-                self._each[(name, cat)] = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+                self._compiled[(name, cat)] = re.compile(alternation, re.IGNORECASE | re.ASCII)
+                self._each[(name, cat)] = tuple(re.compile(p, re.IGNORECASE | re.ASCII) for p in patterns)
 
     def pattern(self, name: str, category: str) -> re.Pattern[str]:
         """One compiled alternation of every entry of a category."""
