@@ -78,6 +78,7 @@ def _hit(
 # to wait for it before scoring exactly
 _UNWRITTEN = "Nothing found on disk"
 _UNWRITTEN_RETRIES = (0.2, 0.5)
+_UNWRITTEN_CAP = 5000  # chunks scored exactly meanwhile (a collection not yet written is young)
 
 
 class StoreUnavailable(ValueError):
@@ -300,7 +301,7 @@ class ChromaStore:
                     raise
                 if pause is None:
                     log.warning("vector index of org %s not written yet: scoring exactly", org_id)
-                    return self._query_exact(org_id, query_vector, limit, filters, with_vectors, exact_cap)
+                    return self._query_exact(org_id, query_vector, limit, filters, with_vectors)
                 time.sleep(pause)
         raise AssertionError("unreachable")
 
@@ -311,10 +312,10 @@ class ChromaStore:
         limit: int,
         filters: SearchFilters | None,
         with_vectors: bool,
-        cap: int,
     ) -> list[Hit]:
-        """The org's chunks (up to `cap`) ranked by exact cosine distance, without the vector index."""
-        got = self._collection(org_id).get(include=cast(Any, ["embeddings", "metadatas"]), limit=cap)
+        """The org's chunks (up to _UNWRITTEN_CAP) ranked by exact cosine distance, without the index."""
+        include = cast(Any, ["embeddings", "metadatas"])
+        got = self._collection(org_id).get(include=include, limit=_UNWRITTEN_CAP)
         query = np.asarray(query_vector, dtype=np.float32)
         return self._scored(org_id, got, query, limit, filters or SearchFilters(), with_vectors)
 

@@ -85,10 +85,10 @@ _ZH_NOT_ORIGIN = re.compile(
 )
 # The seller describing itself ('我们是厂家授权的经销商'): a channel word after it is no origin.
 _ZH_SELF = re.compile(r"(?:我们|我们公司|我司|本公司)(?:是|就是|作为)[^，。！？\s]{0,8}$")
-# The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
-# email last week about our ...', 'I'm reaching out because ...').
 # the rep's first message apologising for reaching out unasked ('冒昧加您', '冒昧联系')
 _ZH_UNSOLICITED = re.compile(r"冒昧(?:地)?(?:加|联系|打扰|找|添加)")
+# The seller's unsolicited first approach, said in the seller's opening turn ('I sent you an
+# email last week about our ...', 'I'm reaching out because ...').
 _UNSOLICITED = re.compile(
     r"\bI(?:'ve|\s+have)?\s+(?:sent\s+you\s+an?\s+(?:e-?mail|message|note)|e-?mailed\s+you|written\s+to\s+you|"
     r"wrote\s+to\s+you)\b|\bI'?m\s+reaching\s+out\s+because\b"

@@ -215,11 +215,11 @@ _ZH_SUBJECT = re.compile(
 )
 _ZH_LOCAL_MIN = 24  # shorter clauses are one action already
 # a time the speaker takes back: '周三 不对 周四', 'Tuesday, no wait, Wednesday'
+# (a filler may come first: 'uh, actually'); _PUT_RIGHT below finds the same words before the new day
+_FILLER_FIRST = r"(?:(?:uh|um|er|嗯|呃)\W{1,2})?"
+_TAKE_BACK = r"不对|不是|哦不|no,? (?:wait|sorry)|sorry,? no|I mean|make (?:that|it)\b|scratch that|actually"
 _CORRECTION = re.compile(
-    r"^\W{0,2}(?:(?:uh|um|er|嗯|呃)\W{1,2})?"
-    r"(?:不对|不是|哦不|噢不|啊不|no,? (?:wait|sorry)|wait,? no|sorry,? no|I mean|sorry|actually|rather"
-    r"|make (?:that|it)\b|scratch that)",
-    re.IGNORECASE,
+    rf"^\W{{0,2}}{_FILLER_FIRST}(?:{_TAKE_BACK}|噢不|啊不|wait,? no|sorry|rather)", re.IGNORECASE
 )
 
 
@@ -270,8 +270,7 @@ def _corrected_by(doc: Doc, hit: TimeHit, other: TimeHit) -> bool:
 
 # a correction opening the words right before a day: '…发过去 不对不对 是夏周四', '…, actually Wednesday'
 _PUT_RIGHT = re.compile(
-    r"(?:^|[\s，,。.;；])\W{0,2}(?:(?:uh|um|er|嗯|呃)\W{1,2})?"
-    r"(?:不对|不是|哦不|no,? (?:wait|sorry)|sorry,? no|I mean|make (?:that|it)|actually|scratch that)"
+    rf"(?:^|[\s，,。.;；])\W{{0,2}}{_FILLER_FIRST}(?:{_TAKE_BACK})"
     r"(?:\s*不对)?[\s,，]*(?:是|就|改(?:成|到)?|on|it's)?\s*(?:the\s*)?$",
     re.IGNORECASE,
 )
@@ -671,10 +670,11 @@ class DateRules:
         restated = {prev.start for prev in restating.values()}
         # a day taken back stays taken back: said again later, it is why ('夏周三 不对 是夏周四
         # 周三我要去无锡', 'the tenth is a Monday and he has audits'), not a plan
-        for hit, other in _put_right(doc, hits):
+        put_right = _put_right(doc, hits)
+        for hit, other in put_right:
             if _bare(doc, other):
                 restating.setdefault(other.start, hit)
-        corrected = {hit.start for hit, _ in _put_right(doc, hits)}
+        corrected = {hit.start for hit, _ in put_right}
         taken_back = {
             h.due: h.start
             for h in hits

@@ -21,6 +21,8 @@ from copilot.errors import InvalidInput
 _PACKAGE = "copilot.lexicons"
 _TOP_KEYS = {"version", "description", "cues"}
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# Case-blind; `\b` and `\w` are about English words, so a Chinese character is a word edge ('最后CFO签字')
+_FLAGS = re.IGNORECASE | re.ASCII
 
 
 class LexiconError(InvalidInput):
@@ -42,8 +44,8 @@ class Lexicon:
             for cat, patterns in cats.items():
                 # named groups may repeat across entries: the alternation keeps only their grouping
                 alternation = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', p)})" for p in patterns) or r"(?!x)x"
-                self._compiled[(name, cat)] = re.compile(alternation, re.IGNORECASE | re.ASCII)
-                self._each[(name, cat)] = tuple(re.compile(p, re.IGNORECASE | re.ASCII) for p in patterns)
+                self._compiled[(name, cat)] = re.compile(alternation, _FLAGS)
+                self._each[(name, cat)] = tuple(re.compile(p, _FLAGS) for p in patterns)
 
     def pattern(self, name: str, category: str) -> re.Pattern[str]:
         """One compiled alternation of every entry of a category."""
@@ -85,7 +87,7 @@ def _validate(source: str, data: Any) -> dict[str, list[str]]:
             if not isinstance(p, str) or not p.strip():
                 raise LexiconError(f"{source}: {cat}[{i}] must be a non-empty string")
             try:
-                re.compile(p, re.IGNORECASE)
+                re.compile(p, _FLAGS)
             except re.error as exc:
                 raise LexiconError(
                     f"{source}: {cat}[{i}] {p!r} is not a valid regular expression: {exc}"
