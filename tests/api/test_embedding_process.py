@@ -19,3 +19,21 @@ def test_child_process_embedder_matches_in_process() -> None:
         assert np.allclose(remote.embed_query("分期"), local.embed_query("分期"))
     finally:
         process.close()
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_child_process_runs_blas_on_one_thread() -> None:
+    """OpenBLAS's idle threads busy-wait after each call: in a child they took the cores from the
+    other model's next query (e5's search embedding p50 29 ms instead of 10 beside USE's child)."""
+    process = EmbeddingProcess()
+    try:
+        threads = process.pool.submit(_blas_threads).result()
+        assert threads, "numpy's BLAS is not visible in the child"
+        assert set(threads) == {1}
+    finally:
+        process.close()
