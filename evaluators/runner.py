@@ -9,7 +9,7 @@ from copilot.errors import InvalidInput
 from evaluators.cases import predict_all, read_cases, write_predictions
 from evaluators.suites.base import Case, Prediction, Suite
 
-SUITES = ("followups", "times", "amounts", "contracts", "search", "ask", "suggest")
+SUITES = ("followups", "times", "amounts", "contracts", "search", "ask", "suggest", "cues")
 
 
 def get_suite(name: str) -> Suite:
@@ -42,6 +42,10 @@ def get_suite(name: str) -> Suite:
         from evaluators.suites.suggest import SuggestSuite
 
         return SuggestSuite()
+    if name == "cues":
+        from evaluators.suites.cues import CuesSuite
+
+        return CuesSuite()
     raise InvalidInput(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
 
 
