@@ -19,7 +19,8 @@ console = Console()
 
 def eval_cmd(
     suite: Annotated[
-        str, typer.Argument(help="followups, times, amounts, contracts, search, ask, suggest, cues, redaction.")
+        str,
+        typer.Argument(help="followups, times, amounts, contracts, search, ask, suggest, cues, redaction."),
     ],
     cases: Annotated[Path, typer.Argument(help="A cases file (JSON Lines).", exists=True, dir_okay=False)],
     out: Annotated[Path | None, typer.Option("--out", help="Write the predictions here.")] = None,

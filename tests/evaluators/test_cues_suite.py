@@ -13,7 +13,7 @@ def test_cues_suite_predicts_and_scores_per_label() -> None:
     cases = [
         {"id": "a", "lang": "zh", "text": "客户今天下了采购单 三十台", "stage": "won"},
         {"id": "b", "lang": "en", "text": "They went with a cheaper local supplier.", "stage": "lost"},
-        {"id": "c", "lang": "zh", "text": "去年在展会上认识的 今天聊了聊需求", "source_channel": "trade_show"},
+        {"id": "c", "lang": "zh", "text": "去年展会上认识的 聊了需求", "source_channel": "trade_show"},
         {"id": "d", "lang": "zh", "text": "今天聊了聊需求", "source_channel": None},
     ]
     preds = [{"id": c["id"], "predicted": suite.predict(c)} for c in cases]

@@ -36,7 +36,7 @@ from tests.extraction.builders import dictation, extract
         ("Greg passed my name to their COO last week.", Channel.REFERRAL),
         ("实施伙伴在给他们上系统 顺手把我们的考勤模块带上了", Channel.PARTNER),
         ("这个客户是华东总代那边的 想要二十台叉车", Channel.PARTNER),
-        ("Our implementation partner is rolling out their ERP and wants our payroll add-on.", Channel.PARTNER),
+        ("Our implementation partner is rolling out their ERP and wants our add-on.", Channel.PARTNER),
         ("广交会上拿过我们的样册 现在有项目了", Channel.TRADE_SHOW),
         ("区工商联的对接会上结识的王总 做食品加工", Channel.OTHER),
         ("We met through the alumni network, she runs two bakeries.", Channel.OTHER),
