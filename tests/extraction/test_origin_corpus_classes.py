@@ -46,3 +46,20 @@ from tests.extraction.builders import dictation, extract
 )
 def test_origin_classes_from_the_corpus(text: str, channel: Channel) -> None:
     assert extract(dictation(text)).source_channel is channel
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("他们车间的除尘是我们前年施工的 现在二车间也要做", Channel.EXISTING_CUSTOMER),
+        ("今天在园区挨家上门 这家做包装的老板在", Channel.COLD_OUTREACH),
+        ("今天扫街进了一家轴承厂 递了名片 聊了危废处理", Channel.COLD_OUTREACH),
+        ("我们和一家会计师事务所有合作协议 这次推过来一家外贸公司", Channel.PARTNER),
+        ("She found the pricing sheet on our site and booked a call.", Channel.WEBSITE),
+        ("Door-knocking at the business park, got ten minutes with their ops lead.", Channel.COLD_OUTREACH),
+    ],
+)
+def test_origin_classes_second_round(text: str, channel: Channel) -> None:
+    """The second round's classes, from `channel-3`'s misses; without them each reads as no channel,
+    and the card handed over on a cold visit read as a referral."""
+    assert extract(dictation(text)).source_channel is channel
