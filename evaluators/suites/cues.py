@@ -1,10 +1,11 @@
-"""Suite `cues`: short notes labelled with one field, `stage` or `source_channel`, read as dictations.
+"""Suite `cues`: short notes labelled with one field (stage, source channel or signals), as dictations.
 
 The cue corpora (`evaluators/data/cues/`, see `CUES.md` there) were written by people who saw only
 FORMAT.md, each line a one-to-five-sentence note with the stage after it or the lead's origin. They
 measure whether a field is read from wordings nobody here wrote, without the rest of a long note to
-lean on. A case: `{"id", "lang", "text", "stage" | "source_channel"}`; the prediction has the same
-labelled key. Scores: accuracy, and accuracy per expected label (`acc_<label>`)."""
+lean on. A case: `{"id", "lang", "text", "stage" | "source_channel" | "signals"}`; the prediction has
+the same labelled key. Scores: accuracy, and accuracy per expected label (`acc_<label>`); for
+`signals` (a set, as in FORMAT.md) micro precision, recall and F1 (the headline), and F1 per signal."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from copilot.followups.engine import FollowUpEngine
 from copilot.followups.interactions import build_interaction
 from evaluators.suites.base import Case, Prediction
 
-FIELDS = ("stage", "source_channel")
+FIELDS = ("stage", "source_channel", "signals")
 # no relative date is scored here; a fixed submission time keeps runs comparable
 REFERENCE = datetime.fromisoformat("2026-06-10T18:00:00+08:00")
 
@@ -27,7 +28,7 @@ REFERENCE = datetime.fromisoformat("2026-06-10T18:00:00+08:00")
 def _field(case: Case) -> str:
     found = [f for f in FIELDS if f in case]
     if len(found) != 1:
-        raise InvalidInput("a cues case labels exactly one of: stage, source_channel")
+        raise InvalidInput("a cues case labels exactly one of: stage, source_channel, signals")
     return found[0]
 
 
@@ -47,12 +48,16 @@ class CuesSuite:
         field = _field(case)
         interaction = build_interaction({"kind": "dictation", "text": text}, REFERENCE, lang=case.get("lang"))
         fields = self.engine.extract_followup(interaction, CustomerContext(name=None))
+        if field == "signals":
+            return {field: sorted({hit.signal.value for hit in fields.signals})}
         value = getattr(fields, field)
         return {field: value.value if value is not None else None}
 
     def score(self, cases: list[Case], preds: list[Prediction]) -> dict[str, float]:
-        """Accuracy overall and per expected label."""
+        """Accuracy overall and per expected label; micro P/R/F1 for signals."""
         by_id = {p["id"]: p.get("predicted") for p in preds}
+        if cases and _field(cases[0]) == "signals":
+            return _score_sets(cases, by_id)
         total: Counter[str] = Counter()
         right: Counter[str] = Counter()
         for case in cases:
@@ -67,3 +72,35 @@ class CuesSuite:
         for label in sorted(total):
             metrics[f"acc_{label}"] = right[label] / total[label]
         return metrics
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _score_sets(cases: list[Case], by_id: dict[str, Any]) -> dict[str, float]:
+    """Micro precision, recall and F1 over every case's signal set, and F1 per signal."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for case in cases:
+        if _field(case) != "signals":
+            raise InvalidInput("a signals cues file labels every case with 'signals'")
+        expected = set(case["signals"])
+        predicted = set((by_id.get(case["id"]) or {}).get("signals") or [])
+        for s in expected & predicted:
+            tp[s] += 1
+        for s in predicted - expected:
+            fp[s] += 1
+        for s in expected - predicted:
+            fn[s] += 1
+    t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    precision = t / (t + f_p) if t + f_p else 0.0
+    recall = t / (t + f_n) if t + f_n else 0.0
+    metrics = {"headline": _f1(precision, recall), "precision": precision, "recall": recall}
+    metrics["cases"] = float(len(cases))
+    for s in sorted(set(tp) | set(fp) | set(fn)):
+        p = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else 0.0
+        r = tp[s] / (tp[s] + fn[s]) if tp[s] + fn[s] else 0.0
+        metrics[f"f1_{s}"] = _f1(p, r)
+    return metrics

@@ -39,3 +39,28 @@ def test_cues_suite_predicts_and_scores_per_label() -> None:
 def test_cues_suite_rejects_malformed_cases(case: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         CuesSuite().predict(case)
+
+
+def test_cues_suite_scores_signal_sets() -> None:
+    suite = CuesSuite()
+    cases = [
+        {
+            "id": "a",
+            "lang": "zh",
+            "text": "客户嫌贵 说别家便宜两成",
+            "signals": ["competitor", "objection", "price"],
+        },
+        {"id": "b", "lang": "zh", "text": "今天聊了聊需求", "signals": []},
+    ]
+    predicted = suite.predict(cases[0])
+    assert predicted is not None and "price" in predicted["signals"]
+    preds = [
+        {"id": "a", "predicted": {"signals": ["price", "objection", "budget"]}},
+        {"id": "b", "predicted": {"signals": []}},
+    ]
+    metrics = suite.score(cases, preds)
+    assert metrics["precision"] == pytest.approx(2 / 3)
+    assert metrics["recall"] == pytest.approx(2 / 3)
+    assert metrics["headline"] == pytest.approx(2 / 3)
+    assert metrics["f1_competitor"] == 0.0
+    assert metrics["f1_price"] == 1.0
