@@ -293,17 +293,18 @@ class ChromaStore:
         with "Nothing found on disk" (chroma-core/chroma#4212): the query is tried again briefly,
         then the collection's chunks are scored exactly instead (a young collection is small)."""
         args = (org_id, query_vector, limit, filters, with_vectors, post_filter, exact_cap, with_metadata)
-        for pause in (*_UNWRITTEN_RETRIES, None):
+        pauses = iter(_UNWRITTEN_RETRIES)
+        while True:
             try:
                 return self._query_index(*args)
             except InternalError as exc:
                 if _UNWRITTEN not in str(exc):
                     raise
+                pause = next(pauses, None)
                 if pause is None:
                     log.warning("vector index of org %s not written yet: scoring exactly", org_id)
                     return self._query_exact(org_id, query_vector, limit, filters, with_vectors)
                 time.sleep(pause)
-        raise AssertionError("unreachable")
 
     def _query_exact(
         self,

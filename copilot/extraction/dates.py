@@ -104,6 +104,10 @@ class TimeHit:
         return self.first is not None and self.first == self.last
 
 
+# 'the week of the 21st': a day said as the week it falls in
+_WEEK_OF = re.compile(r"\b(?:the )?week of\s*$", re.IGNORECASE)
+
+
 def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
     """Every time expression of every segment, resolved against the reference time."""
     if find_times is None:
@@ -127,9 +131,6 @@ def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
                 hit = replace(hit, first=monday, last=monday + timedelta(days=6), due=monday)
             hits.append(hit)
     return hits
-
-
-_WEEK_OF = re.compile(r"\b(?:the )?week of\s*$", re.IGNORECASE)
 
 
 def _context(doc: Doc, hit: TimeHit) -> Clause | None:
@@ -409,6 +410,8 @@ def _answered_proposals(
 
 
 _EN_AND = re.compile(r"[\s,]*(?:and|then|so)\s+(?:then\s+)?")
+# an answer opening with a refusal ('不行', '没空', "can't")
+_DECLINED = re.compile(r"不|没空|不行|不方便|\bnot?\b|can't|cannot", re.IGNORECASE)
 # handing something to the customer: '给您', '发您', '回复你'
 _TO_YOU = re.compile(r"(?:给|发|交|传|回复|答复|回)(?:给)?(?:您|你)")
 _SENT_TO_YOU = re.compile(r"(?:发|寄|传|做|出|整理|列)[^，。！？]{0,12}(?:给)?(?:您|你)")
@@ -445,7 +448,7 @@ def _accepted_proposals(doc: Doc, hits: list[TimeHit], accept: re.Pattern[str]) 
             for h in hits
         )
         opening = answer[:12]
-        if other_day or re.search(r"不|没空|不行|不方便|\bnot?\b|can't|cannot", opening, re.IGNORECASE):
+        if other_day or _DECLINED.search(opening):
             continue
         near = [doc.text[h.end : h.end + 12] for h in same_day]
         if any(accept.search(n) for n in near) or accept.match(answer.strip()):

@@ -20,3 +20,12 @@ class Suite(Protocol):
     def score(self, cases: list[Case], preds: list[Prediction]) -> dict[str, float]:
         """Metrics keyed by name; the headline metric is under `headline`."""
         ...
+
+
+def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts of true positives, false positives and false negatives
+    (each 0.0 when its denominator is 0)."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

@@ -18,7 +18,7 @@ from copilot.errors import InvalidInput
 from copilot.extraction.offline import OfflineEngine
 from copilot.followups.engine import FollowUpEngine
 from copilot.followups.interactions import build_interaction
-from evaluators.suites.base import Case, Prediction
+from evaluators.suites.base import Case, Prediction, precision_recall_f1
 
 FIELDS = ("stage", "source_channel", "signals")
 # no relative date is scored here; a fixed submission time keeps runs comparable
@@ -74,10 +74,6 @@ class CuesSuite:
         return metrics
 
 
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
 def _score_sets(cases: list[Case], by_id: dict[str, Any]) -> dict[str, float]:
     """Micro precision, recall and F1 over every case's signal set, and F1 per signal."""
     tp: Counter[str] = Counter()
@@ -94,13 +90,8 @@ def _score_sets(cases: list[Case], by_id: dict[str, Any]) -> dict[str, float]:
             fp[s] += 1
         for s in expected - predicted:
             fn[s] += 1
-    t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    precision = t / (t + f_p) if t + f_p else 0.0
-    recall = t / (t + f_n) if t + f_n else 0.0
-    metrics = {"headline": _f1(precision, recall), "precision": precision, "recall": recall}
-    metrics["cases"] = float(len(cases))
+    precision, recall, f1 = precision_recall_f1(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    metrics = {"headline": f1, "precision": precision, "recall": recall, "cases": float(len(cases))}
     for s in sorted(set(tp) | set(fp) | set(fn)):
-        p = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else 0.0
-        r = tp[s] / (tp[s] + fn[s]) if tp[s] + fn[s] else 0.0
-        metrics[f"f1_{s}"] = _f1(p, r)
+        metrics[f"f1_{s}"] = precision_recall_f1(tp[s], fp[s], fn[s])[2]
     return metrics

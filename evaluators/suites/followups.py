@@ -14,7 +14,7 @@ from copilot.extraction.offline import OfflineEngine
 from copilot.followups.engine import FollowUpEngine
 from copilot.followups.interactions import build_interaction
 from evaluators.quality import judge_quality
-from evaluators.suites.base import Case, Prediction
+from evaluators.suites.base import Case, Prediction, precision_recall_f1
 
 EXACT_FIELDS = ("source_channel", "first_contact_date", "stage", "next_follow_up_date")
 QUALITY_FLAGS = ("discovery_3plus", "pain_2min", "next_step", "high_quality")
@@ -120,11 +120,10 @@ class FollowUpsSuite:
         for flag in QUALITY_FLAGS:
             scores[f"quality_{flag}"] = flags[flag] / n if n else 0.0
         scores["quality"] = sum(flags.values()) / (n * len(QUALITY_FLAGS)) if n else 0.0
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
+        precision, recall, f1 = precision_recall_f1(tp, fp, fn)
         scores["signals_precision"] = precision
         scores["signals_recall"] = recall
-        scores["signals_f1"] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores["signals_f1"] = f1
         return scores
 
 
