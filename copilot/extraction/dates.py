@@ -336,6 +336,15 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
 # the time inside it is what the action serves, not a second touchpoint
 _PURPOSE = re.compile(r"\bso (?:that )?(?:you|they|he|she|we)\b|以便|好让|便于")
 # the rep named right before the day, after the object of the work ('门店账号我这周五前开好')
+# A span the rep's own plan may be dated by: a week, a month or part of one, not a quarter or a year.
+_PLAN_SPAN_DAYS = 31
+# the seller's side having an event then, not doing something with the customer ('我们4月中旬在柯桥
+# 有个沙龙', 'we are also at SPS in November')
+_OWN_EVENT = re.compile(r"有(?:个|一个|场|一场)|\b(?:are|am|is|be|'re|'m)\s+(?:also\s+)?(?:at|in)\b", re.I)
+# when something begins ('from April', 'starting next month', '下个月起'): a state's start, no touchpoint
+_STARTS_FROM = re.compile(r"\b(?:from|starting|beginning|as of)\s+(?:the\s+)?$|从\s*$", re.I)
+_STARTS_FROM_HEAD = re.compile(r"(?:from|starting|beginning|as of)\b|从", re.I)
+_ZH_STARTS = re.compile(r"\s*(?:起|开始)")
 _REP_BEFORE_TIME = re.compile(r"(?:^|[^他她你您])(?:我|我们)(?:这边|这儿)?\s*$")
 # after a dictated day: going to or handing over to the customer, or trying again ('下周四来给他们讲')
 _MOVE_AFTER_TIME = re.compile(
@@ -945,8 +954,21 @@ class DateRules:
     def _own_plan(self, doc: Doc, local: Clause, hit: TimeHit) -> bool:
         """The rep states a dated plan of their own: the piece opens with the rep as its subject
         ('我这周五再去一趟', "I'll come back to you Thursday"), or the time opens it and the rep
-        follows ('下周二我把方案发您'), and the day is to come (no report of what was done)."""
-        if not hit.is_day or hit.due is None or hit.due < doc.interaction.reference_time.date():
+        follows ('下周二我把方案发您'), and the day is to come (no report of what was done). The time
+        may be a span of up to a month ('下个月初我再去问问', "I'll check back in early May"), due on its
+        first day, unless it says when the rep's side has something on ('我们4月中旬有个沙龙') or
+        when something starts ('from April')."""
+        if hit.due is None or hit.first is None or hit.last is None:
+            return False
+        if hit.due < doc.interaction.reference_time.date():
+            return False
+        if not hit.is_day and (
+            (hit.last - hit.first).days > _PLAN_SPAN_DAYS
+            or _OWN_EVENT.search(local.text)
+            or _STARTS_FROM.search(doc.text[max(local.start, hit.start - 12) : hit.start])
+            or _STARTS_FROM_HEAD.match(doc.text, hit.start)
+            or _ZH_STARTS.match(doc.text, hit.end)
+        ):
             return False
         if hit.due == doc.interaction.reference_time.date() and not _AGAIN_TODAY.match(doc.text, hit.end):
             return False  # today is this interaction, unless the rep tries again later today
