@@ -129,6 +129,8 @@ class ChannelRules:
         )
         self.arrival = lex.pattern("channels", "arrival")
         self.later = lex.pattern("channels", "later")
+        # where they came to know us, when the source is none of the listed channels
+        self.unnamed_origin = lex.pattern("channels", "unnamed_origin")
 
     def find(self, doc: Doc) -> tuple[Channel, Evidence] | None:
         """The channel the input names, with the cue as evidence.
@@ -156,8 +158,18 @@ class ChannelRules:
                 if best is None or (0, order) < (best[0], best[1]):
                     best = (0, order, channel, start, end)
         if best is None:
-            return self._unsolicited_opening(doc)
+            return self._unsolicited_opening(doc) or self._unnamed_origin(doc)
         return best[2], doc.evidence(best[3], best[4])
+
+    def _unnamed_origin(self, doc: Doc) -> tuple[Channel, Evidence] | None:
+        """`other` when nothing else names the origin but the input says where the customer came
+        to know us ('他们是在行业协会的群里听说我们的', 'I read about you in an industry white paper'):
+        a source, but of none of the listed channels."""
+        for seg in doc.interaction.segments:
+            m = self.unnamed_origin.search(seg.text)
+            if m is not None:
+                return Channel.OTHER, doc.evidence(seg.offset + m.start(), seg.offset + m.end())
+        return None
 
     def _origin_statements(self, doc: Doc) -> list[tuple[Channel, int, int]]:
         """Statements whose structure says how the lead came in: a third party passing the seller

@@ -27,7 +27,10 @@ def _write(tmp_path: Path, name: str, data: object) -> Path:
 def test_extra_directory_entries_are_merged(tmp_path: Path) -> None:
     extra = _write(tmp_path, "channels", {"version": 1, "cues": {"social_media": ["得物"]}})
     text = "这个客户是在得物上看到我们的 今天聊了下"
-    assert OfflineEngine().extract_followup(dictation(text), CustomerContext()).source_channel is None
+    # without the team's entry the platform is a source of no listed channel
+    assert (
+        OfflineEngine().extract_followup(dictation(text), CustomerContext()).source_channel is Channel.OTHER
+    )
     fields = OfflineEngine(extra_lexicon_dir=extra).extract_followup(dictation(text), CustomerContext())
     assert fields.source_channel is Channel.SOCIAL_MEDIA
 
