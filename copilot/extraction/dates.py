@@ -335,7 +335,6 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s|$)")
 # a purpose clause after the action ('... by Wednesday so you have it before the 20th', '以便…'):
 # the time inside it is what the action serves, not a second touchpoint
 _PURPOSE = re.compile(r"\bso (?:that )?(?:you|they|he|she|we)\b|以便|好让|便于")
-# the rep named right before the day, after the object of the work ('门店账号我这周五前开好')
 # A span the rep's own plan may be dated by: a week, a month or part of one, not a quarter or a year.
 _PLAN_SPAN_DAYS = 31
 # the seller's side having an event then, not doing something with the customer ('我们4月中旬在柯桥
@@ -345,6 +344,7 @@ _OWN_EVENT = re.compile(r"有(?:个|一个|场|一场)|\b(?:are|am|is|be|'re|'m)
 _STARTS_FROM = re.compile(r"\b(?:from|starting|beginning|as of)\s+(?:the\s+)?$|从\s*$", re.I)
 _STARTS_FROM_HEAD = re.compile(r"(?:from|starting|beginning|as of)\b|从", re.I)
 _ZH_STARTS = re.compile(r"\s*(?:起|开始)")
+# the rep named right before the day, after the object of the work ('门店账号我这周五前开好')
 _REP_BEFORE_TIME = re.compile(r"(?:^|[^他她你您])(?:我|我们)(?:这边|这儿)?\s*$")
 # after a dictated day: going to or handing over to the customer, or trying again ('下周四来给他们讲')
 _MOVE_AFTER_TIME = re.compile(
