@@ -9,7 +9,6 @@ round in this process; the figure is the median round's.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from datetime import datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from copilot.extraction.offline import OfflineEngine
 from copilot.followups.interactions import build_interaction
+from evaluators.cases import read_cases
 from evaluators.suites.followups import customer_context
 
 DATA = Path(__file__).resolve().parent.parent / "evaluators" / "data"
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     files = args.cases or sorted(DATA.glob("followups-*.jsonl"))
-    cases = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line]
+    cases = [case for f in files for case in read_cases(f)]
     items = [
         (
             build_interaction(c["input"], datetime.fromisoformat(c["reference_time"]), lang=c.get("lang")),

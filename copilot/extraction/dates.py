@@ -344,6 +344,7 @@ _OWN_EVENT = re.compile(r"有(?:个|一个|场|一场)|\b(?:are|am|is|be|'re|'m)
 _STARTS_FROM = re.compile(r"\b(?:from|starting|beginning|as of)\s+(?:the\s+)?$|从\s*$", re.I)
 _STARTS_FROM_HEAD = re.compile(r"(?:from|starting|beginning|as of)\b|从", re.I)
 _ZH_STARTS = re.compile(r"\s*(?:起|开始)")
+
 # the rep named right before the day, after the object of the work ('门店账号我这周五前开好')
 _REP_BEFORE_TIME = re.compile(r"(?:^|[^他她你您])(?:我|我们)(?:这边|这儿)?\s*$")
 # after a dictated day: going to or handing over to the customer, or trying again ('下周四来给他们讲')
@@ -503,6 +504,17 @@ def _cut(clause: Clause, hit: TimeHit, starts: list[int], ends: list[int]) -> Cl
         return clause
     text = clause.text[start:end]
     return Clause(clause.start + start, clause.start + end, text, clause.seg, clause.speaker, clause.index)
+
+
+def _says_a_start(doc: Doc, local: Clause, hit: TimeHit) -> bool:
+    """The time says when something begins ('from April', 'starting next month', '下个月起'); the
+    parser may take the English word into the expression or leave it just before."""
+    before = doc.text[max(local.start, hit.start - 12) : hit.start]
+    return bool(
+        _STARTS_FROM.search(before)
+        or _STARTS_FROM_HEAD.match(doc.text, hit.start)
+        or _ZH_STARTS.match(doc.text, hit.end)
+    )
 
 
 @dataclass(frozen=True)
@@ -965,9 +977,7 @@ class DateRules:
         if not hit.is_day and (
             (hit.last - hit.first).days > _PLAN_SPAN_DAYS
             or _OWN_EVENT.search(local.text)
-            or _STARTS_FROM.search(doc.text[max(local.start, hit.start - 12) : hit.start])
-            or _STARTS_FROM_HEAD.match(doc.text, hit.start)
-            or _ZH_STARTS.match(doc.text, hit.end)
+            or _says_a_start(doc, local, hit)
         ):
             return False
         if hit.due == doc.interaction.reference_time.date() and not _AGAIN_TODAY.match(doc.text, hit.end):
