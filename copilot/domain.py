@@ -204,7 +204,7 @@ class FollowUpFields:
     signals: tuple[SignalHit, ...] = ()
     # evidence per field name: source_channel, first_contact_date, stage, next_follow_up_date, summary
     evidence: dict[str, Evidence] = field(default_factory=dict)
-    # where a value came from when not the input ("crm", "interaction_date")
+    # where a value came from when not the input ("crm", "crm_history", "interaction_date")
     provenance: dict[str, str] = field(default_factory=dict)
     # set by engines that call a model or fall back; None for the plain offline engine
     run: EngineRun | None = None

@@ -32,7 +32,7 @@ from copilot.store.models import Correction, Customer, User
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 MAX_CUSTOMERS_LISTED = 300
-PROVENANCE = ("crm", "interaction_date", "rep")  # where a value without a quote came from
+PROVENANCE = ("crm", "crm_history", "interaction_date", "rep")  # where a value without a quote came from
 
 
 # -- readings as the templates show them ---------------------------------------------------------

@@ -68,6 +68,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_evidence": ("原文中无依据", "No evidence in the text"),
     "none": ("无", "none"),
     "from_crm": ("来自客户档案（CRM）", "From the customer record (CRM)"),
+    "from_crm_history": (
+        "客户档案：首次接触已超过一年，按老客户计",
+        "The customer record: first met over a year ago, so an existing customer",
+    ),
     "from_interaction_date": ("本次互动的日期", "The date of this interaction"),
     "from_rep": ("销售确认", "Confirmed by the rep"),
     "not_stated": ("未提及", "not stated"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from copilot.domain import Channel, Evidence, Speaker
+from copilot.domain import Channel, CustomerContext, Evidence, Speaker
 from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc
 
@@ -22,10 +23,20 @@ PRIORITY: tuple[Channel, ...] = (
     Channel.COLD_OUTREACH,
     Channel.OTHER,
 )
+# A customer the CRM first met at least this long before the interaction is an old customer (老客户):
+# what is talked about now is a repeat order, an add-on or a renewal, whatever brought the first deal.
+LONG_KNOWN_DAYS = 365
 # How far around a cue a 'later' marker ('connected on LinkedIn after that') demotes it.
 _LATER_WINDOW = 16
 # How many opening turns are read for origin statements.
 _OPENING_TURNS = 3
+
+
+def long_known(customer: CustomerContext, reference: datetime) -> bool:
+    """Whether the CRM's first contact with the customer is a year or more before `reference`."""
+    first = customer.known_first_contact_date
+    return first is not None and (reference.date() - first).days >= LONG_KNOWN_DAYS
+
 
 # Origin statements read from their structure (English). A third party (a named person, or 'my
 # colleague', 'our contact at ...') passing the seller on: giving the contact, saying or telling

@@ -14,7 +14,7 @@ from copilot.domain import (
     Signal,
     SignalHit,
 )
-from copilot.extraction.channels import ChannelRules
+from copilot.extraction.channels import ChannelRules, long_known
 from copilot.extraction.dates import DateRules, FindTimes, default_find_times, find_time_hits
 from copilot.extraction.lexicon import Lexicon, load_lexicon
 from copilot.extraction.quality import QualityRules
@@ -63,6 +63,9 @@ class OfflineEngine:
         elif customer.known_source_channel is not None:
             source_channel = customer.known_source_channel
             provenance["source_channel"] = "crm"
+        elif long_known(customer, interaction.reference_time):
+            source_channel = Channel.EXISTING_CUSTOMER
+            provenance["source_channel"] = "crm_history"
 
         first_contact = None
         stated = self.dates.stated_first_contact(doc, hits)

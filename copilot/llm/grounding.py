@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from copilot.domain import (
+    Channel,
     CustomerContext,
     Evidence,
     FollowUpFields,
@@ -20,6 +21,7 @@ from copilot.domain import (
     SignalHit,
     Speaker,
 )
+from copilot.extraction.channels import long_known
 from copilot.llm.schema import LLMFollowUp
 from copilot.nlp.times import parse_time
 
@@ -185,6 +187,8 @@ def ground(answer: LLMFollowUp, interaction: Interaction, customer: CustomerCont
         channel, evidence["source_channel"] = answer.source_channel, ev
     elif customer.known_source_channel is not None:
         channel, provenance["source_channel"] = customer.known_source_channel, "crm"
+    elif long_known(customer, reference):
+        channel, provenance["source_channel"] = Channel.EXISTING_CUSTOMER, "crm_history"
 
     first_contact: date | None = None
     ev = locate(text, answer.first_contact_phrase)
