@@ -213,7 +213,8 @@ class StageRules:
             return StageResult(Stage.WON, ev(found))
         if lost is not None and self._progressed(doc, customer):
             # softened ("今年先不做了"), but the deal had got past a lead (a need, a proposal or terms
-            # here, or an open deal past the lead stage in the CRM): the customer declined
+            # here, an open deal past the lead stage in the CRM, or a customer known before today):
+            # the customer declined
             return StageResult(Stage.LOST, ev((lost[0], lost[1])))
         # '被客户罚了违约金' in the customer's story of their own problems negotiates nothing
         stories = frozenset(pain_story_segments(doc, self.pain))
@@ -312,6 +313,10 @@ class StageRules:
     def _progressed(self, doc: Doc, customer: CustomerContext) -> bool:
         current = customer.current_stage
         if current is not None and current.is_open and current.rank > Stage.LEAD.rank:
+            return True
+        # a customer the CRM already knew before today is no fresh lead: their soft no is a decline
+        first = customer.known_first_contact_date
+        if first is not None and first < doc.interaction.reference_time.date():
             return True
         stories = frozenset(pain_story_segments(doc, self.pain))
         return bool(
