@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from copilot.domain import Evidence, InputKind
 from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc
+from copilot.nlp.words import is_content_word, word_edges
 
 ZH_MAX_CHARS = 80
 EN_MAX_WORDS = 40
@@ -407,6 +408,9 @@ class SummaryRules:
             phrase = m.group(1) or m.group(2)
             if _ZH_NOT_IN_OBJECT.search(phrase):
                 continue
+            phrase = _zh_whole_phrase(text, m.start(1) if m.group(1) else m.start(2), phrase) or ""
+            if len(phrase) < 2:
+                continue
             freq = {phrase[i : i + 2]: counts[phrase[i : i + 2]] for i in range(len(phrase) - 1)}
             # a product code inside Han text ('的MES项目') has no word boundary for _ACRONYM
             freq.update({a: 2 * text.count(a) for a in _ASCII_CODE.findall(phrase)})
@@ -652,6 +656,30 @@ def _zh_head_nouns(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# A topic is a name: never a question ('设备大概什么') or a negation ('根本没人管'); 不锈钢 is a name.
+_ZH_NOT_A_NAME = re.compile(r"什|怎|哪|多少|几[个台套]|吗|呢|没|(?<!不锈)不(?!锈)")
+_EDGE_CONTEXT = 6  # characters read on each side of a topic to find the words around its edges
+
+
+def _zh_whole_phrase(text: str, at: int, phrase: str) -> str | None:
+    """A candidate topic set on word edges where it stands (`at`): a content word cut at its start is
+    completed ('线监测系统' -> '在线监测系统'), any other word cut there or at its end is dropped
+    ('次水泵' -> '水泵', '包装机现' -> '包装机'); None when it holds a question or negation word or
+    fewer than two characters are left."""
+    if _ZH_NOT_A_NAME.search(phrase):
+        return None
+    if at < 0:
+        return phrase
+    lo, hi = at, at + len(phrase)
+    a = max(0, lo - _EDGE_CONTEXT)
+    for s, e in word_edges(text[a : min(len(text), hi + _EDGE_CONTEXT)], a):
+        if s < lo < e:
+            lo = s if is_content_word(text[s:e]) else e
+        if s < hi < e:
+            hi = s
+    return text[lo:hi] if hi - lo >= 2 else None
+
+
 def _zh_pointed_object(text: str, counts: Counter[str]) -> tuple[str, str] | None:
     """(key, phrase) of the thing a Chinese interaction points at as the deal's object; the most
     repeated of them, the earliest on a tie; None when nothing is pointed at."""
@@ -665,6 +693,9 @@ def _zh_pointed_object(text: str, counts: Counter[str]) -> tuple[str, str] | Non
     found += [(_HEAD_ONLY, start, phrase) for start, phrase in _zh_head_nouns(text)]
     for frame_weight, start, phrase in found:
         if _ZH_NOT_OBJECT.search(phrase) or _ZH_NOT_IN_OBJECT.search(phrase) or len(phrase) < 2:
+            continue
+        phrase = _zh_whole_phrase(text, text.find(phrase, start), phrase) or ""
+        if len(phrase) < 2:
             continue
         grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
         weight = frame_weight + max(counts[g] for g in grams)

@@ -21,11 +21,11 @@ Replacements keep the text's length, so offsets into the repaired text are offse
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from collections.abc import Iterable
 from functools import lru_cache
+
+from copilot.nlp.words import word_edges, word_freq
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 MAX_WORD = 4
@@ -145,8 +145,6 @@ _NEVER_MISHEARD = frozenset("的地得是了在上下就也都还又很会能要
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
-_lock = threading.Lock()
-
 
 def _fuzzy(syllable: str) -> str:
     for long, short in _FUZZY_INITIALS:
@@ -183,7 +181,7 @@ class HomophoneRepair:
     def _known(self, span: str) -> bool:
         if self._is_word is not None:
             return span in self._is_word
-        return _jieba_freq(span) > 0
+        return word_freq(span) > 0
 
     def _real_words(self, span: str, word: str) -> bool:
         """Whether the span is, or holds where it differs from `word`, a dictionary word: 收付款 holds
@@ -227,7 +225,7 @@ class HomophoneRepair:
                         break
                     word = self._match(span)
                     if word is not None and cuts is None:
-                        cuts = _word_edges(run.group(), run.start())
+                        cuts = word_edges(run.group(), run.start())
                     if (
                         word is not None
                         and cuts is not None
@@ -242,38 +240,8 @@ class HomophoneRepair:
         return "".join(chars) if changed else text
 
 
-def _word_edges(run: str, base: int) -> set[tuple[int, int]]:
-    """(start, end) of every multi-character dictionary word of jieba's cut of a Han run."""
-    import jieba
-
-    _ensure_jieba()
-    out: set[tuple[int, int]] = set()
-    pos = base
-    for token in jieba.cut(run, HMM=False):
-        if len(token) >= 2:
-            out.add((pos, pos + len(token)))
-        pos += len(token)
-    return out
-
-
 def _straddled(words: set[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < start < e or s < end < e for s, e in words)
-
-
-def _ensure_jieba() -> None:
-    import jieba
-
-    with _lock:
-        if not jieba.dt.initialized:
-            jieba.setLogLevel(logging.ERROR)
-            jieba.initialize()
-
-
-def _jieba_freq(word: str) -> int:
-    import jieba
-
-    _ensure_jieba()
-    return int(jieba.dt.FREQ.get(word, 0) or 0)
 
 
 @lru_cache(maxsize=1)
