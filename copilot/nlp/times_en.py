@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from copilot.nlp import times_en_rules as e
 from copilot.nlp import times_en_words as w
-from copilot.nlp.times_core import LD, LT, LW, NUMERIC_DATE_RE, Env, Frame, Hit, roll_past_deadline
+from copilot.nlp.times_core import (
+    LD,
+    LT,
+    LW,
+    NUMERIC_DATE_RE,
+    Env,
+    Frame,
+    Hit,
+    add_months,
+    roll_past_deadline,
+)
 from copilot.nlp.times_en_rules import EnHandler
 from copilot.nlp.times_en_words import MON, NUM, ORD, ORD_SFX, UNIT, WD, YEAR
 
@@ -165,6 +175,7 @@ _RANGE = re.compile(r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*", _FLAG
 _WEEK_DAY = re.compile(rf"\s*,?\s+(?:on\s+)?{WD}", _FLAGS)
 _OF = re.compile(r"\s+of\s+", _FLAGS)
 _DATE_AFTER_WEEKDAY = re.compile(r"\.?\s*,?\s*", _FLAGS)
+_BARE_ORDINAL = re.compile(rf"(?P<d>{ORD_SFX})\b", _FLAGS)  # Thursday 11th
 _DAY_AFTER_CLOCK = re.compile(r"\s*,?\s*(?:on\s+)?", _FLAGS)
 
 
@@ -184,6 +195,22 @@ def _core(text: str, pos: int, env: Env) -> tuple[Frame, int, str] | None:
     return best
 
 
+def _day_of_weekday(today: date, day: int | None, weekday: int) -> date | None:
+    """The date nearest `today` that is the `day`-th of its month and falls on `weekday`."""
+    if day is None:
+        return None
+    found: list[date] = []
+    for offset in range(-2, 3):
+        month = add_months(today.replace(day=1), offset)
+        try:
+            candidate = month.replace(day=day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday:
+            found.append(candidate)
+    return min(found, key=lambda d: abs((d - today).days), default=None)
+
+
 def _refine(text: str, frame: Frame, q: int, kind: str, env: Env) -> tuple[Frame, int]:
     """Attach what may follow a phrase: a weekday of a week, a date after a weekday, times of day."""
     if frame.level == LW and (wm := _WEEK_DAY.match(text, q)):  # next week (on) Tuesday
@@ -199,6 +226,10 @@ def _refine(text: str, frame: Frame, q: int, kind: str, env: Env) -> tuple[Frame
         nxt = _core(text, dm.end(), env) if dm.end() > q else None
         if nxt is not None and nxt[2] in _DATES and nxt[0].first.weekday() == frame.first.weekday():
             frame, q = nxt[0], nxt[1]
+        elif nxt is None and dm.end() > q and (om := _BARE_ORDINAL.match(text, dm.end())):
+            dated = _day_of_weekday(env.today, w.ordinal(om["d"]), frame.first.weekday())
+            if dated is not None:
+                frame, q = Frame(dated, dated, LD), om.end()
     if kind in ("clock", "eod") and (cm := _DAY_AFTER_CLOCK.match(text, q)) and cm.end() > q:
         # 5pm tomorrow, 10am on Friday: the day comes after the time
         nxt = _core(text, cm.end(), env)

@@ -334,9 +334,9 @@ def ordinal_day(m: re.Match[str], env: Env) -> Frame | None:
         and not closing
     ):
         return None
-    if not mod and m["d"].isalpha() and (day < 4 or before not in DATE_PREPS):
+    if not mod and m["d"].isalpha() and before not in WEEKDAYS and (day < 4 or before not in DATE_PREPS):
         # "on the first", "the second" are too often not a date; "on the twelfth", "by the
-        # eighteenth" (voice-to-text spells the day out) are
+        # eighteenth" (voice-to-text spells the day out) and "Thursday the eleventh" are
         return None
     base = env.ctx or env.today
     if mod == "next":

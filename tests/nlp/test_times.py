@@ -412,6 +412,10 @@ def test_within_n_days_in_running_text() -> None:
         ("booked an onsite demo for Thursday the 22nd with her", at(2026, 1, 13), date(2026, 1, 22)),
         ("send new samples by Friday the 20th.", at(2026, 2, 10), date(2026, 2, 20)),
         ("a revised proposal by Monday the 15th", at(2026, 6, 11), date(2026, 6, 15)),
+        # the day spelled out, or without "the"
+        ("call me after that, say Tuesday the sixteenth, in the morning", at(2026, 6, 2), date(2026, 6, 16)),
+        ("site visit on Wed the first", at(2026, 6, 25), date(2026, 7, 1)),
+        ("the walkthrough is Friday 19th at ten", at(2026, 6, 2), date(2026, 6, 19)),
     ],
 )
 def test_weekday_with_day_of_month(text: str, ref: datetime, day: date) -> None:
