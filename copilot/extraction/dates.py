@@ -325,6 +325,8 @@ def _bare(doc: Doc, hit: TimeHit) -> bool:
     return len(re.findall(r"\w", rest)) <= 3
 
 
+# a month said as the past, even in a clause that also plans ahead
+_LOOKING_BACK = re.compile(r"\b(?:back|earlier|already|ago)\s*$", re.IGNORECASE)
 # a later part of today ('我今天晚上把报价发您', 'tonight', 'this afternoon'): still to come after a call
 _LATER_TODAY = re.compile(
     r"下午|晚上|今晚|傍晚|下班|tonight|this (?:afternoon|evening)|later|EOD|end of (?:the )?day", re.I
@@ -912,6 +914,8 @@ class DateRules:
         clause = _context(doc, hit)
         if clause is None or not _FUTURE_PLAN.search(clause.text):
             return hit
+        if _LOOKING_BACK.search(doc.text[max(clause.start, hit.start - 12) : hit.start]):
+            return hit  # 'clicked one of our ads back in February': told as the past in a plan's clause
         try:
             return replace(
                 hit,
