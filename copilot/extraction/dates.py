@@ -220,8 +220,11 @@ _ZH_LOCAL_MIN = 24  # shorter clauses are one action already
 _FILLER_FIRST = r"(?:(?:uh|um|er|嗯|呃)\W{1,2})?"
 _TAKE_BACK = r"不对|不是|哦不|no,? (?:wait|sorry)|sorry,? no|I mean|make (?:that|it)\b|scratch that|actually"
 _CORRECTION = re.compile(
-    rf"^\W{{0,2}}{_FILLER_FIRST}(?:{_TAKE_BACK}|噢不|啊不|wait,? no|sorry|rather)", re.IGNORECASE
+    rf"^\W{{0,2}}{_FILLER_FIRST}(?:{_TAKE_BACK}|噢不|啊不|wait,? no|sorry|rather)(?:[\s,]+(?:{_TAKE_BACK}))?",
+    re.IGNORECASE,
 )
+# who the day put right is reported from ('no wait, he said next Wednesday', '不对 他说是周四')
+_REPORTED = r"(?:(?:he|she|they|I|we)\s+said|(?:he|she|they)\s+meant|他说|她说|客户说)"
 
 
 # The rep offering a dated action as a question, and the customer's next turn taking it up.
@@ -257,7 +260,9 @@ def _corrected(doc: Doc, hit: TimeHit) -> bool:
 
 
 # what may stand between a correction marker and the day it puts right ('no wait, on the tenth')
-_CORRECTION_FILLER = re.compile(r"[\s,，、]*(?:(?:on|is|it's|是|在)\s*)?(?:the\s*)?", re.IGNORECASE)
+_CORRECTION_FILLER = re.compile(
+    rf"[\s,，、]*(?:{_REPORTED}[\s,，]*)?(?:(?:on|is|it's|是|在)\s*)?(?:the\s*)?", re.IGNORECASE
+)
 
 
 def _corrected_by(doc: Doc, hit: TimeHit, other: TimeHit) -> bool:
@@ -271,8 +276,8 @@ def _corrected_by(doc: Doc, hit: TimeHit, other: TimeHit) -> bool:
 
 # a correction opening the words right before a day: '…发过去 不对不对 是夏周四', '…, actually Wednesday'
 _PUT_RIGHT = re.compile(
-    rf"(?:^|[\s，,。.;；])\W{{0,2}}{_FILLER_FIRST}(?:{_TAKE_BACK})"
-    r"(?:\s*不对)?[\s,，]*(?:是|就|改(?:成|到)?|on|it's)?\s*(?:the\s*)?$",
+    rf"(?:^|[\s，,。.;；])\W{{0,2}}{_FILLER_FIRST}(?:{_TAKE_BACK})(?:[\s,]+(?:{_TAKE_BACK}))?"
+    rf"(?:\s*不对)?[\s,，]*(?:{_REPORTED}[\s,，]*)?(?:是|就|改(?:成|到)?|on|it's)?\s*(?:the\s*)?$",
     re.IGNORECASE,
 )
 _PUT_RIGHT_GAP = 40
@@ -321,6 +326,7 @@ def _bare(doc: Doc, hit: TimeHit) -> bool:
     if clause is None:
         return False
     before = _CORRECTION.sub("", doc.text[clause.start : hit.start], count=1)
+    before = re.sub(_REPORTED, "", before, count=1, flags=re.IGNORECASE)
     rest = before + doc.text[hit.end : clause.end]
     return len(re.findall(r"\w", rest)) <= 3
 
