@@ -19,6 +19,7 @@ from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc, han_count
 from copilot.nlp.times import find_times
 from copilot.nlp.times_core import add_months
+from copilot.nlp.times_en import weekday_after, weekday_after_nothing
 
 
 class _SpanLike(Protocol):
@@ -130,7 +131,27 @@ def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
                 monday = hit.first - timedelta(days=hit.first.weekday())
                 hit = replace(hit, first=monday, last=monday + timedelta(days=6), due=monday)
             hits.append(hit)
-    return hits
+    return _after_the_day_before(doc, hits)
+
+
+def _after_the_day_before(doc: Doc, hits: list[TimeHit]) -> list[TimeHit]:
+    """'our board meets on the 26th. Give me a call the Monday after': a weekday said to come after,
+    with nothing named after it, comes after the day said before it in the same turn."""
+    out = list(hits)
+    for i, hit in enumerate(out):
+        found = weekday_after_nothing(doc.text, hit.start, hit.end)
+        if found is None:
+            continue
+        prev = next((h for h in reversed(out[:i]) if h.is_day and h.first is not None), None)
+        if prev is None or prev.first is None or prev.first != prev.last:
+            continue
+        if doc.speaker_at(prev.start) != doc.speaker_at(hit.start) or doc.text.count(
+            "\n", prev.start, hit.start
+        ):
+            continue  # another turn
+        dated = weekday_after(prev.first, found[0])
+        out[i] = replace(hit, first=dated, last=dated, due=dated)
+    return out
 
 
 def _context(doc: Doc, hit: TimeHit) -> Clause | None:

@@ -175,7 +175,15 @@ _RANGE = re.compile(r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*", _FLAG
 _WEEK_DAY = re.compile(rf"\s*,?\s+(?:on\s+)?{WD}", _FLAGS)
 _OF = re.compile(r"\s+of\s+", _FLAGS)
 _DATE_AFTER_WEEKDAY = re.compile(r"\.?\s*,?\s*", _FLAGS)
-_BARE_ORDINAL = re.compile(rf"(?P<d>{ORD_SFX})\b", _FLAGS)  # Thursday 11th
+_WEEKDAY_AFTER = re.compile(r"\s+after\s+", _FLAGS)  # the Monday after the 26th
+# "the Monday after" with nothing after it: the day after which is the one said just before
+_THE_WEEKDAY = re.compile(rf"(?:on\s+)?the\s+{WD}$", _FLAGS)
+_AFTER_NOTHING = re.compile(
+    r"\s+after(?:\s+(?:that|then))?(?=\s*(?:[,.;!?)]|$)|\s+(?:and|so|to|or|but|if|when|please|ok|okay|as)\b)",
+    _FLAGS,
+)
+# Thursday 11th, Thursday the 2nd (in another month than the bare "the 2nd" would be)
+_BARE_ORDINAL = re.compile(rf"(?:the\s+)?(?P<d>{ORD_SFX})\b(?!\s+(?:of\s+)?{MON})", _FLAGS)
 _DAY_AFTER_CLOCK = re.compile(r"\s*,?\s*(?:on\s+)?", _FLAGS)
 
 
@@ -193,6 +201,11 @@ def _core(text: str, pos: int, env: Env) -> tuple[Frame, int, str] | None:
         if found is not None:
             best = (found, m.end(), name)
     return best
+
+
+def weekday_after(anchor: date, weekday: int) -> date:
+    """The first `weekday` strictly after `anchor`."""
+    return anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
 
 
 def _day_of_weekday(today: date, day: int | None, weekday: int) -> date | None:
@@ -226,10 +239,16 @@ def _refine(text: str, frame: Frame, q: int, kind: str, env: Env) -> tuple[Frame
         nxt = _core(text, dm.end(), env) if dm.end() > q else None
         if nxt is not None and nxt[2] in _DATES and nxt[0].first.weekday() == frame.first.weekday():
             frame, q = nxt[0], nxt[1]
-        elif nxt is None and dm.end() > q and (om := _BARE_ORDINAL.match(text, dm.end())):
+        elif dm.end() > q and (om := _BARE_ORDINAL.match(text, dm.end())):
             dated = _day_of_weekday(env.today, w.ordinal(om["d"]), frame.first.weekday())
             if dated is not None:
                 frame, q = Frame(dated, dated, LD), om.end()
+    if kind == "weekday" and (am := _WEEKDAY_AFTER.match(text, q)):
+        # the Tuesday after the 26th: the first such weekday after the day named
+        nxt = _core(text, am.end(), env)
+        if nxt is not None and not nxt[0].vague and nxt[2] in (*_DATES, "relday", "weekday"):
+            dated = weekday_after(nxt[0].last, frame.first.weekday())
+            frame, q = Frame(dated, dated, LD), nxt[1]
     if kind in ("clock", "eod") and (cm := _DAY_AFTER_CLOCK.match(text, q)) and cm.end() > q:
         # 5pm tomorrow, 10am on Friday: the day comes after the time
         nxt = _core(text, cm.end(), env)
@@ -311,4 +330,27 @@ def scan(text: str, env: Env, starts: list[int] | None = None) -> list[Hit]:
         if hit is not None:
             hits.append(hit)
             pos = hit.end
-    return hits
+    return _anchor_bare_after(text, hits)
+
+
+def _anchor_bare_after(text: str, hits: list[Hit]) -> list[Hit]:
+    """'our board meets on the 26th, call me the Monday after': a weekday said to come after, with
+    nothing named after it, comes after the day said just before it."""
+    out = list(hits)
+    for i in range(1, len(out)):
+        hit, prev = out[i], out[i - 1]
+        found = weekday_after_nothing(text, hit.start, hit.end)
+        if found is None or prev.last is None or prev.first != prev.last:
+            continue
+        dated = weekday_after(prev.last, found[0])
+        out[i] = replace(hit, first=dated, last=dated, end=found[1])
+    return out
+
+
+def weekday_after_nothing(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(weekday, end of 'after') when text[start:end] is 'the <weekday>' followed by a bare 'after'."""
+    m = _THE_WEEKDAY.search(text[max(0, start - 8) : end])
+    after = _AFTER_NOTHING.match(text, end)
+    if m is None or after is None:
+        return None
+    return w.WEEKDAYS[m["wd"].rstrip(".").lower()], after.end()
