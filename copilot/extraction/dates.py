@@ -145,10 +145,8 @@ def _after_the_day_before(doc: Doc, hits: list[TimeHit]) -> list[TimeHit]:
         prev = next((h for h in reversed(out[:i]) if h.is_day and h.first is not None), None)
         if prev is None or prev.first is None or prev.first != prev.last:
             continue
-        if doc.speaker_at(prev.start) != doc.speaker_at(hit.start) or doc.text.count(
-            "\n", prev.start, hit.start
-        ):
-            continue  # another turn
+        if doc.text.count("\n", prev.start, hit.start):
+            continue  # said in another turn (turns are joined by newlines)
         dated = weekday_after(prev.first, found[0])
         out[i] = replace(hit, first=dated, last=dated, due=dated)
     return out
