@@ -63,6 +63,16 @@ class FieldsPublic(BaseModel):
     proposed_next_follow_up_date: date | None = Field(
         None, description="The product's default when none was stated (per stage); not stated by anyone."
     )
+    provenance: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Where a value without its own quote came from, per field: `crm` (the customer record), "
+            "`crm_history` (a customer first met over a year ago is an existing customer), "
+            "`interaction_date` (this interaction is the first contact), `offline` (the offline engine's "
+            "reading, where a model's quote failed grounding), `dropped` (a value read from text that "
+            "addresses the model, not applied)."
+        ),
+    )
 
 
 class QualityPublic(BaseModel):

@@ -380,7 +380,10 @@ class FollowUpService:
         now = self.clock.now()
         _touch(customer, activity)
         day = interaction.reference_time.date()
-        if fields.source_channel is not None and customer.source_channel is None:
+        # a channel read from the CRM's own history (first met over a year ago) is derived again on
+        # every reading and learns nothing new: the record keeps only origins the input states
+        derived = fields.provenance.get("source_channel") == "crm_history"
+        if fields.source_channel is not None and customer.source_channel is None and not derived:
             customer.source_channel = fields.source_channel.value
             customer.source_channel_activity_id = activity.id
         if fields.first_contact_date is not None and (

@@ -66,6 +66,7 @@ def followup_public(
         summary=f.get("summary", ""),
         next_follow_up_date=_date(f.get("next_follow_up_date")),
         proposed_next_follow_up_date=_date(f.get("proposed_next_follow_up_date")),
+        provenance=dict(f.get("provenance") or {}),
     )
     questions = q.get("discovery_questions", [])
     out.quality = QualityPublic(

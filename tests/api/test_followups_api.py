@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +280,21 @@ def test_pagination_of_a_customer_followups(client: TestClient, acme: Org) -> No
 def test_openapi_is_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/followups" in spec["paths"] and "/v1/customers/{customer_id}" in spec["paths"]
+
+
+def test_a_long_known_customer_reads_as_existing_without_rewriting_the_record(
+    client: TestClient, acme: Org, runtime: Runtime
+) -> None:
+    with runtime.sessions() as s:
+        customer = s.scalar(select(Customer).where(Customer.org_id == acme.id, Customer.external_id == "c1"))
+        assert customer is not None
+        customer.first_contact_date, customer.source_channel = date(2023, 4, 3), None
+        s.commit()
+    text = "孙厂长说三号线想上一套除尘设备 我下周二把报价发过去"
+    r = post(client, acme.keys["r1"], {"customer_id": "c1", "input": {"kind": "dictation", "text": text}})
+    assert r.status_code == 201, r.text
+    fields = r.json()["fields"]
+    assert fields["source_channel"] == "existing_customer"
+    assert fields["provenance"]["source_channel"] == "crm_history"
+    cf = client.get("/v1/customers/c1", headers=auth(acme.keys["r1"])).json()
+    assert cf["source_channel"] is None  # derived from the record, not written back into it
