@@ -153,6 +153,13 @@ def period(m: re.Match[str], env: Env) -> Frame | None:
 _LEAD_TIME = re.compile(r"lead\s*-?\s*time|turnaround|ships?\b|shipping|delivery\s+(?:time|takes)", re.I)
 
 
+# ... unless the lead time is what someone will send ("I'll send you the quote and lead time within a week")
+_SENT_LEAD_TIME = re.compile(
+    r"\b(?:send|give|confirm|provide|share|email|get back to you with)\b[^.;]{0,40}\blead\s*-?\s*times?\s*$",
+    re.I,
+)
+
+
 def offset(m: re.Match[str], env: Env) -> Frame | None:
     """in 3 days, two weeks from now, a week ago, within 3 days, the next 2 weeks."""
     value = count(m["n"])
@@ -160,7 +167,9 @@ def offset(m: re.Match[str], env: Env) -> Frame | None:
         return _day(env.today, vague=True)  # in a few days, in a couple of weeks
     unit = unit_of(m["u"])
     text = m.string
-    if _LEAD_TIME.search(text, max(0, m.start() - 30), m.start()):
+    if _LEAD_TIME.search(text, max(0, m.start() - 30), m.start()) and not _SENT_LEAD_TIME.search(
+        text, max(0, m.start() - 60), m.start()
+    ):
         return None  # a lead time is a duration, not a date
     direction = (m.groupdict().get("dir") or "").lower()
     if direction in ("ago", "back"):

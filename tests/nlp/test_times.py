@@ -452,3 +452,10 @@ def test_yixia_is_not_next_and_liang_does_not_continue_a_number() -> None:
     assert [(paid[m.start : m.end], str(m.span.due)) for m in find_times(paid, ref)] == [
         ("两周后", "2026-06-05")
     ]
+
+
+def test_a_lead_time_is_a_duration_unless_it_is_what_is_sent() -> None:
+    ref = datetime(2026, 6, 9, 11, 0, tzinfo=CST)
+    assert find_times("lead time within 2 weeks of the order", ref) == []
+    (match,) = find_times("I'll send you the quotation and lead time within a week.", ref)
+    assert match.span.start == match.span.end == date(2026, 6, 16)
