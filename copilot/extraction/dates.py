@@ -19,7 +19,7 @@ from copilot.extraction.lexicon import Lexicon
 from copilot.extraction.text import Clause, Doc, han_count
 from copilot.nlp.times import find_times
 from copilot.nlp.times_core import add_months
-from copilot.nlp.times_en import weekday_after, weekday_after_nothing
+from copilot.nlp.times_en import after_the_day_before
 
 
 class _SpanLike(Protocol):
@@ -135,20 +135,16 @@ def find_time_hits(doc: Doc, find_times: FindTimes | None) -> list[TimeHit]:
 
 
 def _after_the_day_before(doc: Doc, hits: list[TimeHit]) -> list[TimeHit]:
-    """'our board meets on the 26th. Give me a call the Monday after': a weekday said to come after,
-    with nothing named after it, comes after the day said before it in the same turn."""
+    """'our board meets on the 26th. Give me a call the Monday after': across the sentences of one
+    turn (the parser sees one sentence at a time), the weekday comes after the day said before it."""
     out = list(hits)
     for i, hit in enumerate(out):
-        found = weekday_after_nothing(doc.text, hit.start, hit.end)
-        if found is None:
-            continue
         prev = next((h for h in reversed(out[:i]) if h.is_day and h.first is not None), None)
-        if prev is None or prev.first is None or prev.first != prev.last:
-            continue
-        if doc.text.count("\n", prev.start, hit.start):
-            continue  # said in another turn (turns are joined by newlines)
-        dated = weekday_after(prev.first, found[0])
-        out[i] = replace(hit, first=dated, last=dated, due=dated)
+        if prev is None or prev.first != prev.last or doc.text.count("\n", prev.start, hit.start):
+            continue  # no single day before it, or said in another turn (turns are joined by newlines)
+        found = after_the_day_before(doc.text, hit.start, hit.end, prev.first)
+        if found is not None:
+            out[i] = replace(hit, first=found[0], last=found[0], due=found[0])
     return out
 
 
@@ -244,6 +240,7 @@ _CORRECTION = re.compile(
 )
 # who the day put right is reported from ('no wait, he said next Wednesday', '不对 他说是周四')
 _REPORTED = r"(?:(?:he|she|they|I|we)\s+said|(?:he|she|they)\s+meant|他说|她说|客户说)"
+_REPORTED_RE = re.compile(_REPORTED, re.IGNORECASE)
 
 
 # The rep offering a dated action as a question, and the customer's next turn taking it up.
@@ -345,7 +342,7 @@ def _bare(doc: Doc, hit: TimeHit) -> bool:
     if clause is None:
         return False
     before = _CORRECTION.sub("", doc.text[clause.start : hit.start], count=1)
-    before = re.sub(_REPORTED, "", before, count=1, flags=re.IGNORECASE)
+    before = _REPORTED_RE.sub("", before, count=1)
     rest = before + doc.text[hit.end : clause.end]
     return len(re.findall(r"\w", rest)) <= 3
 

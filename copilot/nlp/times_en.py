@@ -203,7 +203,7 @@ def _core(text: str, pos: int, env: Env) -> tuple[Frame, int, str] | None:
     return best
 
 
-def weekday_after(anchor: date, weekday: int) -> date:
+def _weekday_after(anchor: date, weekday: int) -> date:
     """The first `weekday` strictly after `anchor`."""
     return anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
 
@@ -247,7 +247,7 @@ def _refine(text: str, frame: Frame, q: int, kind: str, env: Env) -> tuple[Frame
         # the Tuesday after the 26th: the first such weekday after the day named
         nxt = _core(text, am.end(), env)
         if nxt is not None and not nxt[0].vague and nxt[2] in (*_DATES, "relday", "weekday"):
-            dated = weekday_after(nxt[0].last, frame.first.weekday())
+            dated = _weekday_after(nxt[0].last, frame.first.weekday())
             frame, q = Frame(dated, dated, LD), nxt[1]
     if kind in ("clock", "eod") and (cm := _DAY_AFTER_CLOCK.match(text, q)) and cm.end() > q:
         # 5pm tomorrow, 10am on Friday: the day comes after the time
@@ -334,23 +334,23 @@ def scan(text: str, env: Env, starts: list[int] | None = None) -> list[Hit]:
 
 
 def _anchor_bare_after(text: str, hits: list[Hit]) -> list[Hit]:
-    """'our board meets on the 26th, call me the Monday after': a weekday said to come after, with
-    nothing named after it, comes after the day said just before it."""
+    """'our board meets on the 26th, call me the Monday after': see `after_the_day_before`."""
     out = list(hits)
     for i in range(1, len(out)):
         hit, prev = out[i], out[i - 1]
-        found = weekday_after_nothing(text, hit.start, hit.end)
-        if found is None or prev.last is None or prev.first != prev.last:
-            continue
-        dated = weekday_after(prev.last, found[0])
-        out[i] = replace(hit, first=dated, last=dated, end=found[1])
+        found = after_the_day_before(text, hit.start, hit.end, prev.last if prev.first == prev.last else None)
+        if found is not None:
+            out[i] = replace(hit, first=found[0], last=found[0], end=found[1])
     return out
 
 
-def weekday_after_nothing(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """(weekday, end of 'after') when text[start:end] is 'the <weekday>' followed by a bare 'after'."""
+def after_the_day_before(text: str, start: int, end: int, before: date | None) -> tuple[date, int] | None:
+    """When text[start:end] is 'the <weekday>' followed by a bare 'after' (nothing named after it),
+    (the first such weekday after `before`, the day said before it; the end of 'after'); else None."""
+    if before is None:
+        return None
     m = _THE_WEEKDAY.search(text[max(0, start - 8) : end])
     after = _AFTER_NOTHING.match(text, end)
     if m is None or after is None:
         return None
-    return w.WEEKDAYS[m["wd"].rstrip(".").lower()], after.end()
+    return _weekday_after(before, w.WEEKDAYS[m["wd"].rstrip(".").lower()]), after.end()
