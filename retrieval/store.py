@@ -20,6 +20,7 @@ from chromadb.errors import InternalError
 
 from retrieval.embedders import Embedder, Vectors
 from retrieval.records import Chunk, SearchFilters
+from retrieval.tokenize import cjk_share
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "kind": record.kind,
         "at": int(record.at.timestamp()),
         "seq": chunk.seq,
+        # the chunk's script (1: mostly Chinese characters), for ranking within each script
+        "cjk": int(cjk_share(chunk.text) >= 0.5),
     }
     for key in ("customer_id", "deal_id", "rep_id"):
         value = getattr(record, key)

@@ -24,7 +24,7 @@ _CODED = ("kind", "customer_id", "deal_id", "rep_id")
 
 
 class OrgTable:
-    """Rows of chunk metadata (`kind`, `customer_id`, `deal_id`, `rep_id`, `at`, `record_id`)."""
+    """Rows of chunk metadata (`kind`, `customer_id`, `deal_id`, `rep_id`, `at`, `record_id`, `cjk`)."""
 
     def __init__(self, capacity: int = 1024) -> None:
         self.row: dict[str, int] = {}
@@ -37,6 +37,7 @@ class OrgTable:
         self._at = np.zeros(capacity, dtype=np.int64)
         self._has_at = np.zeros(capacity, dtype=bool)
         self._alive = np.zeros(capacity, dtype=bool)
+        self._cjk = np.full(capacity, _NONE, dtype=np.int8)  # 1 Chinese, 0 Latin, -1 not stored
 
     def __len__(self) -> int:
         return int(self._alive[: len(self.ids)].sum())
@@ -53,6 +54,7 @@ class OrgTable:
         self._at = np.concatenate([self._at, np.zeros(new - size, dtype=np.int64)])
         self._has_at = np.concatenate([self._has_at, np.zeros(new - size, dtype=bool)])
         self._alive = np.concatenate([self._alive, np.zeros(new - size, dtype=bool)])
+        self._cjk = np.concatenate([self._cjk, np.full(new - size, _NONE, dtype=np.int8)])
 
     def put(self, items: Iterable[tuple[str, Mapping[str, object]]]) -> None:
         """Add or replace chunks' metadata."""
@@ -74,7 +76,16 @@ class OrgTable:
             at = meta.get("at")
             self._has_at[n] = isinstance(at, int) and not isinstance(at, bool)
             self._at[n] = at if isinstance(at, int) else 0
+            cjk = meta.get("cjk")
+            self._cjk[n] = cjk if cjk in (0, 1) and not isinstance(cjk, bool) else _NONE
             self._alive[n] = True
+
+    def chinese(self, chunk_id: str) -> bool | None:
+        """Whether the chunk is written mostly in Chinese; None when unknown (an older index)."""
+        n = self.row.get(chunk_id)
+        if n is None or not self._alive[n] or self._cjk[n] == _NONE:
+            return None
+        return bool(self._cjk[n])
 
     def drop_records(self, record_ids: Iterable[str]) -> None:
         """Forget every chunk of the given records."""

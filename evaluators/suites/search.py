@@ -169,6 +169,8 @@ def _without(config: SearchConfig, embedders: list[str], component: str) -> tupl
         return replace(config, concept_weight=0.0), embedders
     if component == "concept-cross":
         return replace(config, concept_cross=0.0), embedders
+    if component == "interleave":
+        return replace(config, script_interleave=frozenset()), embedders
     if component == "glossary":
         return replace(config, expand=frozenset(), concept_weight=0.0), embedders
     if component == "script":
@@ -184,7 +186,7 @@ def _without(config: SearchConfig, embedders: list[str], component: str) -> tupl
 
 # what `--without` and `--ablate` know: the hubness correction (of both embedders or one), glossary
 # expansion, the concept ranker (or only its cross-script votes for Chinese queries), both glossary
-# uses, script weighting of the fusion, one embedder
+# uses, script weighting of the fusion, e5's script interleaving, one embedder
 COMPONENTS = (
     "hubness",
     "hubness-usem3",
@@ -192,6 +194,7 @@ COMPONENTS = (
     "expansion",
     "concept",
     "concept-cross",
+    "interleave",
     "glossary",
     "script",
     "usem3",
