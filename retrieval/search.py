@@ -644,7 +644,9 @@ class SearchEngine:
 
     def _chinese(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, bool]:
         """Whether each stored chunk is written mostly in Chinese characters: from the org's
-        metadata table, else this engine's cache, else from its text (indexes stored without it)."""
+        metadata table, else this engine's cache, else from its text (indexes stored without it).
+        Cached even where another process writes the index: a script gone stale after an edit can
+        only reorder one org's own candidates."""
         with self._lock:
             version = self._versions[org_id]
             table = self._tables.get(org_id)
