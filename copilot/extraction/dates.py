@@ -188,6 +188,14 @@ _DAY_ONLY = re.compile(
     re.IGNORECASE,
 )
 _HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
+# A day named with only weak commitment ('我改一下 下周一之前再给他看', 'revised deck to him Tuesday') is
+# still the next follow-up when it is one day in the next two weeks and not merely asked about: spans,
+# today, far-off days and a day put as a question need more.
+_NEAR_DAYS = 14
+
+
+def _near_day(hit: TimeHit, today: date) -> bool:
+    return hit.is_day and hit.due is not None and 0 < (hit.due - today).days <= _NEAR_DAYS
 
 
 # An English day named for something already done ('We emailed the layout on Tuesday'): a past verb
@@ -808,8 +816,8 @@ class DateRules:
                 score -= 2  # '明年', '今年': a year or a quarter is the horizon, not a due date
             elif hit.first == hit.last and (hit.due - today).days > _HORIZON_DAYS:
                 score -= 2  # '尾款两年后结清': a single day that far out ends a term, it is no touchpoint
-            if score < 2:
-                continue
+            if score < 2 and not (score >= 1 and not clause.is_question and _near_day(hit, today)):
+                continue  # weak evidence is enough only for one day in the next two weeks, not asked
             if (
                 best is not None
                 and score == best[0]

@@ -1,0 +1,42 @@
+"""A day named with weak commitment is the next follow-up only when it is one day, soon, and not asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.extraction.builders import chat, dictation, extract
+
+# REF is Wednesday 2026-05-20
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("客户对方案挺满意 就是想加个报表功能 我改一下 下周一之前再给他看", dt.date(2026, 5, 25)),
+        ("老板说下周二再聊聊", dt.date(2026, 5, 26)),
+        ("the customer liked the demo. revised deck to him Tuesday", dt.date(2026, 5, 26)),
+    ],
+)
+def test_a_weakly_committed_day_within_two_weeks_is_the_next_follow_up(text: str, due: dt.date) -> None:
+    assert extract(dictation(text)).next_follow_up_date == due
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same plans, more than two weeks out or as a span: weak words do not make them due dates
+        "客户对方案挺满意 就是想加个报表功能 我改一下 六月十五号之前再给他看",
+        "the customer liked the demo. revised deck to him June 30",
+        "老板说下个月再聊聊",
+    ],
+)
+def test_a_weak_day_far_off_or_a_span_is_no_follow_up(text: str) -> None:
+    assert extract(dictation(text)).next_follow_up_date is None
+
+
+def test_a_day_only_asked_about_is_no_follow_up_until_it_is_accepted() -> None:
+    asked = ("rep", "方案我们再细化一下。这周五下午过去给您讲讲可以吗？")
+    assert extract(chat(asked)).next_follow_up_date is None
+    assert extract(chat(asked, ("customer", "好的"))).next_follow_up_date == dt.date(2026, 5, 22)
