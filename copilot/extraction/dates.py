@@ -189,13 +189,20 @@ _DAY_ONLY = re.compile(
 )
 _HORIZON_DAYS = 180  # a single day further out than this is a term's end, not a follow-up
 # A day named with only weak commitment ('我改一下 下周一之前再给他看', 'revised deck to him Tuesday') is
-# still the next follow-up when it is one day in the next two weeks and not merely asked about: spans,
-# today, far-off days and a day put as a question need more.
+# still the next follow-up when it is one day in the next two weeks (the next week when nothing at all
+# commits to it) and not merely asked about: spans, today, far-off days and a day put as a question need
+# more. The extraction drops such a day when the deal was lost in the same interaction.
 _NEAR_DAYS = 14
+_VERY_NEAR_DAYS = 7
 
 
-def _near_day(hit: TimeHit, today: date) -> bool:
-    return hit.is_day and hit.due is not None and 0 < (hit.due - today).days <= _NEAR_DAYS
+def _near_day(hit: TimeHit, today: date, score: int) -> bool:
+    """Whether a weakly committed day is still the next follow-up: one day, not today, within two
+    weeks with some commitment (score 1) or within a week with none against it (score 0)."""
+    if not hit.is_day or hit.due is None:
+        return False
+    days = (hit.due - today).days
+    return 0 < days <= (_NEAR_DAYS if score >= 1 else _VERY_NEAR_DAYS)
 
 
 # An English day named for something already done ('We emailed the layout on Tuesday'): a past verb
@@ -553,6 +560,7 @@ def _says_a_start(doc: Doc, local: Clause, hit: TimeHit) -> bool:
 class DatedValue:
     value: date
     evidence: Evidence
+    weak: bool = False  # read from weak commitment alone (a day soon, with no firm word for it)
 
 
 class DateRules:
@@ -703,6 +711,18 @@ class DateRules:
             score -= 2  # '周三我们内部开会讨论': the customer's own meeting, not one with us
         return score
 
+    def _weighs_against(self, doc: Doc, clause: Clause) -> bool:
+        """Whether anything argues against a clause's day being a touchpoint: a refusal in it or just
+        before it in the same turn ('不行，周五我们盘点'), a service level, a decision put off, an action
+        said not to be ready, the customer's own meeting."""
+        if self.slot_reject.search(clause.text):
+            return True
+        before = doc.clauses[clause.index - 1] if 0 < clause.index <= len(doc.clauses) else None
+        if before is not None and before.seg == clause.seg and self.slot_reject.search(before.text):
+            return True
+        against = (self.service_level, self.deferred, self.negated_action, self.internal)
+        return any(p.search(clause.text) for p in against)
+
     def next_follow_up(self, doc: Doc, hits: list[TimeHit]) -> DatedValue | None:
         """The date of the agreed next action; None when none is stated or it is vague."""
         today = doc.interaction.reference_time.date()
@@ -816,7 +836,12 @@ class DateRules:
                 score -= 2  # '明年', '今年': a year or a quarter is the horizon, not a due date
             elif hit.first == hit.last and (hit.due - today).days > _HORIZON_DAYS:
                 score -= 2  # '尾款两年后结清': a single day that far out ends a term, it is no touchpoint
-            if score < 2 and not (score >= 1 and not clause.is_question and _near_day(hit, today)):
+            if score < 2 and (
+                score < 0
+                or clause.is_question
+                or not _near_day(hit, today, score)
+                or self._weighs_against(doc, local)
+            ):
                 continue  # weak evidence is enough only for one day in the next two weeks, not asked
             if (
                 best is not None
@@ -858,7 +883,7 @@ class DateRules:
             return None
         hit, clause = best[2], best[3]
         assert hit.due is not None
-        return DatedValue(hit.due, doc.evidence(clause.start, clause.end))
+        return DatedValue(hit.due, doc.evidence(clause.start, clause.end), weak=best[0] < 2)
 
     @staticmethod
     def _said_on(doc: Doc, clause: Clause) -> date:

@@ -13,6 +13,7 @@ from copilot.domain import (
     QualityFeatures,
     Signal,
     SignalHit,
+    Stage,
 )
 from copilot.extraction.channels import ChannelRules, long_known
 from copilot.extraction.dates import DateRules, FindTimes, default_find_times, find_time_hits
@@ -94,6 +95,11 @@ class OfflineEngine:
         # a customer who told us a problem of theirs and took a next step with us has a need
         need = self.quality.need_stated(doc) if next_step is not None else None
         stage = self.stage.infer(doc, customer, engaged=need)
+        if follow_up is not None and follow_up.weak and stage.stage is Stage.LOST:
+            # a day said in passing as the customer declines ('they start with the other firm on the
+            # 20th') is no follow-up of ours
+            follow_up = None
+            next_step = self.dates.untimed_next_step(doc)
         if stage.evidence is not None:
             evidence["stage"] = stage.evidence
         if stage.provenance:
