@@ -99,6 +99,7 @@ class OfflineEngine:
             # a day said in passing as the customer declines ('they start with the other firm on the
             # 20th') is no follow-up of ours
             follow_up = None
+            evidence.pop("next_follow_up_date", None)
             next_step = self.dates.untimed_next_step(doc)
         if stage.evidence is not None:
             evidence["stage"] = stage.evidence

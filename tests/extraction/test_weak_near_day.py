@@ -61,4 +61,5 @@ def test_a_day_said_in_passing_as_the_deal_is_lost_is_no_follow_up(text: str) ->
     fields = extract(dictation(text))
     assert fields.stage is Stage.LOST
     assert fields.next_follow_up_date is None
+    assert "next_follow_up_date" not in fields.evidence  # no quote is left for a value not given
     assert fields.quality.next_step is None
