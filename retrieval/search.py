@@ -21,7 +21,7 @@ from retrieval.glossary import Glossary, default_glossary
 from retrieval.records import Chunk, IndexRecord, SearchFilters, SearchHit
 from retrieval.store import ChromaStore, Hit, chunk_metadata
 from retrieval.table import OrgTable
-from retrieval.tokenize import cjk_share
+from retrieval.tokenize import cjk_share, mostly_chinese
 
 Progress = Callable[[int, int], None]
 _V = TypeVar("_V")  # a value cached per chunk
@@ -670,7 +670,7 @@ class SearchEngine:
         missing = [cid for cid in chunk_ids if cid not in found]
         if missing:
             rows = self._chunk_rows(org_id, missing)
-            computed = {cid: cjk_share(text) >= 0.5 for cid, (text, _) in rows.items()}
+            computed = {cid: mostly_chinese(text) for cid, (text, _) in rows.items()}
             self._keep(self._scripts, org_id, version, computed)
             found.update(computed)
         return found

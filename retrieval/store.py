@@ -20,7 +20,7 @@ from chromadb.errors import InternalError
 
 from retrieval.embedders import Embedder, Vectors
 from retrieval.records import Chunk, SearchFilters
-from retrieval.tokenize import cjk_share
+from retrieval.tokenize import mostly_chinese
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "at": int(record.at.timestamp()),
         "seq": chunk.seq,
         # the chunk's script (1: mostly Chinese characters), for ranking within each script
-        "cjk": int(cjk_share(chunk.text) >= 0.5),
+        "cjk": int(mostly_chinese(chunk.text)),
     }
     for key in ("customer_id", "deal_id", "rep_id"):
         value = getattr(record, key)

@@ -101,6 +101,12 @@ def cjk_share(text: str) -> float:
     return cjk / total if total else 0.0
 
 
+def mostly_chinese(text: str) -> bool:
+    """Whether at least half of the text's letters are Chinese characters: the script a chunk is
+    ranked in (stored with each chunk, and read from the text where an older index lacks it)."""
+    return cjk_share(text) >= 0.5
+
+
 def cjk_runs(text: str) -> list[str]:
     """The maximal runs of Chinese characters in the text."""
     return _CJK_RUN.findall(text)

@@ -85,11 +85,12 @@ class OfflineEngine:
                 evidence["first_contact_date"] = now_first
                 provenance["first_contact_date"] = "interaction_date"
 
-        follow_up = None if self.dates.says_no_follow_up(doc) else self.dates.next_follow_up(doc, hits)
+        no_follow_up = self.dates.says_no_follow_up(doc)
+        follow_up = None if no_follow_up else self.dates.next_follow_up(doc, hits)
         if follow_up is not None:
             evidence["next_follow_up_date"] = follow_up.evidence
         next_step = follow_up.evidence if follow_up is not None else None
-        if next_step is None and not self.dates.says_no_follow_up(doc):
+        if next_step is None and not no_follow_up:
             next_step = self.dates.untimed_next_step(doc)
 
         # a customer who told us a problem of theirs and took a next step with us has a need
