@@ -95,9 +95,20 @@ def _bare_without_document(doc: Doc, clause: Clause, m: re.Match[str]) -> bool:
     return not _DEAL_DOCUMENT.search(context)
 
 
+# degree and time adverbs between a blocker and its cue ("not really looking at", "还没怎么考虑"):
+# dropped from the end of the text before the blocker is compared
+_ADVERB_TAIL = re.compile(
+    r"(?:\s+(?:really|actually|currently|quite|exactly|yet|even|too|very|so|that|right now|at the moment))+"
+    r"\s*$"
+    r"|(?:太|怎么|真的|真|很|特别|那么|这么)+$",
+    re.IGNORECASE,
+)
+
+
 def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
     # wide enough for English blockers ("not sure", "going to"); only the ending is compared
-    tail = before.rstrip()[-24:].lower() if before.strip() else ""
+    trimmed = _ADVERB_TAIL.sub("", before.rstrip())
+    tail = trimmed[-24:].lower() if trimmed.strip() else ""
     return any(tail.endswith(b.strip().lower()) for b in blockers if b.strip())
 
 
@@ -117,6 +128,8 @@ class StageRules:
             cat("intent_weak"),
         )
         self.no_need = cat("no_need")
+        # a deferral with no word on the need ('到时候再说') marks a lead only when nothing else does
+        self.no_need_soft = cat("no_need_soft")
         self.pain = lex.pattern("pain", "cues")
         entries = lex.entries["stages"]
         self.won_blockers = tuple(entries["won_blockers"])
@@ -238,12 +251,17 @@ class StageRules:
         found = self._first(doc, self.proposal, blockers=self.proposal_blockers)
         if found:
             return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
+        # the customer saying they have no need yet outweighs asking for material or showing interest
+        # ('not really looking at anything ... send me something'); a mere deferral ('到时候再说') does not
+        no_need = self._first(doc, self.no_need, skip_questions=True, customer_only=True)
+        if no_need:
+            return self._floor(StageResult(Stage.LEAD, ev(no_need)), customer)
         found = self._intent(doc)
         if found:
             return self._floor(StageResult(Stage.INTENT, ev(found)), customer)
         if lost is not None:  # softened on a fresh lead: "暂时不考虑了" is a lead with no need yet
             return StageResult(Stage.LEAD, ev((lost[0], lost[1])))
-        found = self._first(doc, self.no_need, skip_questions=True, customer_only=True)
+        found = self._first(doc, self.no_need_soft, skip_questions=True, customer_only=True)
         if found:
             return StageResult(Stage.LEAD, ev(found))
         found = self._first(doc, self.intent_weak, blockers=self.intent_blockers)
@@ -333,7 +351,7 @@ class StageRules:
             Stage.NEGOTIATION: (self.negotiation,),
             Stage.PROPOSAL: (self.proposal,),
             Stage.INTENT: (self.intent_strong, self.intent_weak),
-            Stage.LEAD: (self.no_need, self.lost),
+            Stage.LEAD: (self.no_need, self.no_need_soft, self.lost),
         }[stage]
         out: list[Evidence] = []
         for clause in doc.clauses:
