@@ -105,6 +105,33 @@ _ADVERB_TAIL = re.compile(
 )
 
 
+# an English deal document said to be done, however many words name it ("the PO for the gauges and
+# transmitters is signed"), and a tender or order said to be ours ("we were awarded the tender today")
+_EN_DOCUMENT_DONE = re.compile(
+    r"\b(?:PO|purchase order|order|contract|agreement|SOW|renewal|paperwork)s?\b"
+    r"(?:(?!\b(?:once|when|after|if|until|before|unless|will|would|should|need|needs|to be|not|yet)\b)"
+    r"[^.?!\n]){0,60}?"
+    r"\b(?:is|was|has been|have been|got|were|are|'s)\s+(?:now\s+|just\s+|finally\s+|all\s+|fully\s+)?"
+    r"(?:signed|countersigned|placed|issued|executed|stamped)\b",
+    re.IGNORECASE,
+)
+_EN_AWARDED_US = re.compile(
+    r"\b(?:we|we've|we have|our (?:company|bid|team|firm|offer|quote|proposal))\s+"
+    r"(?:were\s+|was\s+|have been\s+|has been\s+|'ve been\s+)?(?:won|awarded|secured|been awarded)\s+"
+    r"(?:the\s+|this\s+|that\s+|their\s+)?(?:tender|bid|contract|deal|order|project|award)\b",
+    re.IGNORECASE,
+)
+_EN_CONDITION_BEFORE = re.compile(
+    r"\b(?:once|when|after|if|until|before|unless|as soon as|wait(?:ing)? for|hope|expect)\b[^.?!]{0,12}$",
+    re.IGNORECASE,
+)
+
+
+def _conditioned(clause: Clause, m: re.Match[str]) -> bool:
+    """Whether an English cue sits under a condition said a few words before ('once the PO is signed')."""
+    return bool(_EN_CONDITION_BEFORE.search(clause.text[: m.start()]))
+
+
 def _blocked(before: str, blockers: tuple[str, ...]) -> bool:
     # wide enough for English blockers ("not sure", "going to"); only the ending is compared
     trimmed = _ADVERB_TAIL.sub("", before.rstrip())
@@ -214,7 +241,7 @@ class StageRules:
             self.won,
             blockers=self.won_blockers,
             skip_questions=True,
-            reject=lambda clause, m: _bare_without_document(doc, clause, m),
+            reject=lambda clause, m: _bare_without_document(doc, clause, m) or _conditioned(clause, m),
         )
         if found:
             clause, m = found
@@ -224,6 +251,16 @@ class StageRules:
         found = self._first(doc, self.won_fulfilment, blockers=self.won_blockers, skip_questions=True)
         if found:
             return StageResult(Stage.WON, ev(found))
+        for pattern in (_EN_DOCUMENT_DONE, _EN_AWARDED_US):
+            found = self._first(
+                doc,
+                pattern,
+                blockers=self.won_blockers,
+                skip_questions=True,
+                reject=lambda clause, m: _conditioned(clause, m),
+            )
+            if found:
+                return StageResult(Stage.WON, ev(found))
         if lost is not None and self._progressed(doc, customer):
             # softened ("今年先不做了"), but the deal had got past a lead (a need, a proposal or terms
             # here, an open deal past the lead stage in the CRM, or a customer known before today):
