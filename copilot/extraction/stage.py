@@ -106,19 +106,13 @@ _ADVERB_TAIL = re.compile(
 
 
 # an English deal document said to be done, however many words name it ("the PO for the gauges and
-# transmitters is signed"), and a tender or order said to be ours ("we were awarded the tender today")
+# transmitters is signed")
 _EN_DOCUMENT_DONE = re.compile(
     r"\b(?:PO|purchase order|order|contract|agreement|SOW|renewal|paperwork)s?\b"
     r"(?:(?!\b(?:once|when|after|if|until|before|unless|will|would|should|need|needs|to be|not|yet)\b)"
     r"[^.?!\n]){0,60}?"
     r"\b(?:is|was|has been|have been|got|were|are|'s)\s+(?:now\s+|just\s+|finally\s+|all\s+|fully\s+)?"
     r"(?:signed|countersigned|placed|issued|executed|stamped)\b",
-    re.IGNORECASE,
-)
-_EN_AWARDED_US = re.compile(
-    r"\b(?:we|we've|we have|our (?:company|bid|team|firm|offer|quote|proposal))\s+"
-    r"(?:were\s+|was\s+|have been\s+|has been\s+|'ve been\s+)?(?:won|awarded|secured|been awarded)\s+"
-    r"(?:the\s+|this\s+|that\s+|their\s+)?(?:tender|bid|contract|deal|order|project|award)\b",
     re.IGNORECASE,
 )
 _EN_CONDITION_BEFORE = re.compile(
@@ -251,16 +245,15 @@ class StageRules:
         found = self._first(doc, self.won_fulfilment, blockers=self.won_blockers, skip_questions=True)
         if found:
             return StageResult(Stage.WON, ev(found))
-        for pattern in (_EN_DOCUMENT_DONE, _EN_AWARDED_US):
-            found = self._first(
-                doc,
-                pattern,
-                blockers=self.won_blockers,
-                skip_questions=True,
-                reject=lambda clause, m: _conditioned(clause, m),
-            )
-            if found:
-                return StageResult(Stage.WON, ev(found))
+        found = self._first(
+            doc,
+            _EN_DOCUMENT_DONE,
+            blockers=self.won_blockers,
+            skip_questions=True,
+            reject=lambda clause, m: _conditioned(clause, m),
+        )
+        if found:
+            return StageResult(Stage.WON, ev(found))
         if lost is not None and self._progressed(doc, customer):
             # softened ("今年先不做了"), but the deal had got past a lead (a need, a proposal or terms
             # here, an open deal past the lead stage in the CRM, or a customer known before today):
