@@ -130,8 +130,11 @@ def test_post_filtered_query_matches_chromas_where(engine: SearchEngine) -> None
     for filters in (SearchFilters(kinds=("call", "visit")), SearchFilters(customer_id="nobody")):
         fast = store.query_with_vectors(1, vector, 8, filters, with_vectors=False, post_filter=4)
         slow = store.query_with_vectors(1, vector, 8, filters, with_vectors=False, post_filter=0)
-        # the same top hits by distance (equal-distance ties may come in another order)
-        assert [round(h[1], 5) for h in fast] == [round(h[1], 5) for h in slow]
+        # the same top hits by distance (equal-distance ties may come in another order); the
+        # post-filter may stop short of the limit once a quarter of it passed (an approximate index
+        # on a Chroma server can leave one of these near-tied chunks out of the first depth read)
+        assert len(fast) >= min(len(slow), 8 // 4)
+        assert [round(h[1], 5) for h in fast] == [round(h[1], 5) for h in slow][: len(fast)]
         assert all(h[2]["org_id"] == 1 and filters.matches(h[2]) for h in fast)
 
 
