@@ -250,7 +250,7 @@ class StageRules:
             _EN_DOCUMENT_DONE,
             blockers=self.won_blockers,
             skip_questions=True,
-            reject=lambda clause, m: _conditioned(clause, m),
+            reject=_conditioned,
         )
         if found:
             return StageResult(Stage.WON, ev(found))
