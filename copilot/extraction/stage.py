@@ -121,6 +121,30 @@ _EN_CONDITION_BEFORE = re.compile(
 )
 
 
+# the customer's regret beside a decision or someone else ('不好意思啊，我们决定…', 'unfortunately the
+# board went with another supplier'): how a customer tells a seller the deal is gone
+_REGRET = re.compile(
+    r"(?:不好意思|抱歉|对不住)(?![^，。！？]{0,6}(?:回复晚|回晚|久等|打扰|晚回|没回|刚看到))|白忙"
+    r"|\b(?:sorry|apologi[sz]e|apologies)\b(?!\s+(?:for|about)\s+(?:the\s+|my\s+|our\s+)?"
+    r"(?:late|delay|slow|wait|bother|interrupt|missing))|\bunfortunately\b|\bregret\b",
+    re.I,
+)
+_DECIDED_ELSEWHERE = re.compile(
+    r"决定|定了|选了|拍板|另一家|别家|其他家|别的供应商|已经给"
+    r"|\bdecided\b|\bchose\b|\bwent with\b|\bgone with\b|\bgoing with\b"
+    r"|\banother (?:supplier|vendor|provider|company|firm)\b|\bcame (?:second|third|last)\b"
+    r"|\bexclusive\b|\bcancel(?:led|ed)?\b",
+    re.I,
+)
+
+# ... unless the decision only puts the deal off ('decided to postpone ... Sorry')
+_PUT_OFF = re.compile(
+    r"推迟|暂缓|延后|延期|明年|放一放|先放|以后再"
+    r"|\bpostpon\w*|\bdelay\w*|\bon hold\b|\bpause\w*|\bnext year\b|\blater\b|\bfor now\b",
+    re.I,
+)
+
+
 def _conditioned(clause: Clause, m: re.Match[str]) -> bool:
     """Whether an English cue sits under a condition said a few words before ('once the PO is signed')."""
     return bool(_EN_CONDITION_BEFORE.search(clause.text[: m.start()]))
@@ -254,6 +278,9 @@ class StageRules:
         )
         if found:
             return StageResult(Stage.WON, ev(found))
+        regretted = self._regretted(doc)
+        if regretted is not None:
+            return StageResult(Stage.LOST, ev(regretted))
         if lost is not None and self._progressed(doc, customer):
             # softened ("今年先不做了"), but the deal had got past a lead (a need, a proposal or terms
             # here, an open deal past the lead stage in the CRM, or a customer known before today):
@@ -303,6 +330,26 @@ class StageRules:
             return StageResult(customer.current_stage, None, "crm")
         first = doc.clauses[0] if doc.clauses else None
         return StageResult(Stage.LEAD, doc.evidence(first.start, first.end) if first else None)
+
+    @staticmethod
+    def _regretted(doc: Doc) -> tuple[Clause, re.Match[str]] | None:
+        """The customer's regret said beside a decision or another party, in one turn and within two
+        clauses of it ('不好意思啊，我们老板亲戚也做这个，已经给他做了'), unless the turn only puts the deal
+        off; a courtesy ('sorry for the late reply') is no regret."""
+        for seg in dict.fromkeys(c.seg for c in doc.clauses):
+            turn = [c for c in doc.clauses if c.seg == seg and not c.is_question]
+            if not turn or (doc.kind is not InputKind.DICTATION and turn[0].speaker is not Speaker.CUSTOMER):
+                continue
+            for clause in turn:
+                m = _REGRET.search(clause.text)
+                if m is None:
+                    continue
+                if any(_PUT_OFF.search(c.text) for c in turn):
+                    break
+                if any(_DECIDED_ELSEWHERE.search(c.text) for c in turn if abs(c.index - clause.index) <= 2):
+                    return clause, m
+                break
+        return None
 
     @staticmethod
     def _signed_elsewhere(doc: Doc) -> tuple[Clause, re.Match[str]] | None:
