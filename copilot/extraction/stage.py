@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 
 from copilot.domain import CustomerContext, Evidence, InputKind, Speaker, Stage
 from copilot.extraction.lexicon import Lexicon
@@ -336,19 +337,16 @@ class StageRules:
         """The customer's regret said beside a decision or another party, in one turn and within two
         clauses of it ('不好意思啊，我们老板亲戚也做这个，已经给他做了'), unless the turn only puts the deal
         off; a courtesy ('sorry for the late reply') is no regret."""
-        for seg in dict.fromkeys(c.seg for c in doc.clauses):
-            turn = [c for c in doc.clauses if c.seg == seg and not c.is_question]
+        for _, clauses in groupby(doc.clauses, key=lambda c: c.seg):
+            turn = [c for c in clauses if not c.is_question]
             if not turn or (doc.kind is not InputKind.DICTATION and turn[0].speaker is not Speaker.CUSTOMER):
                 continue
-            for clause in turn:
-                m = _REGRET.search(clause.text)
-                if m is None:
-                    continue
-                if any(_PUT_OFF.search(c.text) for c in turn):
-                    break
-                if any(_DECIDED_ELSEWHERE.search(c.text) for c in turn if abs(c.index - clause.index) <= 2):
-                    return clause, m
-                break
+            found = next(((c, m) for c in turn if (m := _REGRET.search(c.text))), None)
+            if found is None or any(_PUT_OFF.search(c.text) for c in turn):
+                continue
+            regret = found[0]
+            if any(_DECIDED_ELSEWHERE.search(c.text) for c in turn if abs(c.index - regret.index) <= 2):
+                return found
         return None
 
     @staticmethod
